@@ -1,0 +1,177 @@
+"""config.yaml, validated into typed objects at start-up.
+
+A broken config stops the program with one ConfigError naming the key and the fix;
+nothing downstream ever reads raw YAML.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CONFIG_PATH = PROJECT_ROOT / "config.yaml"
+SERVICES = ("complaints", "permits", "clinics", "budget", "cleanliness")
+MODES = ("demo", "production")
+
+
+class ConfigError(ValueError):
+    """A config value that cannot work; the message names the key and the fix."""
+
+
+@dataclass(frozen=True)
+class SimulatorConfig:
+    seed: int = 2017
+    history_days: int = 1095
+    scale: float = 1.0
+    tick_seconds: int = 20
+
+
+@dataclass(frozen=True)
+class SlaConfig:
+    complaint_response_days: int = 3
+    complaint_resolution_days: int = 8
+    cleanup_days: int = 2
+    clinic_max_wait_minutes: int = 60
+
+
+@dataclass(frozen=True)
+class DisplayConfig:
+    stale_after_minutes: int = 30
+    refresh_seconds: int = 60
+    wall_rotate_seconds: int = 45
+    wall_playlist: tuple[str, ...] = ("/",)
+
+
+@dataclass(frozen=True)
+class Config:
+    path: Path
+    mode: str
+    store_url: str
+    sources: dict[str, str]
+    simulator: SimulatorConfig = field(default_factory=SimulatorConfig)
+    etl_minutes: float = 2
+    host: str = "127.0.0.1"
+    port: int = 8050
+    sla: SlaConfig = field(default_factory=SlaConfig)
+    s_curve_band: dict[int, tuple[float, float]] = field(default_factory=dict)
+    display: DisplayConfig = field(default_factory=DisplayConfig)
+    boundaries_path: Path | None = None
+
+    @property
+    def is_demo(self) -> bool:
+        return self.mode == "demo"
+
+
+def _resolve_url(url: str, base: Path, key: str) -> str:
+    """Make file URLs (sqlite:///rel, duckdb:///rel) absolute against the config's folder."""
+    if not isinstance(url, str) or "://" not in url:
+        raise ConfigError(f"{key}: {url!r} is not a database URL; write e.g. "
+                          f"'sqlite:///data/sources/x.sqlite' or 'postgresql+psycopg://user@host/db'")
+    scheme, rest = url.split("://", 1)
+    if scheme in ("sqlite", "duckdb") and rest.startswith("/") and not rest.startswith("//") \
+            and rest[1:] and not rest.startswith("/:memory:"):
+        path = Path(rest[1:])
+        if not path.is_absolute():
+            return f"{scheme}:///{(base / path).resolve()}"
+    return url
+
+
+def _get(raw: dict, dotted: str, default: Any, kind: type, *, minimum: float | None = None):
+    node: Any = raw
+    for part in dotted.split("."):
+        if not isinstance(node, dict) or part not in node or node[part] is None:
+            return default
+        node = node[part]
+    if kind is float and isinstance(node, int):
+        node = float(node)
+    if not isinstance(node, kind) or isinstance(node, bool) and kind is not bool:
+        raise ConfigError(f"{dotted}: expected {kind.__name__}, got {node!r}; fix it in the config file")
+    if minimum is not None and node < minimum:
+        raise ConfigError(f"{dotted}: must be at least {minimum}, got {node}; fix it in the config file")
+    return node
+
+
+def _band(raw: dict) -> dict[int, tuple[float, float]]:
+    band = _get(raw, "budget.s_curve_band", {}, dict)
+    out: dict[int, tuple[float, float]] = {}
+    for month, pair in band.items():
+        if not (isinstance(month, int) and 1 <= month <= 12 and isinstance(pair, list)
+                and len(pair) == 2 and 0 <= pair[0] <= pair[1] <= 100):
+            raise ConfigError(f"budget.s_curve_band.{month}: expected month 1-12 mapped to "
+                              f"[lower, upper] percent with lower <= upper, got {pair!r}")
+        out[month] = (float(pair[0]), float(pair[1]))
+    if band and set(out) != set(range(1, 13)):
+        raise ConfigError("budget.s_curve_band: give all 12 months (1..12)")
+    return out
+
+
+def load_config(path: str | os.PathLike | None = None) -> Config:
+    """Read, validate and apply environment overrides (BCC_CONFIG, BCC_STORE_URL)."""
+    path = Path(path or os.environ.get("BCC_CONFIG") or DEFAULT_CONFIG_PATH).resolve()
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except FileNotFoundError:
+        raise ConfigError(f"config file {path} not found; set BCC_CONFIG to an existing file") from None
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"config file {path} is not valid YAML ({exc}); fix the syntax") from None
+    if not isinstance(raw, dict):
+        raise ConfigError(f"config file {path} must hold a mapping of settings at the top level")
+    base = path.parent
+
+    mode = _get(raw, "mode", "demo", str)
+    if mode not in MODES:
+        raise ConfigError(f"mode: {mode!r} is not one of {', '.join(MODES)}")
+
+    store_url = os.environ.get("BCC_STORE_URL") or _get(raw, "store.url", "duckdb:///data/analytics.duckdb", str)
+    store_url = _resolve_url(store_url, base if not os.environ.get("BCC_STORE_URL") else Path.cwd(), "store.url")
+
+    raw_sources = _get(raw, "sources", {}, dict)
+    unknown = set(raw_sources) - set(SERVICES)
+    if unknown:
+        raise ConfigError(f"sources: unknown service(s) {sorted(unknown)}; known: {', '.join(SERVICES)}")
+    missing = [s for s in SERVICES if s not in raw_sources]
+    if missing:
+        raise ConfigError(f"sources: no URL for {', '.join(missing)}; add e.g. "
+                          f"'{missing[0]}: sqlite:///data/sources/{missing[0]}.sqlite'")
+    sources = {s: _resolve_url(raw_sources[s], base, f"sources.{s}") for s in SERVICES}
+
+    boundaries = _get(raw, "geo.boundaries", None, str)
+    boundaries_path = (base / boundaries).resolve() if boundaries else None
+    if boundaries_path is not None and not boundaries_path.is_file():
+        raise ConfigError(f"geo.boundaries: {boundaries_path} does not exist; "
+                          f"point it at a kelurahan GeoJSON or set it to null")
+
+    playlist = _get(raw, "display.wall_playlist", ["/"], list)
+    return Config(
+        path=path,
+        mode=mode,
+        store_url=store_url,
+        sources=sources,
+        simulator=SimulatorConfig(
+            seed=_get(raw, "simulator.seed", 2017, int),
+            history_days=_get(raw, "simulator.history_days", 1095, int, minimum=1),
+            scale=_get(raw, "simulator.scale", 1.0, float, minimum=0.001),
+            tick_seconds=_get(raw, "simulator.tick_seconds", 20, int, minimum=1),
+        ),
+        etl_minutes=_get(raw, "schedule.etl_minutes", 2.0, float, minimum=0.05),
+        host=_get(raw, "server.host", "127.0.0.1", str),
+        port=_get(raw, "server.port", 8050, int, minimum=1),
+        sla=SlaConfig(
+            complaint_response_days=_get(raw, "sla.complaints.response_working_days", 3, int, minimum=1),
+            complaint_resolution_days=_get(raw, "sla.complaints.resolution_working_days", 8, int, minimum=1),
+            cleanup_days=_get(raw, "sla.cleanliness.cleanup_working_days", 2, int, minimum=1),
+            clinic_max_wait_minutes=_get(raw, "sla.clinics.max_wait_minutes", 60, int, minimum=1),
+        ),
+        s_curve_band=_band(raw),
+        display=DisplayConfig(
+            stale_after_minutes=_get(raw, "display.stale_after_minutes", 30, int, minimum=1),
+            refresh_seconds=_get(raw, "display.refresh_seconds", 60, int, minimum=5),
+            wall_rotate_seconds=_get(raw, "display.wall_rotate_seconds", 45, int, minimum=5),
+            wall_playlist=tuple(str(p) for p in playlist),
+        ),
+        boundaries_path=boundaries_path,
+    )
