@@ -1,0 +1,181 @@
+"""Binjai Command Center analytics: the Dash app.
+
+`create_app(cfg)` builds the app (pages, /health, locally served Bootstrap);
+`server = create_app().server` is what gunicorn serves; `python app.py` (or `make run`)
+is the embedded default: demo service databases if missing, a first ETL pass, the
+scheduler (ETL every few minutes, simulator activity in demo mode) and the web server,
+all in one process (DuckDB allows only one process to open its file).
+"""
+from __future__ import annotations
+
+import logging
+import sys
+import time
+from pathlib import Path
+from urllib.parse import parse_qsl, urlencode
+
+import dash
+import dash_bootstrap_components as dbc
+import xstatic.pkg.bootstrap as xstatic_bootstrap
+from dash import Input, Output, State, dcc, html, no_update
+from flask import jsonify, send_from_directory
+
+from core.config import Config, ConfigError, load_config
+from metrics.base import Store, get_store, set_store
+from metrics.health import health
+from store.engine import StoreError, init_store, make_engine
+
+ROOT = Path(__file__).resolve().parent
+BOOTSTRAP_DIR = Path(xstatic_bootstrap.BASE_DIR)
+log = logging.getLogger("bcc.app")
+
+
+def create_app(cfg: Config | None = None, store: Store | None = None) -> dash.Dash:
+    cfg = cfg or load_config()
+    if store is None:
+        engine = make_engine(cfg.store_url)
+        init_store(engine)
+        store = Store(engine, cfg)
+    set_store(store)
+
+    app = dash.Dash(
+        __name__,
+        use_pages=True,
+        pages_folder=str(ROOT / "pages"),
+        assets_folder=str(ROOT / "assets"),
+        external_stylesheets=["/vendor/bootstrap/css/bootstrap.min.css"],
+        suppress_callback_exceptions=True,
+        compress=True,
+        title="Binjai Command Center",
+        update_title=None,
+        routing_callback_inputs={"data_version": Input("bcc-version", "data")},
+        meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
+    )
+    app.layout = html.Div([
+        dcc.Store(id="bcc-version", data=store.data_version()),
+        dcc.Store(id="bcc-config", data={"playlist": list(cfg.display.wall_playlist),
+                                         "rotate_ms": cfg.display.wall_rotate_seconds * 1000}),
+        dcc.Interval(id="bcc-refresh", interval=cfg.display.refresh_seconds * 1000),
+        dcc.Interval(id="bcc-wall-rotate", interval=cfg.display.wall_rotate_seconds * 1000),
+        dash.page_container,
+    ])
+    _register_routes(app)
+    _register_callbacks(app)
+    return app
+
+
+def _register_routes(app: dash.Dash) -> None:
+    server = app.server
+
+    @server.route("/vendor/bootstrap/<path:filename>")
+    def bootstrap_files(filename):  # served by the app: the room must work offline
+        return send_from_directory(BOOTSTRAP_DIR, filename, max_age=86400)
+
+    @server.route("/health")
+    def health_route():
+        try:
+            return jsonify(health(get_store()))
+        except Exception as exc:  # the store itself is unreachable: say so, do not 500 blindly
+            log.exception("health check failed")
+            return jsonify({"status": "error", "error": str(exc)}), 503
+
+
+def _register_callbacks(app: dash.Dash) -> None:
+    @app.callback(Output("_pages_location", "search", allow_duplicate=True),
+                  Input("filter-dates", "start_date"), Input("filter-dates", "end_date"),
+                  Input("filter-kec", "value"), State("_pages_location", "search"),
+                  prevent_initial_call=True)
+    def filters_to_url(start, end, kec, search):
+        """The filter bar writes the URL; the URL re-renders the page (a view is a link)."""
+        query = dict(parse_qsl((search or "").lstrip("?")))
+        wanted = {**query, "start": (start or "")[:10], "end": (end or "")[:10], "kec": kec or ""}
+        wanted = {k: v for k, v in wanted.items() if v}
+        new = "?" + urlencode(wanted)
+        return no_update if new == (search or "") else new
+
+    @app.callback(Output("bcc-version", "data"), Input("bcc-refresh", "n_intervals"),
+                  State("bcc-version", "data"), prevent_initial_call=True)
+    def watch_data_version(_, shown):
+        """A new ETL run (new data version) re-renders the page being shown."""
+        version = get_store().data_version()
+        return version if version != shown else no_update
+
+    # Theme (light for briefings, dark for the wall) and wall rotation run in the browser.
+    app.clientside_callback(
+        """
+        function(pathname, search) {
+            const q = new URLSearchParams(search || "");
+            const dark = q.get("theme") === "dark" || (q.get("mode") === "wall" && q.get("theme") !== "light");
+            document.documentElement.setAttribute("data-bs-theme", dark ? "dark" : "light");
+            document.documentElement.setAttribute("lang", q.get("lang") === "en" ? "en" : "id");
+            return window.dash_clientside.no_update;
+        }
+        """,
+        Output("bcc-wall-rotate", "id"),
+        Input("_pages_location", "pathname"), Input("_pages_location", "search"),
+    )
+    app.clientside_callback(
+        """
+        function(n, cfg) {
+            const q = new URLSearchParams(window.location.search);
+            if (!n || q.get("mode") !== "wall" || !cfg || !cfg.playlist.length) {
+                return window.dash_clientside.no_update;
+            }
+            const list = cfg.playlist;
+            const next = list[(list.indexOf(window.location.pathname) + 1) % list.length];
+            // A full page load on every rotation: a wall browser left on for days does not leak.
+            window.location.assign(next + window.location.search);
+            return window.dash_clientside.no_update;
+        }
+        """,
+        Output("bcc-wall-rotate", "className"),
+        Input("bcc-wall-rotate", "n_intervals"), State("bcc-config", "data"),
+    )
+
+
+def serve(cfg: Config) -> None:
+    """The embedded default: sources (demo), first ETL pass, scheduler, web server."""
+    from etl.runner import run_pass
+    from etl.scheduler import start_scheduler
+
+    engine = make_engine(cfg.store_url)
+    init_store(engine)
+    if cfg.is_demo:
+        from simulator.generate import seed_databases, sources_exist
+        if not sources_exist(cfg.sources):
+            began = time.monotonic()
+            log.info("creating the demo service databases (%s days of history)...", cfg.simulator.history_days)
+            seed_databases(cfg.sources, seed=cfg.simulator.seed, history_days=cfg.simulator.history_days,
+                           scale=cfg.simulator.scale)
+            log.info("demo service databases ready in %.1f s", time.monotonic() - began)
+    began = time.monotonic()
+    results = run_pass(cfg, engine)
+    log.info("first ETL pass: %s rows loaded in %.1f s",
+             f"{sum(r.rows_loaded for r in results):,}", time.monotonic() - began)
+    store = Store(engine, cfg)
+    app = create_app(cfg, store)
+    scheduler = start_scheduler(cfg, engine)
+    log.info("serving on http://%s:%s/  (Ctrl-C stops)", cfg.host, cfg.port)
+    try:
+        app.run(host=cfg.host, port=cfg.port, debug=False, threaded=True)
+    finally:
+        scheduler.shutdown(wait=True)
+        engine.dispose()
+        log.info("stopped cleanly")
+
+
+def main() -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    try:
+        serve(load_config())
+    except (ConfigError, StoreError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,92 @@
+"""The page scaffold: navigation, title, filter bar, freshness line, content.
+
+Every page calls `page_shell(...)`, so all screens share one look and one filter bar.
+Wall mode (`?mode=wall`) drops the navigation and filters and enlarges the type.
+"""
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+from components.i18n import fmt_date, fmt_datetime, t
+from core.filters import Filters
+from core.geo import KECAMATAN
+from metrics.base import Store
+from metrics.health import source_freshness
+
+NAV = [("/", "nav.overview"), ("/complaints", "nav.complaints"), ("/permits", "nav.permits"),
+       ("/clinics", "nav.clinics"), ("/budget", "nav.budget"), ("/cleanliness", "nav.cleanliness")]
+
+
+def is_wall(query: dict) -> bool:
+    return query.get("mode") == "wall"
+
+
+def keep_query(query: dict) -> str:
+    """The query params that follow the user across pages (language, theme, mode, filters)."""
+    kept = {k: v for k, v in query.items()
+            if k in ("lang", "theme", "mode", "start", "end", "kec") and v}
+    return ("?" + "&".join(f"{k}={v}" for k, v in kept.items())) if kept else ""
+
+
+def navbar(active: str, query: dict) -> dbc.Navbar:
+    suffix = keep_query(query)
+    links = [dbc.NavItem(dbc.NavLink(t(key), href=path + suffix, active=path == active,
+                                     id=f"nav-{key.split('.')[1]}")) for path, key in NAV]
+    return dbc.Navbar(dbc.Container([
+        dbc.NavbarBrand([html.Span("BCC", className="brand-mark"), t("app.name")],
+                        href="/" + suffix, className="fw-semibold"),
+        dbc.Nav(links, navbar=True, className="ms-auto flex-wrap"),
+    ], fluid=True), className="bcc-navbar mb-3 border-bottom", color="body-tertiary")
+
+
+def filter_bar(f: Filters) -> dbc.Row:
+    options = [{"label": t("filter.all_city"), "value": ""}] + [
+        {"label": name, "value": code} for code, name in KECAMATAN.items()]
+    return dbc.Row([
+        dbc.Col([dbc.Label(t("filter.period"), html_for="filter-dates", className="small mb-1 d-block"),
+                 dcc.DatePickerRange(id="filter-dates", start_date=f.start.isoformat(),
+                                     end_date=f.end.isoformat(), display_format="D MMM YYYY",
+                                     first_day_of_week=1, updatemode="bothdates")], width="auto"),
+        dbc.Col([dbc.Label(t("filter.kecamatan"), html_for="filter-kec", className="small mb-1 d-block"),
+                 dcc.Dropdown(id="filter-kec", options=options, value=f.kecamatan or "",
+                              clearable=False, searchable=False, style={"minWidth": "14rem"})],
+                width="auto"),
+    ], className="g-3 align-items-end filter-bar")
+
+
+def freshness_line(store: Store) -> html.Div:
+    fresh = source_freshness(store)
+    loaded = fresh["last_success"].dropna()
+    as_of = fmt_datetime(min(loaded)) if len(loaded) else t("data.never")
+    stale = fresh[fresh["stale"]]
+    parts = [html.Span(f"{t('data.as_of')} {as_of}", id="data-as-of"),
+             html.Span(f" · {t('data.version')} {store.data_version()}", className="text-body-secondary")]
+    if len(stale):
+        names = ", ".join(t(f"nav.{s}") for s in stale["service"])
+        parts.append(dbc.Badge(f"{t('data.stale')}: {names}", color="danger", className="ms-2",
+                               id="stale-warning"))
+    if store.cfg.is_demo:
+        parts.append(html.Span(f" · {t('source.demo')}", className="text-body-secondary"))
+    return html.Div(parts, className="freshness small")
+
+
+def page_shell(page: str, path: str, title: str, subtitle: str, query: dict, store: Store,
+               f: Filters | None, children: list) -> html.Div:
+    wall = is_wall(query)
+    header = html.Div([
+        html.Div([html.H1(title, className="page-title"),
+                  html.Div(subtitle, className="page-subtitle text-body-secondary")]),
+        freshness_line(store),
+        html.Div(f"{fmt_date(f.start)} – {fmt_date(f.end)}"
+                 + (f" · {KECAMATAN[f.kecamatan]}" if f.kecamatan else ""),
+                 className="small text-body-secondary") if (f and wall) else None,
+    ], className="page-header mb-3")
+    return html.Div([
+        None if wall else navbar(path, query),
+        dbc.Container([
+            header,
+            None if (wall or f is None) else html.Div(filter_bar(f), className="mb-3"),
+            *children,
+        ], fluid=True, className="pb-4"),
+    ], className=f"bcc-page page-{page}" + (" wall" if wall else ""), id=f"{page}-page")

@@ -1,0 +1,80 @@
+"""The read side's access to the store: one `Store` per app, queries cached per data version.
+
+Metrics functions take a `Store` and explicit filters and return small tidy DataFrames
+aggregated in SQL. SQL here must run on DuckDB and PostgreSQL alike (standard SQL,
+`date_trunc`, `EXTRACT`, `COUNT(*) FILTER (WHERE ...)`, named `:params`).
+Results are cached by (query, parameters, data version): each completed ETL run bumps
+the version, so a refresh after a run recomputes and every other request is a cache hit.
+"""
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from core.config import Config
+from store.engine import data_version as read_data_version
+
+_VERSION_TTL_SECONDS = 2.0
+_CACHE_SIZE = 1024
+
+
+class Store:
+    def __init__(self, engine: Engine, cfg: Config):
+        self.engine = engine
+        self.cfg = cfg
+        self._cache: OrderedDict[tuple, pd.DataFrame] = OrderedDict()
+        self._lock = threading.Lock()
+        self._version: tuple[float, int] | None = None
+
+    def data_version(self) -> int:
+        now = time.monotonic()
+        cached = self._version
+        if cached and now - cached[0] < _VERSION_TTL_SECONDS:
+            return cached[1]
+        with self.engine.connect() as conn:
+            version = read_data_version(conn)
+        self._version = (now, version)
+        return version
+
+    def frame(self, sql: str, **params) -> pd.DataFrame:
+        """Run a SELECT with named parameters; cached until the next data version."""
+        key = (sql, tuple(sorted((k, str(v)) for k, v in params.items())), self.data_version())
+        with self._lock:
+            hit = self._cache.get(key)
+            if hit is not None:
+                self._cache.move_to_end(key)
+                return hit
+        with self.engine.connect() as conn:
+            result = pd.read_sql(sa.text(sql), conn, params=params)
+        with self._lock:
+            self._cache[key] = result
+            while len(self._cache) > _CACHE_SIZE:
+                self._cache.popitem(last=False)
+        return result
+
+    def scalar(self, sql: str, **params):
+        frame = self.frame(sql, **params)
+        return None if frame.empty else frame.iat[0, 0]
+
+
+_current: Store | None = None
+
+
+def set_store(store: Store) -> None:
+    global _current
+    _current = store
+
+
+def get_store() -> Store:
+    if _current is None:
+        raise RuntimeError("no store configured: call metrics.base.set_store() (app.create_app does)")
+    return _current
+
+
+KEC_FILTER = "(CAST(:kec AS VARCHAR) IS NULL OR kecamatan_code = :kec)"
+"""SQL predicate for the optional kecamatan filter (bind :kec = None for the whole city)."""
