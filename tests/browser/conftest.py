@@ -1,0 +1,37 @@
+"""Fixtures for the real-browser tests: one running app per session, a fresh page per test
+that records every browser console error and uncaught exception."""
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.harness import launch_browser, start_app
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="session")
+def running_app(tmp_path_factory):
+    app = start_app(tmp_path_factory.mktemp("browser-app"))
+    yield app
+    app.server.shutdown()
+    app.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as playwright:
+        chromium = launch_browser(playwright)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1920, "height": 1080})
+    tab = context.new_page()
+    tab.console_errors = []
+    tab.on("console", lambda msg: tab.console_errors.append(msg.text) if msg.type == "error" else None)
+    tab.on("pageerror", lambda exc: tab.console_errors.append(f"uncaught: {exc}"))
+    yield tab
+    context.close()

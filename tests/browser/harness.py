@@ -1,0 +1,104 @@
+"""A real app over real data for browser tests and screenshots.
+
+Seeds small simulator databases ending *now* (so the default "last 30 days" view and
+today's live clinic queue have data whenever the suite runs), runs one ETL pass into a
+DuckDB store, and serves the app from a thread of this process (DuckDB allows one
+process per file). Chromium is Debian's /usr/bin/chromium driven by Playwright.
+"""
+from __future__ import annotations
+
+import contextlib
+import socket
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from werkzeug.serving import make_server
+
+from core.config import load_config
+
+PAGES = ["/", "/complaints", "/permits", "/clinics", "/budget", "/cleanliness"]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+SERVICES = ("complaints", "permits", "clinics", "budget", "cleanliness")
+
+# Reads every Plotly graph on the page: how many points each one draws.
+COUNT_POINTS_JS = """
+() => Array.from(document.querySelectorAll('.js-plotly-plot')).map(gd => ({
+    id: (gd.closest('[id]') || gd).id,
+    points: (gd.data || []).reduce((n, tr) => n + Math.max(
+        (tr.x || []).length, (tr.y || []).length, (tr.z || []).length,
+        (tr.values || []).length, (tr.lat || []).length), 0)
+}))
+"""
+
+
+@dataclass
+class RunningApp:
+    base_url: str
+    cfg: object
+    engine: object
+    server: object
+
+
+def free_port() -> int:
+    with contextlib.closing(socket.socket()) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def write_config(folder: Path, *, scale: float = 0.15, history_days: int = 60, seed: int = 11,
+                 boundaries: str | None = None) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    raw = {
+        "mode": "demo",
+        "store": {"url": f"duckdb:///{folder / 'store.duckdb'}"},
+        "sources": {s: f"sqlite:///{folder / 'sources' / (s + '.sqlite')}" for s in SERVICES},
+        "simulator": {"seed": seed, "history_days": history_days, "scale": scale},
+        "geo": {"boundaries": boundaries},
+    }
+    # SLA, budget band and display settings come from the project's own config.yaml.
+    merged = yaml.safe_load((Path(__file__).resolve().parents[2] / "config.yaml").read_text())
+    merged.update(raw)
+    path = folder / "config.yaml"
+    path.write_text(yaml.safe_dump(merged), encoding="utf-8")
+    return path
+
+
+def start_app(folder: Path, **config_args) -> RunningApp:
+    from app import create_app
+    from etl.runner import run_pass
+    from metrics.base import Store
+    from simulator.generate import seed_databases
+    from store.engine import init_store, make_engine
+
+    cfg = load_config(write_config(folder, **config_args))
+    seed_databases(cfg.sources, seed=cfg.simulator.seed, history_days=cfg.simulator.history_days,
+                   scale=cfg.simulator.scale)
+    engine = make_engine(cfg.store_url)
+    init_store(engine)
+    run_pass(cfg, engine)
+    app = create_app(cfg, Store(engine, cfg))
+    port = free_port()
+    server = make_server("127.0.0.1", port, app.server, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return RunningApp(f"http://127.0.0.1:{port}", cfg, engine, server)
+
+
+def launch_browser(playwright):
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+
+
+def open_and_settle(page, url: str, timeout_ms: int = 30_000) -> list[dict]:
+    """Load a page, wait until Dash has rendered it and every graph is drawn."""
+    page.goto(url, wait_until="networkidle", timeout=timeout_ms)
+    page.wait_for_selector(".bcc-page", timeout=timeout_ms)
+    page.wait_for_function(
+        "() => !document.querySelector('[data-dash-is-loading=\"true\"]')", timeout=timeout_ms)
+    page.wait_for_function(
+        "() => Array.from(document.querySelectorAll('.js-plotly-plot')).every(gd => gd._fullLayout)",
+        timeout=timeout_ms)
+    page.wait_for_timeout(300)
+    return page.evaluate(COUNT_POINTS_JS)
