@@ -1,0 +1,82 @@
+"""Demo mode: live activity in the five service databases, one tick at a time.
+
+    tick(urls, now=None, *, seed=None, scale=1.0) -> {"<table>_inserted"|"<table>_updated": rows}
+
+Called every ~20 s by the scheduler (any gap works). Per service, in one transaction:
+new records arrive for the time since the last stored arrival (a fixed Poisson process per
+minute slot, so ticks of any size add each arrival exactly once), then open records move
+on along the same timeline the history generator planned for them. A ``now`` earlier than
+what a database already holds changes nothing there. Every inserted or
+changed row gets ``updated_at = now`` (the ETL's cursor); new ids are max(id) + 1.
+A gap longer than LIVE_MAX_CATCHUP_DAYS only gets its last days of arrivals.
+Pass the ``scale`` the databases were seeded with (config.simulator.scale).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import threading
+
+import numpy as np
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from core.config import SERVICES
+from simulator import reference as ref
+from simulator.generate import history_end
+from simulator.schema import DATABASES
+from simulator.services import Live, budget, cleanliness, clinics, complaints, permits
+from simulator.sqlio import make_engine
+from simulator.timing import to_datetime64
+
+ADVANCERS = {"complaints": complaints.advance, "permits": permits.advance, "clinics": clinics.advance,
+             "budget": budget.advance, "cleanliness": cleanliness.advance}
+# the table whose latest updated_at tells how far a database has been simulated
+MAIN_TABLE = {"complaints": "pengaduan", "permits": "permohonan_izin", "clinics": "pendaftaran",
+              "budget": "realisasi_sp2d", "cleanliness": "laporan"}
+_ENGINES: dict[str, Engine] = {}
+_ENGINES_LOCK = threading.Lock()
+
+
+class SourcesMissing(RuntimeError):
+    """A service database has no simulator tables yet."""
+
+
+def _engine(url: str) -> Engine:
+    with _ENGINES_LOCK:
+        if url not in _ENGINES:
+            _ENGINES[url] = make_engine(url)
+        return _ENGINES[url]
+
+
+def tick(urls: dict[str, str], now: dt.datetime | None = None, *, seed: int | None = None,
+         scale: float = 1.0) -> dict[str, int]:
+    """Advance every service database to ``now`` (naive WIB; default: now). Returns row counts.
+
+    ``seed`` fixes the random content of new records (same seed + same now = same tick);
+    None draws fresh randomness. Arrival times depend only on the seed (0 when None).
+    """
+    now64 = to_datetime64(history_end(now))
+    catchup_from = now64 - np.timedelta64(int(ref.LIVE_MAX_CATCHUP_DAYS * 86_400), "s")
+    counts: dict[str, int] = {}
+    for number, service in enumerate(SERVICES):
+        rng = (np.random.default_rng([seed, number, int(now64.astype(np.int64))]) if seed is not None
+               else np.random.default_rng())
+        live = Live(rng=rng, now=now64, catchup_from=catchup_from, scale=scale, salt=seed or 0)
+        metadata = DATABASES[service][0]
+        try:
+            with _engine(urls[service]).begin() as conn:
+                if not _is_behind(conn, metadata.tables[MAIN_TABLE[service]], now64):
+                    continue        # already simulated past `now`: never move records backwards
+                ADVANCERS[service](conn, dict(metadata.tables), live)
+        except sa.exc.OperationalError as exc:
+            if "no such table" in str(exc) or "doesn't exist" in str(exc) or "does not exist" in str(exc):
+                raise SourcesMissing(f"the {service} database at {urls[service]} has no tables; "
+                                     f"create it with `python -m simulator seed`") from None
+            raise
+        counts.update(live.counts)
+    return counts
+
+
+def _is_behind(conn, table: sa.Table, now: np.datetime64) -> bool:
+    latest = conn.execute(sa.select(sa.func.max(table.c.updated_at))).scalar()
+    return latest is None or np.datetime64(latest, "s") <= now
