@@ -57,6 +57,7 @@ def create_app(cfg: Config | None = None, store: Store | None = None) -> dash.Da
                                          "rotate_ms": cfg.display.wall_rotate_seconds * 1000}),
         dcc.Interval(id="bcc-refresh", interval=cfg.display.refresh_seconds * 1000),
         dcc.Interval(id="bcc-wall-rotate", interval=cfg.display.wall_rotate_seconds * 1000),
+        dcc.Store(id="bcc-theme-sink"), dcc.Store(id="bcc-rotate-sink"),  # outputs of browser-side callbacks
         dash.page_container,
     ])
     _register_routes(app)
@@ -111,7 +112,7 @@ def _register_callbacks(app: dash.Dash) -> None:
             return window.dash_clientside.no_update;
         }
         """,
-        Output("bcc-wall-rotate", "id"),
+        Output("bcc-theme-sink", "data"),
         Input("_pages_location", "pathname"), Input("_pages_location", "search"),
     )
     app.clientside_callback(
@@ -128,7 +129,7 @@ def _register_callbacks(app: dash.Dash) -> None:
             return window.dash_clientside.no_update;
         }
         """,
-        Output("bcc-wall-rotate", "className"),
+        Output("bcc-rotate-sink", "data"),
         Input("bcc-wall-rotate", "n_intervals"), State("bcc-config", "data"),
     )
 

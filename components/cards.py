@@ -31,6 +31,7 @@ class Kpi:
     better: Better = "up"
     status: str | None = None        # ok | warn | bad | None: colours the tile's edge
     hint: str | None = None          # e.g. "SLA 3 hari kerja"
+    vs: str | None = None            # what `previous` is, if not the previous period (e.g. last year)
 
 
 def change_pct(value, previous) -> float | None:
@@ -48,7 +49,7 @@ def _delta(kpi: Kpi) -> html.Span:
     tone = "neutral" if good is None or arrow == "▬" else ("ok" if good else "bad")
     return html.Span(
         [html.Span(f"{arrow} {fmt_pct(abs(change))}", style={"color": STATUS[tone]}, className="fw-semibold"),
-         html.Span(f" {t('kpi.vs_prev')} ({kpi.format(kpi.previous)})", className="text-body-secondary")],
+         html.Span(f" {kpi.vs or t('kpi.vs_prev')} ({kpi.format(kpi.previous)})", className="text-body-secondary")],
         className="kpi-delta")
 
 
@@ -106,7 +107,7 @@ def table_card(page: str, name: str, title: str, frame: pd.DataFrame, columns: l
         style_table={"overflowX": "auto"},
         style_header={"fontWeight": "600"},
         style_cell={"textAlign": "left", "padding": "6px 10px", "whiteSpace": "normal",
-                    "height": "auto", "fontFamily": "inherit"},
+                    "height": "auto", "fontFamily": "var(--bs-body-font-family)"},
     ) if rows else html.Div(t("empty"), className="text-body-secondary p-3")
     return dbc.Card([
         dbc.CardHeader([html.Span(title, className="card-title-text"),

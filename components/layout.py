@@ -37,7 +37,7 @@ def navbar(active: str, query: dict) -> dbc.Navbar:
         dbc.NavbarBrand([html.Span("BCC", className="brand-mark"), t("app.name")],
                         href="/" + suffix, className="fw-semibold"),
         dbc.Nav(links, navbar=True, className="ms-auto flex-wrap"),
-    ], fluid=True), className="bcc-navbar mb-3 border-bottom", color="body-tertiary")
+    ], fluid=True), className="bcc-navbar mb-3 border-bottom bg-body-tertiary", color=None, dark=False)
 
 
 def filter_bar(f: Filters) -> dbc.Row:
@@ -46,7 +46,7 @@ def filter_bar(f: Filters) -> dbc.Row:
     return dbc.Row([
         dbc.Col([dbc.Label(t("filter.period"), html_for="filter-dates", className="small mb-1 d-block"),
                  dcc.DatePickerRange(id="filter-dates", start_date=f.start.isoformat(),
-                                     end_date=f.end.isoformat(), display_format="D MMM YYYY",
+                                     end_date=f.end.isoformat(), display_format="DD/MM/YYYY",
                                      first_day_of_week=1, updatemode="bothdates")], width="auto"),
         dbc.Col([dbc.Label(t("filter.kecamatan"), html_for="filter-kec", className="small mb-1 d-block"),
                  dcc.Dropdown(id="filter-kec", options=options, value=f.kecamatan or "",

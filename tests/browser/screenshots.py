@@ -1,0 +1,60 @@
+"""Screenshots of every page as a user sees them: `make screenshots`.
+
+`python -m tests.browser.screenshots [--url http://127.0.0.1:8050] [--out DIR] [--lang en]`
+With no --url it starts its own app over fresh small demo data. Each page is saved at
+1920x1080 (briefing, full page) and 3840x2160 (wall mode), ready to open and look at.
+"""
+from __future__ import annotations
+
+import argparse
+import tempfile
+from pathlib import Path
+
+from tests.browser.harness import PAGES, launch_browser, open_and_settle, start_app
+
+SIZES = [((1920, 1080), "", True), ((3840, 2160), "mode=wall", False)]
+
+
+def capture(base_url: str, out: Path, lang: str | None = None, pages=PAGES) -> list[Path]:
+    from playwright.sync_api import sync_playwright
+    out.mkdir(parents=True, exist_ok=True)
+    saved = []
+    with sync_playwright() as playwright:
+        browser = launch_browser(playwright)
+        for (width, height), mode, full in SIZES:
+            context = browser.new_context(viewport={"width": width, "height": height})
+            page = context.new_page()
+            errors = []
+            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            for path in pages:
+                query = "&".join(q for q in (mode, f"lang={lang}" if lang else "") if q)
+                open_and_settle(page, f"{base_url}{path}{'?' + query if query else ''}")
+                name = f"{path.strip('/') or 'overview'}-{width}{'-' + lang if lang else ''}.png"
+                page.screenshot(path=str(out / name), full_page=full)
+                saved.append(out / name)
+            context.close()
+            if errors:
+                print("console errors:", *errors, sep="\n  ")
+        browser.close()
+    return saved
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--url")
+    parser.add_argument("--out", default="artifacts/screens")
+    parser.add_argument("--lang")
+    parser.add_argument("--pages", nargs="*", default=PAGES)
+    args = parser.parse_args()
+    if args.url:
+        saved = capture(args.url.rstrip("/"), Path(args.out), args.lang, args.pages)
+    else:
+        with tempfile.TemporaryDirectory(prefix="bcc-shots-") as tmp:
+            app = start_app(Path(tmp))
+            saved = capture(app.base_url, Path(args.out), args.lang, args.pages)
+            app.server.shutdown()
+    print(*saved, sep="\n")
+
+
+if __name__ == "__main__":
+    main()
