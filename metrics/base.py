@@ -8,6 +8,7 @@ the version, so a refresh after a run recomputes and every other request is a ca
 """
 from __future__ import annotations
 
+import datetime as dt
 import threading
 import time
 from collections import OrderedDict
@@ -16,6 +17,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from core.calendar import now_wib
 from core.config import Config
 from store.engine import data_version as read_data_version
 
@@ -78,3 +80,46 @@ def get_store() -> Store:
 
 KEC_FILTER = "(CAST(:kec AS VARCHAR) IS NULL OR kecamatan_code = :kec)"
 """SQL predicate for the optional kecamatan filter (bind :kec = None for the whole city)."""
+
+
+# --- time helpers shared by the service metrics -------------------------------------------
+
+TREND_DAILY_MAX_DAYS = 92      # up to about a quarter: one point per day
+TREND_WEEKLY_MAX_DAYS = 731    # up to two years: per week; longer: per month
+
+
+def trend_grain(f) -> str:
+    """'day' | 'week' | 'month': the date_trunc unit a trend chart of this window uses."""
+    if f.days <= TREND_DAILY_MAX_DAYS:
+        return "day"
+    return "week" if f.days <= TREND_WEEKLY_MAX_DAYS else "month"
+
+
+def query_now() -> dt.datetime:
+    """Naive WIB "now" for queries, rounded UP to the next whole minute: every request in the
+    same minute shares cache entries, and nothing that already happened falls after it."""
+    now = now_wib().replace(tzinfo=None, second=0, microsecond=0)
+    return now + dt.timedelta(minutes=1)
+
+
+def snapshot_at(f, now: dt.datetime) -> dt.datetime:
+    """The moment a "backlog now" figure describes: the end of the window, or `now` if the
+    window runs to today (so the previous period's snapshot is the start of this one)."""
+    return min(f.end_ts, now)
+
+
+def fill_trend(frame: pd.DataFrame, f, grain: str, value_cols: list[str]) -> pd.DataFrame:
+    """Give a trend frame (column `bucket` = date_trunc(grain)) one row per bucket in the
+    window, with 0 where SQL returned no row, so lines do not skip quiet days."""
+    freq = {"day": "D", "week": "W-MON", "month": "MS"}[grain]
+    first = pd.Timestamp(f.start)
+    if grain == "week":
+        first -= pd.Timedelta(days=first.weekday())
+    elif grain == "month":
+        first = first.replace(day=1)
+    index = pd.date_range(first, pd.Timestamp(f.end), freq=freq, name="bucket")
+    values = frame.assign(bucket=pd.to_datetime(frame["bucket"]).dt.as_unit("ns")) if len(frame) else None
+    out = pd.DataFrame(index=index.as_unit("ns"))
+    for col in value_cols:
+        out[col] = 0 if values is None else values.set_index("bucket")[col].reindex(out.index).fillna(0)
+    return out.astype({c: "int64" for c in value_cols}).reset_index()

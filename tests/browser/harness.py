@@ -26,12 +26,35 @@ SERVICES = ("complaints", "permits", "clinics", "budget", "cleanliness")
 
 # Reads every Plotly graph on the page: how many points each one draws.
 COUNT_POINTS_JS = """
-() => Array.from(document.querySelectorAll('.js-plotly-plot')).map(gd => ({
-    id: (gd.closest('[id]') || gd).id,
-    points: (gd.data || []).reduce((n, tr) => n + Math.max(
-        (tr.x || []).length, (tr.y || []).length, (tr.z || []).length,
-        (tr.values || []).length, (tr.lat || []).length), 0)
-}))
+() => Array.from(document.querySelectorAll('.dash-graph')).map(box => {
+    const gd = box.querySelector('.js-plotly-plot');
+    const traces = (gd && gd._fullData) || [];
+    const len = a => (a && a.length) || 0;
+    return {
+        id: box.id,
+        points: traces.reduce((n, tr) => n + Math.max(
+            len(tr.x), len(tr.y), len(tr.z), len(tr.values), len(tr.lat)), 0),
+        notes: ((gd && gd.layout && gd.layout.annotations) || []).map(a => a.text)
+    };
+})
+"""
+
+# dcc.Graph draws a chart only once it scrolls into view: scroll the whole page first.
+SCROLL_THROUGH_JS = """
+async () => {
+    const step = Math.max(200, window.innerHeight * 0.8);
+    for (let y = 0; y <= document.body.scrollHeight; y += step) {
+        window.scrollTo(0, y);
+        await new Promise(r => setTimeout(r, 120));
+    }
+    window.scrollTo(0, 0);
+}
+"""
+ALL_DRAWN_JS = """
+() => Array.from(document.querySelectorAll('.dash-graph')).every(box => {
+    const gd = box.querySelector('.js-plotly-plot');
+    return gd && gd._fullLayout;
+})
 """
 
 
@@ -97,8 +120,7 @@ def open_and_settle(page, url: str, timeout_ms: int = 30_000) -> list[dict]:
     page.wait_for_selector(".bcc-page", timeout=timeout_ms)
     page.wait_for_function(
         "() => !document.querySelector('[data-dash-is-loading=\"true\"]')", timeout=timeout_ms)
-    page.wait_for_function(
-        "() => Array.from(document.querySelectorAll('.js-plotly-plot')).every(gd => gd._fullLayout)",
-        timeout=timeout_ms)
+    page.evaluate(SCROLL_THROUGH_JS)
+    page.wait_for_function(ALL_DRAWN_JS, timeout=timeout_ms)
     page.wait_for_timeout(300)
     return page.evaluate(COUNT_POINTS_JS)

@@ -13,17 +13,35 @@ import sqlalchemy as sa
 from tests.browser.harness import PAGES, open_and_settle
 
 SCREENS = Path(__file__).resolve().parents[2] / "artifacts" / "screens"
-MIN_GRAPHS = {"/": 1, "/complaints": 3, "/permits": 3, "/clinics": 3, "/budget": 3, "/cleanliness": 3}
+MIN_GRAPHS = {"/": 5, "/complaints": 4, "/permits": 4, "/clinics": 5, "/budget": 3, "/cleanliness": 3}
+# The wall shows one screen per page (KPIs and the two or three cards that matter most).
+MIN_GRAPHS_WALL = {"/": 5, "/complaints": 2, "/permits": 2, "/clinics": 2, "/budget": 2, "/cleanliness": 2}
 
 
 def _slug(path: str) -> str:
     return path.strip("/") or "overview"
 
 
-def _assert_drawn(page, path, graphs):
-    assert len(graphs) >= MIN_GRAPHS[path], f"{path}: expected charts, found {graphs}"
+# Today's live clinic queue is legitimately empty before the clinics open (07.30 WIB) or
+# on a Sunday: then, and only then, its charts may be empty, saying so in an annotation.
+LIVE_QUEUE_CHARTS = {"clinics-live-counts", "clinics-live-wait"}
+
+
+def _clinic_visits_today(engine) -> int:
+    from core.calendar import now_wib
+    with engine.connect() as conn:
+        return conn.execute(sa.text("SELECT COUNT(*) FROM clinic_visits WHERE visit_date = :d"),
+                            {"d": now_wib().date()}).scalar()
+
+
+def _assert_drawn(page, path, graphs, engine, minimum=MIN_GRAPHS):
+    assert len(graphs) >= minimum[path], f"{path}: expected charts, found {graphs}"
+    allowed_empty = LIVE_QUEUE_CHARTS if _clinic_visits_today(engine) == 0 else set()
     empty = [g["id"] for g in graphs if g["points"] == 0]
-    assert not empty, f"{path}: charts drawn without data: {empty}"
+    assert set(empty) <= allowed_empty, f"{path}: charts drawn without data: {empty}"
+    for graph in graphs:
+        if graph["points"] == 0:
+            assert graph["notes"], f"{path}: {graph['id']} is empty and does not say why"
     values = page.locator(".kpi-value").all_inner_texts()
     assert len(values) >= 4, f"{path}: expected at least 4 KPI tiles, found {values}"
     assert all(v.strip() not in ("", "–") for v in values), f"{path}: KPI tiles without a value: {values}"
@@ -33,7 +51,7 @@ def _assert_drawn(page, path, graphs):
 @pytest.mark.parametrize("path", PAGES)
 def test_page_renders_every_chart_with_data_and_no_console_error(page, running_app, path):
     graphs = open_and_settle(page, running_app.base_url + path)
-    _assert_drawn(page, path, graphs)
+    _assert_drawn(page, path, graphs, running_app.engine)
     SCREENS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENS / f"{_slug(path)}-1920.png"), full_page=True)
 
@@ -47,7 +65,7 @@ def test_page_at_4k_wall_resolution(browser, running_app, path):
     page.on("pageerror", lambda exc: page.console_errors.append(f"uncaught: {exc}"))
     try:
         graphs = open_and_settle(page, running_app.base_url + path + "?mode=wall")
-        _assert_drawn(page, path, graphs)
+        _assert_drawn(page, path, graphs, running_app.engine, MIN_GRAPHS_WALL)
         assert page.evaluate("document.documentElement.getAttribute('data-bs-theme')") == "dark"
         assert page.locator(".bcc-navbar").count() == 0, "wall mode shows no navigation chrome"
         SCREENS.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,206 @@
+"""Cleanliness reports (e-Saberling): volume, clean-up SLA, backlog, repeat locations.
+
+Definitions used by every number below (the page and the tests rely on them):
+- *reported in the window*: ``reported_at`` in [start, end).
+- *closed at T*: cleaned (``cleaned_at`` before T) or rejected (status ditolak; the source
+  keeps no rejection time, so the rejection counts from ``handled_at``, else from the
+  report's last update in the source).
+- *SLA cohort*: reports in the window, not rejected, cleaned by ``now`` or past their due
+  date (an overdue open report counts as a miss). Within SLA = cleaned on or before the
+  ``due_date`` the ETL derived (cfg.sla.cleanup_days working days after the report).
+- *open at T* / *overdue at T* (open and ``due_date`` before T's date), taken at
+  ``snapshot_at(f, now)``.
+- *repeat location*: a ~100 m ``location_cell`` with at least REPEAT_MIN_REPORTS reports
+  in the window; its marker sits at the mean position of those reports.
+Durations are working days.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+
+from core.calendar import now_wib, working_days_elapsed
+from core.filters import Filters
+from metrics.base import KEC_FILTER, Store, fill_trend, snapshot_at, trend_grain
+
+# Traffic-light bands (percent cleaned within SLA; share of open reports overdue), the
+# repeat-location threshold (reports per cell in the window) and list sizes.
+SLA_PCT_OK = 90.0
+SLA_PCT_WARN = 75.0
+OVERDUE_SHARE_OK = 10.0
+OVERDUE_SHARE_WARN = 25.0
+MEDIAN_WARN_FACTOR = 1.5       # median clean-up up to 1.5 x the SLA is "warn", beyond it "bad"
+REPEAT_MIN_REPORTS = 3
+URGENT_LIMIT = 200
+HOTSPOT_LIMIT = 50
+# Report statuses in workflow order (as stored).
+STATUSES = ("baru", "diverifikasi", "dikerjakan", "selesai", "ditolak")
+
+REPORTED = "reported_at >= :start AND reported_at < :end"
+CLEANED = "cleaned_at >= :start AND cleaned_at < :end"
+REJECTED_AT = ("CASE WHEN status = 'ditolak' AND cleaned_at IS NULL"
+               " THEN COALESCE(handled_at, source_updated_at) END")
+OPEN_AT = (f"reported_at < :at AND (cleaned_at IS NULL OR cleaned_at >= :at)"
+           f" AND ({REJECTED_AT} IS NULL OR {REJECTED_AT} >= :at)")
+OVERDUE_AT = f"{OPEN_AT} AND due_date < CAST(:at AS DATE)"
+SLA_DUE = (f"({REJECTED_AT} IS NULL OR {REJECTED_AT} >= :now)"
+           " AND (cleaned_at < :now OR due_date < CAST(:now AS DATE))")
+SLA_MET = "(cleaned_at < :now AND CAST(cleaned_at AS DATE) <= due_date)"
+
+
+def _now(now: dt.datetime | None) -> dt.datetime:
+    return now if now is not None else now_wib().replace(tzinfo=None)
+
+
+def _params(f: Filters, now: dt.datetime | None = None) -> dict:
+    now = _now(now)
+    return {**f.params(), "now": now, "at": snapshot_at(f, now)}
+
+
+def _pct(part, whole) -> float | None:
+    return None if not whole else 100.0 * float(part) / float(whole)
+
+
+def sla_status(pct: float | None) -> str | None:
+    """Traffic light for a percentage cleaned within SLA: ok | warn | bad (None: no data)."""
+    if pct is None or pd.isna(pct):
+        return None
+    return "ok" if pct >= SLA_PCT_OK else "warn" if pct >= SLA_PCT_WARN else "bad"
+
+
+def overdue_status(overdue: int, open_total: int) -> str:
+    share = 100.0 * overdue / open_total if open_total else 0.0
+    return "ok" if share <= OVERDUE_SHARE_OK else "warn" if share <= OVERDUE_SHARE_WARN else "bad"
+
+
+def median_status(days: float | None, sla_days: int) -> str | None:
+    """Traffic light for a median duration in working days against an SLA in working days."""
+    if days is None or pd.isna(days):
+        return None
+    return "ok" if days <= sla_days else "warn" if days <= MEDIAN_WARN_FACTOR * sla_days else "bad"
+
+
+# --- headline numbers ---------------------------------------------------------------------
+
+def reports_count(store: Store, f: Filters) -> int:
+    """Cleanliness reports made in the window (count)."""
+    sql = f"SELECT COUNT(*) FROM cleanliness_reports WHERE {REPORTED} AND {KEC_FILTER}"
+    return int(store.scalar(sql, **f.params()) or 0)
+
+
+def cleanup_sla_pct(store: Store, f: Filters, now: dt.datetime | None = None) -> float | None:
+    """% of reports made in the window cleaned within the clean-up SLA, among those cleaned
+    or past due at `now` (rejected reports excluded). None when none is due yet."""
+    sql = (f"SELECT COUNT(*) FILTER (WHERE {SLA_MET}) AS met, COUNT(*) AS due FROM cleanliness_reports"
+           f" WHERE {REPORTED} AND {KEC_FILTER} AND {SLA_DUE}")
+    row = store.frame(sql, **_params(f, now)).iloc[0]
+    return _pct(row["met"], row["due"])
+
+
+def median_cleanup_days(store: Store, f: Filters) -> float | None:
+    """Median working days from report to clean-up, over reports cleaned in the window."""
+    sql = ("SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY cleanup_working_days) FROM cleanliness_reports"
+           f" WHERE {CLEANED} AND cleanup_working_days IS NOT NULL AND {KEC_FILTER}")
+    value = store.scalar(sql, **f.params())
+    return None if value is None or pd.isna(value) else float(value)
+
+
+def backlog(store: Store, f: Filters, now: dt.datetime | None = None) -> dict:
+    """Open reports at the snapshot: {"open": count, "overdue": count past their due date,
+    "at": the snapshot moment (naive WIB)}."""
+    params = _params(f, now)
+    sql = (f"SELECT COUNT(*) AS open, COUNT(*) FILTER (WHERE due_date < CAST(:at AS DATE)) AS overdue"
+           f" FROM cleanliness_reports WHERE {OPEN_AT} AND {KEC_FILTER}")
+    row = store.frame(sql, **params).iloc[0]
+    return {"open": int(row["open"]), "overdue": int(row["overdue"]), "at": params["at"]}
+
+
+def repeat_locations_count(store: Store, f: Filters) -> int:
+    """Location cells (~100 m) with at least REPEAT_MIN_REPORTS reports in the window."""
+    sql = (f"SELECT COUNT(*) FROM (SELECT location_cell FROM cleanliness_reports"
+           f" WHERE {REPORTED} AND {KEC_FILTER} GROUP BY location_cell HAVING COUNT(*) >= :min_reports) cells")
+    return int(store.scalar(sql, **f.params(), min_reports=REPEAT_MIN_REPORTS) or 0)
+
+
+# --- charts and tables --------------------------------------------------------------------
+
+def trend_by_status(store: Store, f: Filters) -> pd.DataFrame:
+    """Reports made per day (week / month for long windows) by their status now: columns
+    bucket and one count column per status of STATUSES."""
+    grain = trend_grain(f)
+    counts = ", ".join(f"COUNT(*) FILTER (WHERE status = '{s}') AS {s}" for s in STATUSES)
+    sql = (f"SELECT date_trunc('{grain}', reported_at) AS bucket, {counts} FROM cleanliness_reports"
+           f" WHERE {REPORTED} AND {KEC_FILTER} GROUP BY date_trunc('{grain}', reported_at) ORDER BY bucket")
+    return fill_trend(store.frame(sql, **f.params()), f, grain, list(STATUSES))
+
+
+def by_category(store: Store, f: Filters, now: dt.datetime | None = None) -> pd.DataFrame:
+    """Per category, reports made in the window: reports, open (at `now`), sla_due / sla_met
+    / sla_pct (clean-up SLA cohort) and median_days (working days, of those cleaned).
+    Largest category first."""
+    sql = f"""
+        SELECT category, COUNT(*) AS reports,
+               COUNT(*) FILTER (WHERE {OPEN_AT.replace(':at', ':now')}) AS open,
+               COUNT(*) FILTER (WHERE {SLA_DUE}) AS sla_due,
+               COUNT(*) FILTER (WHERE {SLA_DUE} AND {SLA_MET}) AS sla_met,
+               percentile_cont(0.5) WITHIN GROUP (ORDER BY CASE WHEN cleaned_at < :now
+                   THEN cleanup_working_days END) AS median_days
+        FROM cleanliness_reports WHERE {REPORTED} AND {KEC_FILTER}
+        GROUP BY category ORDER BY reports DESC, category"""
+    frame = store.frame(sql, **_params(f, now))
+    return frame.assign(sla_pct=[_pct(m, d) for m, d in zip(frame["sla_met"], frame["sla_due"])])
+
+
+def by_kelurahan(store: Store, f: Filters) -> pd.DataFrame:
+    """Reports made in the window per kelurahan: kelurahan_code, kelurahan_name, reports
+    (count), per_10k (reports per 10,000 residents); 0 for kelurahan without any."""
+    sql = f"""
+        SELECT k.kelurahan_code, k.kelurahan_name, COALESCE(r.reports, 0) AS reports,
+               10000.0 * COALESCE(r.reports, 0) / NULLIF(k.population, 0) AS per_10k
+        FROM (SELECT * FROM dim_kelurahan WHERE {KEC_FILTER}) k
+        LEFT JOIN (SELECT kelurahan_code, COUNT(*) AS reports FROM cleanliness_reports
+                   WHERE {REPORTED} AND {KEC_FILTER} GROUP BY kelurahan_code) r
+               ON r.kelurahan_code = k.kelurahan_code
+        ORDER BY k.kelurahan_code"""
+    return store.frame(sql, **f.params())
+
+
+def hotspots(store: Store, f: Filters, now: dt.datetime | None = None,
+             limit: int = HOTSPOT_LIMIT) -> pd.DataFrame:
+    """Repeat locations in the window, most reports first: location_cell, lat, lng (mean
+    position of its reports), reports, open (at `now`), categories (distinct count),
+    kelurahan_name (of the cell's first kelurahan code), last_reported_at."""
+    sql = f"""
+        SELECT r.location_cell, AVG(r.lat) AS lat, AVG(r.lng) AS lng, COUNT(*) AS reports,
+               COUNT(*) FILTER (WHERE {OPEN_AT.replace(':at', ':now')}) AS open,
+               COUNT(DISTINCT r.category) AS categories,
+               MAX(k.kelurahan_name) AS kelurahan_name, MAX(r.reported_at) AS last_reported_at
+        FROM (SELECT * FROM cleanliness_reports WHERE {REPORTED} AND {KEC_FILTER}) r
+        LEFT JOIN dim_kelurahan k ON k.kelurahan_code = r.kelurahan_code
+        GROUP BY r.location_cell HAVING COUNT(*) >= :min_reports
+        ORDER BY reports DESC, last_reported_at DESC, r.location_cell
+        LIMIT {int(limit)}"""
+    return store.frame(sql, **_params(f, now), min_reports=REPEAT_MIN_REPORTS)
+
+
+def overdue_list(store: Store, f: Filters, now: dt.datetime | None = None,
+                 limit: int = URGENT_LIMIT) -> pd.DataFrame:
+    """Open reports past their clean-up due date at the snapshot, most overdue first:
+    report_id, category, kelurahan_name, status, reported_at, due_date, days_overdue
+    (working days past the due date), same_cell_reports (other reports in its cell in the window)."""
+    params = _params(f, now)
+    sql = f"""
+        SELECT r.report_id, r.category, k.kelurahan_name, r.status, r.reported_at, r.due_date,
+               (SELECT COUNT(*) FROM cleanliness_reports x WHERE x.location_cell = r.location_cell
+                AND x.report_id <> r.report_id
+                AND x.reported_at >= :start AND x.reported_at < :end) AS same_cell_reports
+        FROM (SELECT * FROM cleanliness_reports WHERE {OVERDUE_AT} AND {KEC_FILTER}) r
+        LEFT JOIN dim_kelurahan k ON k.kelurahan_code = r.kelurahan_code
+        ORDER BY r.due_date, r.reported_at, r.report_id
+        LIMIT {int(limit)}"""
+    frame = store.frame(sql, **params)
+    days = working_days_elapsed(frame["due_date"].to_numpy(dtype="datetime64[D]"),
+                                np.datetime64(params["at"].date()))
+    return frame.assign(days_overdue=days.astype("int64"))

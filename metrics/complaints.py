@@ -1,0 +1,265 @@
+"""Complaints (e-Masyarakat): volume, SLA compliance, backlog, OPD league, satisfaction.
+
+Definitions used by every number below (the page and the tests rely on them):
+- *received in the window*: ``received_at`` in [start, end).
+- *responded*: dispositioned to an OPD, or rejected at verification (both answer the
+  citizen); the response time is receipt -> the first of the two.
+- *SLA cohort*: complaints received in the window whose outcome is known at ``now``: done,
+  or their due date has passed (an overdue open complaint counts as a miss). Rejected
+  complaints are outside the resolution SLA. Within SLA = done on or before the due date
+  the ETL stored (``response_due_date`` / ``resolution_due_date``, working days).
+- *open at T*: received before T and neither resolved nor rejected before T; *overdue
+  at T*: open at T and ``resolution_due_date`` before T's date. Backlog figures are taken
+  at ``snapshot_at(f, now)``: the end of the window, or now when the window runs to today.
+Durations are working days (Mon-Fri less national holidays and cuti bersama).
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+
+from core.calendar import now_wib, working_days_elapsed
+from core.filters import Filters
+from metrics.base import KEC_FILTER, Store, fill_trend, snapshot_at, trend_grain
+
+# Traffic-light bands of this page (percent of the SLA cohort done on time; backlog share
+# overdue; mean rating 1..5). Targets a city would set in its service charter.
+SLA_PCT_OK = 90.0
+SLA_PCT_WARN = 75.0
+OVERDUE_SHARE_OK = 10.0
+OVERDUE_SHARE_WARN = 25.0
+MEDIAN_WARN_FACTOR = 1.5       # median duration up to 1.5 x the SLA is "warn", beyond it "bad"
+RATING_OK = 4.0
+RATING_WARN = 3.5
+LONG_WAIT_WORKING_DAYS = 20      # backlog age bucket edge after the SLA edges: about a month
+URGENT_LIMIT = 200               # rows in the overdue list (the table pages through them)
+
+RECEIVED = "received_at >= :start AND received_at < :end"
+RESOLVED = "resolved_at >= :start AND resolved_at < :end"
+RESPONDED_AT = "COALESCE(dispositioned_at, rejected_at)"
+OPEN_AT = ("received_at < :at AND (resolved_at IS NULL OR resolved_at >= :at)"
+           " AND (rejected_at IS NULL OR rejected_at >= :at)")
+OPEN_NOW = OPEN_AT.replace(":at", ":now")
+OVERDUE_AT = f"{OPEN_AT} AND resolution_due_date < CAST(:at AS DATE)"
+RESPONSE_DUE = (f"({RESPONDED_AT} IS NOT NULL AND {RESPONDED_AT} < :now"
+                " OR response_due_date < CAST(:now AS DATE))")
+RESPONSE_MET = f"({RESPONDED_AT} < :now AND CAST({RESPONDED_AT} AS DATE) <= response_due_date)"
+RESOLUTION_DUE = ("(rejected_at IS NULL OR rejected_at >= :now)"
+                  " AND (resolved_at IS NOT NULL AND resolved_at < :now"
+                  " OR resolution_due_date < CAST(:now AS DATE))")
+RESOLUTION_MET = "(resolved_at < :now AND CAST(resolved_at AS DATE) <= resolution_due_date)"
+
+
+def _now(now: dt.datetime | None) -> dt.datetime:
+    return now if now is not None else now_wib().replace(tzinfo=None)
+
+
+def _params(f: Filters, now: dt.datetime | None = None) -> dict:
+    now = _now(now)
+    return {**f.params(), "now": now, "at": snapshot_at(f, now)}
+
+
+def _pct(met, due) -> float | None:
+    return None if not due else 100.0 * float(met) / float(due)
+
+
+def sla_status(pct: float | None) -> str | None:
+    """Traffic light for a percentage within SLA: ok | warn | bad (None: no data)."""
+    if pct is None or pd.isna(pct):
+        return None
+    return "ok" if pct >= SLA_PCT_OK else "warn" if pct >= SLA_PCT_WARN else "bad"
+
+
+def overdue_status(overdue: int, open_total: int) -> str:
+    """Traffic light for the share of the open backlog that is past its due date."""
+    share = 100.0 * overdue / open_total if open_total else 0.0
+    return "ok" if share <= OVERDUE_SHARE_OK else "warn" if share <= OVERDUE_SHARE_WARN else "bad"
+
+
+def median_status(days: float | None, sla_days: int) -> str | None:
+    """Traffic light for a median duration in working days against an SLA in working days."""
+    if days is None or pd.isna(days):
+        return None
+    return "ok" if days <= sla_days else "warn" if days <= MEDIAN_WARN_FACTOR * sla_days else "bad"
+
+
+def rating_status(rating: float | None) -> str | None:
+    if rating is None or pd.isna(rating):
+        return None
+    return "ok" if rating >= RATING_OK else "warn" if rating >= RATING_WARN else "bad"
+
+
+# --- headline numbers ---------------------------------------------------------------------
+
+def received_count(store: Store, f: Filters) -> int:
+    """Complaints received in the window (count, all kinds: pengaduan, aspirasi, informasi)."""
+    sql = f"SELECT COUNT(*) FROM complaints WHERE {RECEIVED} AND {KEC_FILTER}"
+    return int(store.scalar(sql, **f.params()) or 0)
+
+
+def response_sla_pct(store: Store, f: Filters, now: dt.datetime | None = None) -> float | None:
+    """% of complaints received in the window that were responded to (dispositioned or
+    rejected) within the response SLA, among those already responded to or past their
+    response due date at `now`. None when no complaint is due yet."""
+    sql = (f"SELECT COUNT(*) FILTER (WHERE {RESPONSE_MET}) AS met, COUNT(*) AS due FROM complaints"
+           f" WHERE {RECEIVED} AND {KEC_FILTER} AND {RESPONSE_DUE}")
+    row = store.frame(sql, **_params(f, now)).iloc[0]
+    return _pct(row["met"], row["due"])
+
+
+def resolution_sla_pct(store: Store, f: Filters, now: dt.datetime | None = None) -> float | None:
+    """% of complaints received in the window resolved (selesai) on or before their
+    resolution due date, among those resolved or past due at `now` (rejected excluded)."""
+    sql = (f"SELECT COUNT(*) FILTER (WHERE {RESOLUTION_MET}) AS met, COUNT(*) AS due FROM complaints"
+           f" WHERE {RECEIVED} AND {KEC_FILTER} AND {RESOLUTION_DUE}")
+    row = store.frame(sql, **_params(f, now)).iloc[0]
+    return _pct(row["met"], row["due"])
+
+
+def median_resolution_days(store: Store, f: Filters) -> float | None:
+    """Median working days from receipt to selesai, over complaints resolved in the window."""
+    sql = ("SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY resolution_working_days) FROM complaints"
+           f" WHERE {RESOLVED} AND resolution_working_days IS NOT NULL AND {KEC_FILTER}")
+    value = store.scalar(sql, **f.params())
+    return None if value is None or pd.isna(value) else float(value)
+
+
+def backlog(store: Store, f: Filters, now: dt.datetime | None = None) -> dict:
+    """Open complaints at the snapshot moment (`snapshot_at`): {"open": count, "overdue":
+    count past their resolution due date, "at": the snapshot moment (naive WIB)}."""
+    params = _params(f, now)
+    sql = (f"SELECT COUNT(*) AS open, COUNT(*) FILTER (WHERE resolution_due_date < CAST(:at AS DATE))"
+           f" AS overdue FROM complaints WHERE {OPEN_AT} AND {KEC_FILTER}")
+    row = store.frame(sql, **params).iloc[0]
+    return {"open": int(row["open"]), "overdue": int(row["overdue"]), "at": params["at"]}
+
+
+def satisfaction(store: Store, f: Filters) -> dict:
+    """Mean satisfaction rating (1..5) of complaints resolved in the window and how many
+    were rated: {"rating": float | None, "rated": int}."""
+    sql = ("SELECT AVG(CAST(rating AS DOUBLE PRECISION)) AS rating, COUNT(rating) AS rated FROM complaints"
+           f" WHERE {RESOLVED} AND rating IS NOT NULL AND {KEC_FILTER}")
+    row = store.frame(sql, **f.params()).iloc[0]
+    rating = None if pd.isna(row["rating"]) else float(row["rating"])
+    return {"rating": rating, "rated": int(row["rated"])}
+
+
+# --- charts and tables --------------------------------------------------------------------
+
+def trend(store: Store, f: Filters) -> pd.DataFrame:
+    """Complaints received and resolved per day (per week / month for long windows):
+    columns bucket (start of the day/week/month), received, resolved (counts)."""
+    grain = trend_grain(f)
+    sql = f"""
+        SELECT bucket, SUM(received) AS received, SUM(resolved) AS resolved FROM (
+            SELECT date_trunc('{grain}', received_at) AS bucket, 1 AS received, 0 AS resolved
+            FROM complaints WHERE {RECEIVED} AND {KEC_FILTER}
+            UNION ALL
+            SELECT date_trunc('{grain}', resolved_at), 0, 1
+            FROM complaints WHERE {RESOLVED} AND {KEC_FILTER}
+        ) events GROUP BY bucket ORDER BY bucket"""
+    return fill_trend(store.frame(sql, **f.params()), f, grain, ["received", "resolved"])
+
+
+def by_category(store: Store, f: Filters, now: dt.datetime | None = None) -> pd.DataFrame:
+    """Per category, complaints received in the window and where they stand now: received,
+    open, resolved, rejected (counts), sla_due / sla_met (resolution SLA cohort) and
+    sla_pct (% within SLA, None when none is due). Largest category first."""
+    sql = f"""
+        SELECT category, COUNT(*) AS received,
+               COUNT(*) FILTER (WHERE {OPEN_NOW}) AS open,
+               COUNT(*) FILTER (WHERE resolved_at < :now) AS resolved,
+               COUNT(*) FILTER (WHERE rejected_at < :now
+                                AND (resolved_at IS NULL OR resolved_at >= :now)) AS rejected,
+               COUNT(*) FILTER (WHERE {RESOLUTION_DUE}) AS sla_due,
+               COUNT(*) FILTER (WHERE {RESOLUTION_DUE} AND {RESOLUTION_MET}) AS sla_met
+        FROM complaints WHERE {RECEIVED} AND {KEC_FILTER}
+        GROUP BY category ORDER BY received DESC, category"""
+    frame = store.frame(sql, **_params(f, now))
+    return frame.assign(sla_pct=[_pct(m, d) for m, d in zip(frame["sla_met"], frame["sla_due"])])
+
+
+def opd_league(store: Store, f: Filters, now: dt.datetime | None = None) -> pd.DataFrame:
+    """Per assigned OPD (opd_code None = not yet dispositioned): received in the window,
+    sla_due / sla_met / sla_pct (resolution SLA), median_days (working days receipt ->
+    selesai over complaints resolved in the window), open and overdue at the snapshot.
+    Worst first: lowest % within SLA, then most overdue; the not-yet-dispositioned row last
+    (it is the verifying admin's queue, not an OPD's)."""
+    sql = f"""
+        WITH c AS (SELECT * FROM complaints WHERE {KEC_FILTER}
+                   AND ({RECEIVED} OR {RESOLVED} OR {OPEN_AT}))
+        SELECT c.opd_code, MAX(o.opd_short) AS opd_short, MAX(o.opd_name) AS opd_name,
+               COUNT(*) FILTER (WHERE {RECEIVED}) AS received,
+               COUNT(*) FILTER (WHERE {RECEIVED} AND {RESOLUTION_DUE}) AS sla_due,
+               COUNT(*) FILTER (WHERE {RECEIVED} AND {RESOLUTION_DUE} AND {RESOLUTION_MET}) AS sla_met,
+               percentile_cont(0.5) WITHIN GROUP (
+                   ORDER BY CASE WHEN {RESOLVED} THEN resolution_working_days END) AS median_days,
+               COUNT(*) FILTER (WHERE {OPEN_AT}) AS open,
+               COUNT(*) FILTER (WHERE {OVERDUE_AT}) AS overdue
+        FROM c LEFT JOIN dim_opd o ON o.opd_code = c.opd_code
+        GROUP BY c.opd_code"""
+    frame = store.frame(sql, **_params(f, now))
+    frame = frame.assign(sla_pct=[_pct(m, d) for m, d in zip(frame["sla_met"], frame["sla_due"])])
+    frame = frame.assign(unassigned=frame["opd_code"].isna())
+    return (frame.sort_values(["unassigned", "sla_pct", "overdue", "received"],
+                              ascending=[True, True, False, False], na_position="last")
+            .drop(columns="unassigned").reset_index(drop=True))
+
+
+def by_kelurahan(store: Store, f: Filters) -> pd.DataFrame:
+    """Complaints received in the window per kelurahan: kelurahan_code, kelurahan_name,
+    received (count), population (residents) and per_10k (received per 10,000 residents).
+    All kelurahan of the filtered area, with 0 where none was received."""
+    sql = f"""
+        SELECT k.kelurahan_code, k.kelurahan_name, k.population,
+               COALESCE(c.received, 0) AS received,
+               10000.0 * COALESCE(c.received, 0) / NULLIF(k.population, 0) AS per_10k
+        FROM (SELECT * FROM dim_kelurahan WHERE {KEC_FILTER}) k
+        LEFT JOIN (SELECT kelurahan_code, COUNT(*) AS received FROM complaints
+                   WHERE {RECEIVED} AND {KEC_FILTER} GROUP BY kelurahan_code) c
+               ON c.kelurahan_code = k.kelurahan_code
+        ORDER BY k.kelurahan_code"""
+    return store.frame(sql, **f.params())
+
+
+def overdue_list(store: Store, f: Filters, now: dt.datetime | None = None,
+                 limit: int = URGENT_LIMIT) -> pd.DataFrame:
+    """Open complaints past their resolution due date at the snapshot, most overdue first:
+    ticket_no, category, title (masked), kelurahan_name, opd_short (None = not yet
+    dispositioned), status, received_at, resolution_due_date, days_overdue (working days
+    past the due date). No reporter data."""
+    params = _params(f, now)
+    sql = f"""
+        SELECT c.ticket_no, c.category, c.title, k.kelurahan_name,
+               COALESCE(o.opd_short, c.opd_code) AS opd_short, c.status, c.received_at, c.resolution_due_date
+        FROM (SELECT * FROM complaints WHERE {OVERDUE_AT} AND {KEC_FILTER}) c
+        LEFT JOIN dim_kelurahan k ON k.kelurahan_code = c.kelurahan_code
+        LEFT JOIN dim_opd o ON o.opd_code = c.opd_code
+        ORDER BY c.resolution_due_date, c.received_at, c.ticket_no
+        LIMIT {int(limit)}"""
+    frame = store.frame(sql, **params)
+    days = working_days_elapsed(frame["resolution_due_date"].to_numpy(dtype="datetime64[D]"),
+                                np.datetime64(params["at"].date()))
+    return frame.assign(days_overdue=days.astype("int64"))
+
+
+def backlog_age(store: Store, f: Filters, now: dt.datetime | None = None) -> pd.DataFrame:
+    """Open complaints at the snapshot by age in working days since receipt, in buckets
+    bounded by the response SLA, the resolution SLA and LONG_WAIT_WORKING_DAYS:
+    columns bucket (0..3), low, high (inclusive working-day bounds; high None = open-ended),
+    open (count). Always four rows."""
+    params = _params(f, now)
+    sql = (f"SELECT CAST(received_at AS DATE) AS received_on, COUNT(*) AS open FROM complaints"
+           f" WHERE {OPEN_AT} AND {KEC_FILTER} GROUP BY CAST(received_at AS DATE)")
+    frame = store.frame(sql, **params)
+    sla = store.cfg.sla
+    edges = [sla.complaint_response_days, sla.complaint_resolution_days, LONG_WAIT_WORKING_DAYS]
+    ages = working_days_elapsed(frame["received_on"].to_numpy(dtype="datetime64[D]"),
+                                np.datetime64(params["at"].date()))
+    bucket = np.searchsorted(np.asarray(edges), ages, side="left")
+    counts = np.bincount(bucket, weights=frame["open"].to_numpy(dtype=float), minlength=4)
+    lows = [0] + [e + 1 for e in edges]
+    highs: list[int | None] = [*edges, None]
+    return pd.DataFrame({"bucket": range(4), "low": lows, "high": highs, "open": counts.astype("int64")})

@@ -1,0 +1,353 @@
+"""/complaints: e-Masyarakat complaints against the working-day SLA.
+
+The page only arranges cards; every number comes from metrics.complaints, every chart
+from a pure `*_figure(frame) -> go.Figure` function below.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import dash
+import dash_bootstrap_components as dbc
+import pandas as pd
+import plotly.graph_objects as go
+
+from components.cards import Col, Kpi, chart_card, kpi_row, table_card
+from components.i18n import (MONTHS, add_strings, fmt_date, fmt_datetime, fmt_int, fmt_num,
+                             fmt_pct, lang, t, use_lang)
+from components.layout import is_wall, page_shell
+from components.maps import kelurahan_map
+from components.theme import PALETTE, STATUS, base_figure, use_theme
+from core.filters import Filters
+from metrics import complaints as m
+from metrics.base import Store, get_store, query_now, trend_grain
+
+PAGE = "complaints"
+PATH = "/complaints"
+
+dash.register_page(__name__, path=PATH, title="Pengaduan · Binjai Command Center",
+                   name="Pengaduan", order=1)
+
+add_strings({
+    "complaints.title": {"id": "Pengaduan Masyarakat", "en": "Citizen complaints"},
+    "complaints.subtitle": {
+        "id": "e-Masyarakat · SLA: tindak lanjut {response} hari kerja, selesai {resolution} hari kerja",
+        "en": "e-Masyarakat · SLA: follow-up {response} working days, resolved {resolution} working days"},
+    "complaints.kpi.received": {"id": "Pengaduan masuk", "en": "Complaints received"},
+    "complaints.kpi.received_hint": {"id": "pengaduan, aspirasi, permintaan informasi",
+                                     "en": "complaints, aspirations, information requests"},
+    "complaints.kpi.response": {"id": "Ditindaklanjuti tepat waktu", "en": "Followed up on time"},
+    "complaints.kpi.response_hint": {"id": "disposisi ≤ {days} hari kerja",
+                                     "en": "dispositioned ≤ {days} working days"},
+    "complaints.kpi.resolution": {"id": "Selesai tepat waktu", "en": "Resolved on time"},
+    "complaints.kpi.resolution_hint": {"id": "selesai ≤ {days} hari kerja",
+                                       "en": "resolved ≤ {days} working days"},
+    "complaints.kpi.median": {"id": "Median selesai (hari kerja)", "en": "Median to resolve (working days)"},
+    "complaints.kpi.median_hint": {"id": "pengaduan selesai dalam periode",
+                                   "en": "complaints resolved in the period"},
+    "complaints.kpi.open": {"id": "Belum selesai", "en": "Open backlog"},
+    "complaints.kpi.open_hint": {"id": "per {at}", "en": "as of {at}"},
+    "complaints.kpi.overdue": {"id": "Melewati SLA", "en": "Overdue"},
+    "complaints.kpi.overdue_hint": {"id": "{share} dari yang belum selesai",
+                                    "en": "{share} of the open backlog"},
+    "complaints.kpi.rating": {"id": "Kepuasan (skala 1–5)", "en": "Satisfaction (1–5)"},
+    "complaints.kpi.rating_hint": {"id": "rata-rata {n} penilaian pelapor",
+                                   "en": "mean of {n} reporter ratings"},
+    "complaints.trend": {"id": "Pengaduan masuk vs selesai", "en": "Complaints received vs resolved"},
+    "complaints.trend_about": {"id": "Per {grain}; garis = pengaduan yang diselesaikan",
+                               "en": "Per {grain}; line = complaints resolved"},
+    "complaints.grain.day": {"id": "hari", "en": "day"},
+    "complaints.grain.week": {"id": "minggu", "en": "week"},
+    "complaints.grain.month": {"id": "bulan", "en": "month"},
+    "complaints.received": {"id": "Masuk", "en": "Received"},
+    "complaints.resolved": {"id": "Selesai", "en": "Resolved"},
+    "complaints.count": {"id": "Jumlah pengaduan", "en": "Complaints"},
+    "complaints.age": {"id": "Umur pengaduan yang belum selesai", "en": "Age of the open backlog"},
+    "complaints.age_about": {"id": "Hari kerja sejak diterima, per {at}",
+                             "en": "Working days since receipt, as of {at}"},
+    "complaints.age_axis": {"id": "Umur (hari kerja)", "en": "Age (working days)"},
+    "complaints.age_within_response": {"id": "dalam SLA tindak lanjut", "en": "within follow-up SLA"},
+    "complaints.age_within_resolution": {"id": "dalam SLA selesai", "en": "within resolution SLA"},
+    "complaints.age_overdue": {"id": "lewat SLA", "en": "overdue"},
+    "complaints.age_long": {"id": "lewat > 1 bulan kerja", "en": "overdue > 1 working month"},
+    "complaints.category": {"id": "Per kategori", "en": "By category"},
+    "complaints.category_about": {"id": "Pengaduan masuk dalam periode dan statusnya kini; angka = % selesai tepat waktu",
+                                  "en": "Complaints received in the period and their status now; figure = % resolved on time"},
+    "complaints.open": {"id": "Belum selesai", "en": "Open"},
+    "complaints.rejected": {"id": "Ditolak", "en": "Rejected"},
+    "complaints.on_time": {"id": "tepat waktu", "en": "on time"},
+    "complaints.map": {"id": "Pengaduan per 10.000 penduduk", "en": "Complaints per 10,000 residents"},
+    "complaints.map_about": {"id": "Per kelurahan, pengaduan masuk dalam periode",
+                             "en": "Per kelurahan, complaints received in the period"},
+    "complaints.per_10k": {"id": "per 10.000 penduduk", "en": "per 10,000 residents"},
+    "complaints.opd": {"id": "Kinerja OPD", "en": "Agency (OPD) league table"},
+    "complaints.opd_about": {"id": "Urut dari yang terburuk: % selesai tepat waktu terendah, lalu terbanyak lewat SLA",
+                             "en": "Worst first: lowest % resolved on time, then most overdue"},
+    "complaints.no_opd": {"id": "(belum didisposisi)", "en": "(not yet dispositioned)"},
+    "complaints.col.rank": "#",
+    "complaints.col.opd": "OPD",
+    "complaints.col.received": {"id": "Masuk", "en": "Received"},
+    "complaints.col.sla_pct": {"id": "% tepat waktu", "en": "% on time"},
+    "complaints.col.median": {"id": "Median (hari kerja)", "en": "Median (working days)"},
+    "complaints.col.open": {"id": "Belum selesai", "en": "Open"},
+    "complaints.col.overdue": {"id": "Lewat SLA", "en": "Overdue"},
+    "complaints.urgent": {"id": "Pengaduan lewat SLA", "en": "Overdue complaints"},
+    "complaints.urgent_about": {"id": "Belum selesai melewati batas {days} hari kerja, terlama di atas; tanpa data pelapor",
+                                "en": "Open past the {days}-working-day limit, longest first; no reporter data"},
+    "complaints.col.ticket": {"id": "Tiket", "en": "Ticket"},
+    "complaints.col.category": {"id": "Kategori", "en": "Category"},
+    "complaints.col.title": {"id": "Judul", "en": "Title"},
+    "complaints.col.kelurahan": "Kelurahan",
+    "complaints.col.received_at": {"id": "Diterima", "en": "Received"},
+    "complaints.col.days_overdue": {"id": "Lewat (hari kerja)", "en": "Overdue (working days)"},
+    "complaints.col.status": "Status",
+    "complaints.status.diterima": {"id": "Diterima", "en": "Received"},
+    "complaints.status.diverifikasi": {"id": "Diverifikasi", "en": "Verified"},
+    "complaints.status.didisposisikan": {"id": "Didisposisikan", "en": "Dispositioned"},
+    "complaints.status.diproses": {"id": "Diproses", "en": "In progress"},
+    "complaints.status.selesai": {"id": "Selesai", "en": "Resolved"},
+    "complaints.status.ditolak": {"id": "Ditolak", "en": "Rejected"},
+})
+
+TITLE_MAX_CHARS = 60   # the urgent table shows the (masked) title shortened to one line
+WALL_FONT_SIZE = 18    # chart text on the wall, read from a few metres
+
+
+# --- small formatting helpers ------------------------------------------------------------------
+
+def _no_data(fig: go.Figure) -> go.Figure:
+    fig.add_annotation(text=t("empty"), showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper",
+                       font=dict(size=18))
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return fig
+
+
+def _bucket_label(ts: pd.Timestamp, grain: str) -> str:
+    month = MONTHS[lang()][ts.month - 1]
+    return f"{month} {ts.year}" if grain == "month" else f"{ts.day} {month}"
+
+
+def _date_axis(fig: go.Figure, buckets: pd.Series, grain: str, max_ticks: int = 8) -> None:
+    """Tick labels in the page's language (Plotly's own month names are English)."""
+    step = max(1, math.ceil(len(buckets) / max_ticks))
+    ticks = list(buckets.iloc[::step])
+    fig.update_xaxes(tickvals=ticks, ticktext=[_bucket_label(pd.Timestamp(x), grain) for x in ticks],
+                     hoverformat="%m/%Y" if grain == "month" else "%d/%m/%Y")   # numeric: no English months
+
+
+def _days(value) -> str:
+    return fmt_num(value, 1)
+
+
+def _status_label(status: str) -> str:
+    return t(f"complaints.status.{status}")
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= TITLE_MAX_CHARS else text[:TITLE_MAX_CHARS - 1].rstrip() + "…"
+
+
+# --- figures (pure: DataFrame in, go.Figure out) ----------------------------------------------
+
+def trend_figure(trend: pd.DataFrame, grain: str) -> go.Figure:
+    """Bars: complaints received per bucket; line: complaints resolved per bucket."""
+    fig = base_figure(hovermode="x unified", yaxis_title=t("complaints.count"))
+    if trend.empty or not (trend["received"].sum() or trend["resolved"].sum()):
+        return _no_data(fig)
+    fig.add_trace(go.Bar(x=trend["bucket"], y=trend["received"], name=t("complaints.received"),
+                         marker_color=PALETTE[0],
+                         hovertemplate="%{y}<extra>" + t("complaints.received") + "</extra>"))
+    fig.add_trace(go.Scatter(x=trend["bucket"], y=trend["resolved"], name=t("complaints.resolved"),
+                             mode="lines+markers", line=dict(color=STATUS["ok"], width=3), marker_size=6,
+                             hovertemplate="%{y}<extra>" + t("complaints.resolved") + "</extra>"))
+    _date_axis(fig, trend["bucket"], grain)
+    return fig
+
+
+def age_figure(age: pd.DataFrame, at: dt.datetime | None = None) -> go.Figure:
+    """The open backlog by working days since receipt, coloured by SLA state."""
+    fig = base_figure(yaxis_title=t("complaints.count"), xaxis_title=t("complaints.age_axis"), showlegend=False)
+    if age.empty or not age["open"].sum():
+        return _no_data(fig)
+    labels = [f"{int(lo)}–{int(hi)}" if hi is not None and not pd.isna(hi) else f"> {int(lo) - 1}"
+              for lo, hi in zip(age["low"], age["high"])]
+    meaning = [t("complaints.age_within_response"), t("complaints.age_within_resolution"),
+               t("complaints.age_overdue"), t("complaints.age_long")]
+    colours = [STATUS["ok"], PALETTE[0], STATUS["warn"], STATUS["bad"]]
+    fig.add_trace(go.Bar(x=labels, y=age["open"], marker_color=colours[:len(age)],
+                         text=[fmt_int(v) for v in age["open"]], textposition="outside", cliponaxis=False,
+                         customdata=meaning[:len(age)],
+                         hovertemplate="%{x} · %{customdata}: %{y}<extra></extra>"))
+    fig.update_yaxes(rangemode="tozero")
+    return fig
+
+
+def category_figure(cats: pd.DataFrame) -> go.Figure:
+    """Horizontal stacked bars per category (resolved / open / rejected), largest on top,
+    with the % resolved within SLA written at the end of each bar."""
+    fig = base_figure(barmode="stack", xaxis_title=t("complaints.count"), legend_traceorder="normal")
+    if cats.empty:
+        return _no_data(fig)
+    cats = cats.iloc[::-1]   # Plotly draws the first row at the bottom
+    for col, key, colour in (("resolved", "complaints.resolved", STATUS["ok"]),
+                             ("open", "complaints.open", STATUS["warn"]),
+                             ("rejected", "complaints.rejected", STATUS["neutral"])):
+        fig.add_trace(go.Bar(y=cats["category"], x=cats[col], name=t(key), orientation="h",
+                             marker_color=colour,
+                             hovertemplate="%{y}: %{x}<extra>" + t(key) + "</extra>"))
+    fig.add_trace(go.Scatter(
+        y=cats["category"], x=cats["received"], mode="text", showlegend=False, hoverinfo="skip",
+        text=[f"  {fmt_pct(p, 0)} {t('complaints.on_time')}" if p is not None and not pd.isna(p) else ""
+              for p in cats["sla_pct"]],
+        textposition="middle right", textfont=dict(size=12)))
+    fig.update_xaxes(range=[0, float(cats["received"].max()) * 1.3])
+    fig.update_layout(margin=dict(l=8, r=16, t=32, b=40))
+    return fig
+
+
+def map_figure(kel: pd.DataFrame, store: Store) -> go.Figure:
+    fig = kelurahan_map(kel, "per_10k", t("complaints.per_10k"), lambda v: fmt_num(v, 1),
+                        boundaries=store.cfg.boundaries_path)
+    if kel.empty or not kel["received"].sum():
+        fig.add_annotation(text=t("empty"), showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper",
+                           font=dict(size=18))
+    return fig
+
+
+# --- cards ---------------------------------------------------------------------------------------
+
+def _kpis(store: Store, f: Filters, now: dt.datetime) -> list[Kpi]:
+    sla = store.cfg.sla
+    prev = f.previous()
+    resp, resp_prev = m.response_sla_pct(store, f, now), m.response_sla_pct(store, prev, now)
+    res, res_prev = m.resolution_sla_pct(store, f, now), m.resolution_sla_pct(store, prev, now)
+    median, median_prev = m.median_resolution_days(store, f), m.median_resolution_days(store, prev)
+    back, back_prev = m.backlog(store, f, now), m.backlog(store, prev, now)
+    rating, rating_prev = m.satisfaction(store, f), m.satisfaction(store, prev)
+    share = 100.0 * back["overdue"] / back["open"] if back["open"] else None
+    return [
+        Kpi("received", t("complaints.kpi.received"), m.received_count(store, f),
+            m.received_count(store, prev), fmt_int, better="neutral", hint=t("complaints.kpi.received_hint")),
+        Kpi("response-sla", t("complaints.kpi.response"), resp, resp_prev, fmt_pct, status=m.sla_status(resp),
+            hint=t("complaints.kpi.response_hint", days=sla.complaint_response_days)),
+        Kpi("resolution-sla", t("complaints.kpi.resolution"), res, res_prev, fmt_pct, status=m.sla_status(res),
+            hint=t("complaints.kpi.resolution_hint", days=sla.complaint_resolution_days)),
+        Kpi("median-days", t("complaints.kpi.median"), median, median_prev, _days, better="down",
+            status=m.median_status(median, sla.complaint_resolution_days),
+            hint=t("complaints.kpi.median_hint")),
+        Kpi("open", t("complaints.kpi.open"), back["open"], back_prev["open"], fmt_int, better="down",
+            hint=t("complaints.kpi.open_hint", at=fmt_datetime(back["at"]))),
+        Kpi("overdue", t("complaints.kpi.overdue"), back["overdue"], back_prev["overdue"], fmt_int,
+            better="down", status=m.overdue_status(back["overdue"], back["open"]),
+            hint=t("complaints.kpi.overdue_hint", share=fmt_pct(share))),
+        Kpi("rating", t("complaints.kpi.rating"), rating["rating"], rating_prev["rating"],
+            lambda v: fmt_num(v, 2), status=m.rating_status(rating["rating"]),
+            hint=t("complaints.kpi.rating_hint", n=fmt_int(rating["rated"]))),
+    ]
+
+
+def _opd_table(store: Store, f: Filters, now: dt.datetime, page_size: int = 12, wall: bool = False) -> dbc.Card:
+    league = m.opd_league(store, f, now)
+    ranked = league["opd_code"].notna()
+    league = league.assign(rank=[str(i + 1) if r else "–" for i, r in enumerate(ranked)],
+                           opd=league["opd_short"].fillna(league["opd_code"]).fillna(t("complaints.no_opd")))
+    columns = [
+        Col("rank", t("complaints.col.rank")),
+        Col("opd", t("complaints.col.opd")),
+        Col("received", t("complaints.col.received"), fmt_int),
+        Col("sla_pct", t("complaints.col.sla_pct"), fmt_pct),
+        Col("median_days", t("complaints.col.median"), _days),
+        Col("open", t("complaints.col.open"), fmt_int),
+        Col("overdue", t("complaints.col.overdue"), fmt_int),
+    ]
+    if wall:  # a third of the screen: who, how punctual, how much is late
+        columns = [columns[0], columns[1], columns[3], columns[6]]
+    return table_card(PAGE, "opd-league", t("complaints.opd"), league, columns,
+                      about=t("complaints.opd_about"), page_size=page_size)
+
+
+def _urgent_table(store: Store, f: Filters, now: dt.datetime) -> dbc.Card:
+    overdue = m.overdue_list(store, f, now)
+    # No OPD code yet: the complaint waits for its disposition.
+    overdue = overdue.assign(opd=overdue["opd_short"].fillna(t("complaints.no_opd")))
+    return table_card(PAGE, "overdue", t("complaints.urgent"), overdue, [
+        Col("ticket_no", t("complaints.col.ticket")),
+        Col("category", t("complaints.col.category")),
+        Col("title", t("complaints.col.title"), _short),
+        Col("kelurahan_name", t("complaints.col.kelurahan"), lambda v: v if isinstance(v, str) else "–"),
+        Col("opd", t("complaints.col.opd")),
+        Col("received_at", t("complaints.col.received_at"), fmt_date),
+        Col("days_overdue", t("complaints.col.days_overdue"), fmt_int),
+        Col("status", t("complaints.col.status"), _status_label),
+    ], about=t("complaints.urgent_about", days=store.cfg.sla.complaint_resolution_days), page_size=12)
+
+
+def _row(*cols: tuple) -> dbc.Row:
+    return dbc.Row([dbc.Col(card, xs=12, xl=width, className="mb-3") for card, width in cols], className="g-3")
+
+
+def _briefing(store: Store, f: Filters, now: dt.datetime) -> list:
+    """Laptop / projector: every card, scrolling."""
+    grain = trend_grain(f)
+    return [
+        kpi_row(_kpis(store, f, now), PAGE),
+        _row((_trend_card(store, f, grain), 8), (_age_card(store, f, now), 4)),
+        _row((chart_card(PAGE, "category", t("complaints.category"),
+                         category_figure(m.by_category(store, f, now)),
+                         about=t("complaints.category_about"), height=500), 7),
+             (_opd_table(store, f, now), 5)),
+        _row((_urgent_table(store, f, now), 8),
+             (chart_card(PAGE, "map", t("complaints.map"), map_figure(m.by_kelurahan(store, f), store),
+                         about=t("complaints.map_about"), height=560), 4)),
+    ]
+
+
+def _wall(store: Store, f: Filters, now: dt.datetime) -> list:
+    """Wall display: one 1080p screen, no scrolling: the headline numbers, the trend, the
+    OPD league and the backlog's age."""
+    grain = trend_grain(f)
+    return [
+        kpi_row(_kpis(store, f, now), PAGE),
+        _row((_trend_card(store, f, grain, height=430, wall=True), 5),
+             (_opd_table(store, f, now, page_size=7, wall=True), 4),
+             (_age_card(store, f, now, height=430, wall=True), 3)),
+    ]
+
+
+def _trend_card(store: Store, f: Filters, grain: str, height: int = 360, wall: bool = False) -> dbc.Card:
+    fig = _wall_fonts(trend_figure(m.trend(store, f), grain), wall)
+    return chart_card(PAGE, "trend", t("complaints.trend"), fig, height=height,
+                      about=t("complaints.trend_about", grain=t(f"complaints.grain.{grain}")))
+
+
+def _age_card(store: Store, f: Filters, now: dt.datetime, height: int = 360, wall: bool = False) -> dbc.Card:
+    fig = _wall_fonts(age_figure(m.backlog_age(store, f, now)), wall)
+    return chart_card(PAGE, "age", t("complaints.age"), fig, height=height,
+                      about=t("complaints.age_about", at=fmt_datetime(min(f.end_ts, now))))
+
+
+def _wall_fonts(fig: go.Figure, wall: bool) -> go.Figure:
+    """Larger chart text for the wall; the legend a little smaller and clear of the mode bar."""
+    if not wall:
+        return fig
+    fig.update_layout(font_size=WALL_FONT_SIZE, legend_font_size=WALL_FONT_SIZE - 3, margin_t=64)
+    _date_axis_ticks = fig.layout.xaxis.tickvals
+    if _date_axis_ticks:  # fewer date labels, so they stay horizontal at the larger size
+        fig.update_xaxes(tickvals=_date_axis_ticks[::2], ticktext=fig.layout.xaxis.ticktext[::2])
+    return fig
+
+
+def layout(**query):
+    use_lang(query.get("lang"))
+    use_theme("dark" if query.get("theme") == "dark" or (is_wall(query) and query.get("theme") != "light")
+              else "light")
+    now = query_now()
+    f = Filters.from_query(query, today=now.date())
+    store = get_store()
+    children = (_wall if is_wall(query) else _briefing)(store, f, now)
+    sla = store.cfg.sla
+    subtitle = t("complaints.subtitle", response=sla.complaint_response_days,
+                 resolution=sla.complaint_resolution_days)
+    return page_shell(PAGE, PATH, t("complaints.title"), subtitle, query, store, f, children)

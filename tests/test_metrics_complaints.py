@@ -1,0 +1,293 @@
+"""metrics.complaints against an independent computation over the e-Masyarakat source.
+
+The expected numbers are computed here with plain pandas over the simulator's SQLite
+tables (pengaduan, kategori_pengaduan, opd), applying the rules of the metrics module's
+docstring and the working-day calendar of core.calendar; the metrics read the analytics
+store the ETL loaded from the same sources.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pytest
+import sqlalchemy as sa
+
+from core.calendar import due_date, working_days_elapsed
+from core.filters import Filters
+from core.geo import estimated_population
+from metrics import complaints as m
+from metrics.base import Store
+
+NOW = dt.datetime(2026, 11, 23, 10, 0)          # the seeded sources end here (conftest.SEED_END)
+TODAY = pd.Timestamp(NOW.date())
+WINDOWS = {
+    "city-30d": Filters(start=dt.date(2026, 10, 25), end=dt.date(2026, 11, 23)),
+    "kec-30d": Filters(start=dt.date(2026, 10, 25), end=dt.date(2026, 11, 23), kecamatan="12.75.01"),
+    "kec-past": Filters(start=dt.date(2026, 9, 1), end=dt.date(2026, 9, 30), kecamatan="12.75.04"),
+}
+
+
+@pytest.fixture(scope="module")
+def store(loaded_store, loaded_config) -> Store:
+    return Store(loaded_store, loaded_config)
+
+
+@pytest.fixture(scope="module")
+def source(source_urls, loaded_config) -> pd.DataFrame:
+    """Every complaint of the source with the fields the rules need."""
+    engine = sa.create_engine(source_urls["complaints"])
+    with engine.connect() as conn:
+        raw = pd.read_sql(sa.text(
+            "SELECT p.no_tiket, p.kode_kelurahan, p.status, p.created_at, p.tgl_disposisi, p.tgl_selesai,"
+            " p.tgl_ditolak, p.rating_kepuasan, k.nama_kategori, o.kode_opd"
+            " FROM pengaduan p JOIN kategori_pengaduan k ON k.id = p.kategori_id"
+            " LEFT JOIN opd o ON o.id = p.opd_id"), conn)
+    engine.dispose()
+    for col in ("created_at", "tgl_disposisi", "tgl_selesai", "tgl_ditolak"):
+        raw[col] = pd.to_datetime(raw[col])
+    sla = loaded_config.sla
+    received_on = raw["created_at"].to_numpy(dtype="datetime64[D]")
+    return raw.assign(
+        kec=raw["kode_kelurahan"].str[:8],
+        responded=raw["tgl_disposisi"].combine_first(raw["tgl_ditolak"]),
+        response_due=pd.to_datetime(due_date(received_on, sla.complaint_response_days)),
+        resolution_due=pd.to_datetime(due_date(received_on, sla.complaint_resolution_days)),
+    )
+
+
+def _area(frame: pd.DataFrame, f: Filters) -> pd.DataFrame:
+    return frame if f.kecamatan is None else frame[frame["kec"] == f.kecamatan]
+
+
+def _within(ts: pd.Series, f: Filters) -> pd.Series:
+    return (ts >= f.start_ts) & (ts < f.end_ts)
+
+
+def _received(source, f):
+    frame = _area(source, f)
+    return frame[_within(frame["created_at"], f)]
+
+
+def _open_at(frame: pd.DataFrame, at: dt.datetime) -> pd.DataFrame:
+    still = ((frame["created_at"] < at) & (frame["tgl_selesai"].isna() | (frame["tgl_selesai"] >= at))
+             & (frame["tgl_ditolak"].isna() | (frame["tgl_ditolak"] >= at)))
+    return frame[still]
+
+
+def _at(f: Filters) -> dt.datetime:
+    return min(f.end_ts, NOW)
+
+
+@pytest.mark.parametrize("name", WINDOWS)
+def test_received_count_matches_source(store, source, name):
+    f = WINDOWS[name]
+    expected = len(_received(source, f))
+    assert expected > 0
+    assert m.received_count(store, f) == expected
+
+
+@pytest.mark.parametrize("name", WINDOWS)
+def test_response_sla_counts_disposition_or_rejection_by_the_due_date(store, source, name):
+    f = WINDOWS[name]
+    frame = _received(source, f)
+    done = frame["responded"].notna() & (frame["responded"] < NOW)
+    due = done | (frame["response_due"] < TODAY)
+    met = done & (frame["responded"].dt.normalize() <= frame["response_due"])
+    expected = 100.0 * (met & due).sum() / due.sum()
+    assert m.response_sla_pct(store, f, NOW) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize("name", WINDOWS)
+def test_resolution_sla_counts_overdue_open_as_misses_and_leaves_out_rejected(store, source, name):
+    f = WINDOWS[name]
+    frame = _received(source, f)
+    frame = frame[frame["tgl_ditolak"].isna() | (frame["tgl_ditolak"] >= NOW)]
+    done = frame["tgl_selesai"].notna() & (frame["tgl_selesai"] < NOW)
+    due = done | (frame["resolution_due"] < TODAY)
+    met = done & (frame["tgl_selesai"].dt.normalize() <= frame["resolution_due"])
+    expected = 100.0 * met.sum() / due.sum()
+    assert due.sum() > met.sum() > 0
+    assert m.resolution_sla_pct(store, f, NOW) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize("name", WINDOWS)
+def test_median_resolution_days_uses_working_days_of_complaints_resolved_in_window(store, source, name):
+    f = WINDOWS[name]
+    frame = _area(source, f)
+    frame = frame[_within(frame["tgl_selesai"], f)]
+    days = working_days_elapsed(frame["created_at"].to_numpy(dtype="datetime64[D]"),
+                                frame["tgl_selesai"].to_numpy(dtype="datetime64[D]"))
+    assert m.median_resolution_days(store, f) == pytest.approx(float(np.median(days)))
+
+
+@pytest.mark.parametrize("name", WINDOWS)
+def test_backlog_is_open_and_overdue_at_the_snapshot(store, source, name):
+    f = WINDOWS[name]
+    at = _at(f)
+    open_ = _open_at(_area(source, f), at)
+    overdue = open_[open_["resolution_due"] < pd.Timestamp(at.date())]
+    result = m.backlog(store, f, NOW)
+    assert result == {"open": len(open_), "overdue": len(overdue), "at": at}
+    assert len(open_) > 0
+
+
+def test_backlog_of_previous_period_is_taken_at_the_start_of_this_one(store, source):
+    f = WINDOWS["city-30d"]
+    open_ = _open_at(source, f.start_ts)
+    assert m.backlog(store, f.previous(), NOW)["open"] == len(open_)
+
+
+@pytest.mark.parametrize("name", WINDOWS)
+def test_satisfaction_is_mean_rating_of_complaints_resolved_in_window(store, source, name):
+    f = WINDOWS[name]
+    frame = _area(source, f)
+    rated = frame[_within(frame["tgl_selesai"], f) & frame["rating_kepuasan"].notna()]
+    result = m.satisfaction(store, f)
+    assert result["rated"] == len(rated) > 0
+    assert result["rating"] == pytest.approx(rated["rating_kepuasan"].mean())
+
+
+@pytest.mark.parametrize("name", WINDOWS)
+def test_trend_counts_received_and_resolved_per_day_with_zero_days_filled(store, source, name):
+    f = WINDOWS[name]
+    trend = m.trend(store, f).set_index("bucket")
+    assert len(trend) == f.days
+    frame = _area(source, f)
+    received = frame[_within(frame["created_at"], f)]["created_at"].dt.normalize().value_counts()
+    resolved = frame[_within(frame["tgl_selesai"], f)]["tgl_selesai"].dt.normalize().value_counts()
+    assert trend["received"].to_dict() == {d: int(received.get(d, 0)) for d in trend.index}
+    assert trend["resolved"].to_dict() == {d: int(resolved.get(d, 0)) for d in trend.index}
+
+
+def test_trend_is_weekly_for_long_windows(store, source):
+    f = Filters(start=dt.date(2026, 8, 25), end=dt.date(2026, 11, 23))   # 91 days -> daily
+    assert len(m.trend(store, f)) == 91
+    f = Filters(start=dt.date(2026, 5, 1), end=dt.date(2026, 11, 23))    # > 92 days -> weekly
+    trend = m.trend(store, f)
+    assert (trend["bucket"].dt.day_of_week == 0).all()
+    assert trend["received"].sum() == len(_received(source, f))
+
+
+@pytest.mark.parametrize("name", WINDOWS)
+def test_by_category_counts_and_states_add_up(store, source, name):
+    f = WINDOWS[name]
+    cats = m.by_category(store, f, NOW).set_index("category")
+    expected = _received(source, f)["nama_kategori"].value_counts()
+    assert cats["received"].to_dict() == expected.to_dict()
+    assert (cats["open"] + cats["resolved"] + cats["rejected"] == cats["received"]).all()
+    assert list(cats["received"]) == sorted(cats["received"], reverse=True)
+
+
+@pytest.mark.parametrize("name", WINDOWS)
+def test_opd_league_matches_source_per_opd_and_puts_the_worst_first(store, source, name):
+    f = WINDOWS[name]
+    league = m.opd_league(store, f, NOW)
+    assigned = league[league["opd_code"].notna()]
+    frame = _received(source, f)
+    expected = frame[frame["kode_opd"].notna()]["kode_opd"].str.upper().value_counts()
+    assert assigned.set_index("opd_code")["received"][lambda s: s > 0].to_dict() == expected.to_dict()
+    assert league["overdue"].sum() == m.backlog(store, f, NOW)["overdue"]
+    pct = assigned["sla_pct"].dropna().to_list()
+    assert pct == sorted(pct)
+    assert assigned["opd_short"].notna().all()          # every OPD code has its name from dim_opd
+
+
+@pytest.mark.parametrize("name", WINDOWS)
+def test_by_kelurahan_rates_per_10k_residents(store, source, name):
+    f = WINDOWS[name]
+    kel = m.by_kelurahan(store, f).set_index("kelurahan_code")
+    counts = _received(source, f)["kode_kelurahan"].value_counts()
+    population = estimated_population()
+    for code, row in kel.iterrows():
+        assert row["received"] == counts.get(code, 0)
+        assert row["per_10k"] == pytest.approx(10000 * counts.get(code, 0) / population[code])
+    assert len(kel) == (37 if f.kecamatan is None else sum(c.startswith(f.kecamatan) for c in population))
+
+
+@pytest.mark.parametrize("name", WINDOWS)
+def test_overdue_list_is_the_overdue_backlog_longest_first_without_personal_data(store, source, name):
+    f = WINDOWS[name]
+    at = _at(f)
+    open_ = _open_at(_area(source, f), at)
+    overdue = open_[open_["resolution_due"] < pd.Timestamp(at.date())]
+    listed = m.overdue_list(store, f, NOW)
+    assert len(listed) == min(len(overdue), m.URGENT_LIMIT)
+    assert len(listed) > 0 or f.kecamatan
+    if len(overdue) <= m.URGENT_LIMIT:
+        assert set(listed["ticket_no"]) == set(overdue["no_tiket"].str.upper())
+    expected_days = working_days_elapsed(listed["resolution_due_date"].to_numpy(dtype="datetime64[D]"),
+                                         np.datetime64(at.date()))
+    assert listed["days_overdue"].to_list() == expected_days.tolist()
+    assert (listed["days_overdue"] >= 1).all()
+    assert listed["days_overdue"].is_monotonic_decreasing
+    personal = ("reporter", "nik", "phone", "telepon", "email", "nama_pelapor")
+    assert not [c for c in listed.columns if any(p in c for p in personal)]
+
+
+@pytest.mark.parametrize("name", WINDOWS)
+def test_backlog_age_buckets_follow_the_sla_edges(store, source, name):
+    f = WINDOWS[name]
+    at = _at(f)
+    open_ = _open_at(_area(source, f), at)
+    ages = working_days_elapsed(open_["created_at"].to_numpy(dtype="datetime64[D]"), np.datetime64(at.date()))
+    sla = store.cfg.sla
+    edges = [sla.complaint_response_days, sla.complaint_resolution_days, m.LONG_WAIT_WORKING_DAYS]
+    expected = [int((ages <= edges[0]).sum()), int(((ages > edges[0]) & (ages <= edges[1])).sum()),
+                int(((ages > edges[1]) & (ages <= edges[2])).sum()), int((ages > edges[2]).sum())]
+    age = m.backlog_age(store, f, NOW)
+    assert age["open"].to_list() == expected
+    assert age["low"].to_list() == [0, edges[0] + 1, edges[1] + 1, edges[2] + 1]
+
+
+def test_status_colours_follow_the_bands():
+    assert m.sla_status(None) is None
+    assert m.sla_status(m.SLA_PCT_OK) == "ok"
+    assert m.sla_status(m.SLA_PCT_WARN) == "warn"
+    assert m.sla_status(m.SLA_PCT_WARN - 0.1) == "bad"
+    assert m.overdue_status(0, 0) == "ok"
+    assert m.overdue_status(50, 100) == "bad"
+    assert [m.median_status(d, 8) for d in (8, 12, 13)] == ["ok", "warn", "bad"]
+
+
+# --- the page: figures and layout -----------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def page(store):
+    from app import create_app
+
+    create_app(store.cfg, store)          # registers the pages (Dash Pages needs an app first)
+    import pages.complaints as page
+    return page
+
+
+def _has_data(fig) -> bool:
+    return any(len(trace.x if trace.x is not None else trace.y) for trace in fig.data)
+
+
+def test_figures_have_traces_with_data(store, page):
+    f = WINDOWS["city-30d"]
+    figures = [page.trend_figure(m.trend(store, f), "day"),
+               page.age_figure(m.backlog_age(store, f, NOW)),
+               page.category_figure(m.by_category(store, f, NOW)),
+               page.map_figure(m.by_kelurahan(store, f), store)]
+    for fig in figures:
+        assert fig.data and _has_data(fig)
+        assert not fig.layout.annotations          # no "Tidak ada data" note
+
+
+def test_figures_say_no_data_for_an_empty_window(store, page):
+    f = Filters(start=dt.date(2020, 1, 1), end=dt.date(2020, 1, 31))
+    for fig in (page.trend_figure(m.trend(store, f), "day"), page.age_figure(m.backlog_age(store, f, NOW)),
+                page.category_figure(m.by_category(store, f, NOW))):
+        assert [a.text for a in fig.layout.annotations] == ["Tidak ada data untuk filter ini"]
+
+
+@pytest.mark.parametrize("query", [{}, {"mode": "wall"}, {"kec": "12.75.03", "lang": "en"},
+                                   {"start": "2020-01-01", "end": "2020-01-31"}])
+def test_layout_renders(page, query):
+    tree = page.layout(**query)
+    assert tree.id == "complaints-page"
+    text = str(tree)
+    assert "complaints-kpi-received" in text
