@@ -1,0 +1,135 @@
+"""Shared fixtures (other test modules rely on these names; keep them stable).
+
+- ``source_urls`` (session): the five service databases (SQLite), seeded once by the
+  simulator: seed 7, 90 days of history, scale 0.15, ending at ``SEED_END``. Treat them
+  as read-only; a test that changes a source uses ``fresh_sources``.
+- ``fresh_sources``: a private copy of those databases for one test.
+- ``make_config``: factory writing a config.yaml into the test's tmp dir -> Config.
+- ``test_config``: demo-mode Config over ``fresh_sources`` and an empty tmp DuckDB store.
+- ``store_engine``: engine of ``test_config``'s store, initialised, disposed afterwards.
+- ``loaded_config`` / ``loaded_store`` (session): a DuckDB store after one ETL pass over
+  ``source_urls``; read-only for tests (metrics and pages tests query it).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+import yaml
+
+from core.config import Config, load_config
+from simulator.schema import DATABASES
+
+SEED_END = dt.datetime(2026, 11, 23, 10, 0)
+SEED = dict(seed=7, history_days=90, scale=0.15, end=SEED_END)
+_ENV = ("BCC_CONFIG", "BCC_STORE_URL", "BCC_PSEUDONYM_KEY")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _clean_environment():
+    """Tests never pick up an operator's store, config or pseudonym key from the shell."""
+    patch = pytest.MonkeyPatch()
+    for name in _ENV:
+        patch.delenv(name, raising=False)
+    yield
+    patch.undo()
+
+
+def sqlite_path(url: str) -> Path:
+    return Path(url.removeprefix("sqlite:///"))
+
+
+def source_engine(url: str) -> sa.Engine:
+    """An engine on a (test copy of a) source database, for direct reads and edits."""
+    return sa.create_engine(url, connect_args={"timeout": 30})
+
+
+def copy_sources(urls: dict[str, str], folder: Path) -> dict[str, str]:
+    """Consistent copies (SQLite backup API: includes the WAL) of the source databases."""
+    folder.mkdir(parents=True, exist_ok=True)
+    copies = {}
+    for service, url in urls.items():
+        target = folder / sqlite_path(url).name
+        with sqlite3.connect(sqlite_path(url)) as src, sqlite3.connect(target) as dst:
+            src.backup(dst)
+        src.close()
+        dst.close()
+        copies[service] = f"sqlite:///{target}"
+    return copies
+
+
+def write_config(folder: Path, sources: dict[str, str], store_url: str, *, mode: str = "demo",
+                 extra: dict | None = None) -> Config:
+    """Write ``folder/config.yaml`` and load it the way the app does."""
+    folder.mkdir(parents=True, exist_ok=True)
+    raw = {"mode": mode, "store": {"url": store_url}, "sources": dict(sources),
+           "simulator": {"seed": SEED["seed"], "history_days": SEED["history_days"],
+                         "scale": SEED["scale"], "tick_seconds": 20},
+           "schedule": {"etl_minutes": 2}}
+    raw.update(extra or {})
+    path = folder / "config.yaml"
+    path.write_text(yaml.safe_dump(raw, sort_keys=False), encoding="utf-8")
+    return load_config(path)
+
+
+@pytest.fixture(scope="session")
+def source_urls(tmp_path_factory) -> dict[str, str]:
+    from simulator.generate import seed_databases
+
+    folder = tmp_path_factory.mktemp("sources")
+    urls = {service: f"sqlite:///{folder / name}.sqlite" for service, (_, name) in DATABASES.items()}
+    seed_databases(urls, **SEED)
+    return urls
+
+
+@pytest.fixture
+def fresh_sources(source_urls, tmp_path) -> dict[str, str]:
+    return copy_sources(source_urls, tmp_path / "sources")
+
+
+@pytest.fixture
+def make_config(tmp_path):
+    def make(sources: dict[str, str], *, store_url: str | None = None, mode: str = "demo",
+             extra: dict | None = None, name: str = "config") -> Config:
+        folder = tmp_path / name
+        return write_config(folder, sources, store_url or f"duckdb:///{folder / 'store.duckdb'}",
+                            mode=mode, extra=extra)
+    return make
+
+
+@pytest.fixture
+def test_config(make_config, fresh_sources) -> Config:
+    return make_config(fresh_sources)
+
+
+@pytest.fixture
+def store_engine(test_config):
+    from store.engine import init_store, make_engine
+
+    engine = make_engine(test_config.store_url)
+    init_store(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def loaded_config(source_urls, tmp_path_factory) -> Config:
+    folder = tmp_path_factory.mktemp("loaded")
+    return write_config(folder, source_urls, f"duckdb:///{folder / 'store.duckdb'}")
+
+
+@pytest.fixture(scope="session")
+def loaded_store(loaded_config):
+    from etl.runner import run_pass
+    from store.engine import init_store, make_engine
+
+    engine = make_engine(loaded_config.store_url)
+    init_store(engine)
+    results = run_pass(loaded_config, engine)
+    failed = [f"{r.stream}: {r.error}" for r in results if not r.ok]
+    assert not failed, f"the ETL pass over the seeded sources failed: {failed}"
+    yield engine
+    engine.dispose()
