@@ -155,7 +155,7 @@ def serve(cfg: Config) -> None:
              f"{sum(r.rows_loaded for r in results):,}", time.monotonic() - began)
     store = Store(engine, cfg)
     app = create_app(cfg, store)
-    scheduler = start_scheduler(cfg, engine)
+    scheduler = start_scheduler(cfg, engine, run_now=False)  # the first pass just ran
     log.info("serving on http://%s:%s/  (Ctrl-C stops)", cfg.host, cfg.port)
     try:
         app.run(host=cfg.host, port=cfg.port, debug=False, threaded=True)

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import yaml
 
+from core.calendar import now_wib
 from core.config import PROJECT_ROOT, load_config
 
 
@@ -63,7 +64,7 @@ def main() -> None:
         loaded = sum(r.rows_loaded for r in results)
         print(f"{'  rows loaded / source rows':<44} {loaded:,} / {source_rows:,}  ({loaded / seconds:,.0f} rows/s)")
 
-        now = dt.datetime.now().replace(microsecond=0)
+        now = now_wib().replace(tzinfo=None, microsecond=0)  # sources keep naive WIB
         changed = 0
         for step in range(1, 400):
             changed += sum(tick(cfg.sources, now + dt.timedelta(minutes=step)).values())

@@ -59,6 +59,12 @@ class Store:
                 self._cache.popitem(last=False)
         return result
 
+    def live_frame(self, sql: str, **params) -> pd.DataFrame:
+        """Run a SELECT uncached: for bookkeeping that changes without a new data version
+        (ETL run times and failures), so a quiet source is not shown as stale."""
+        with self.engine.connect() as conn:
+            return pd.read_sql(sa.text(sql), conn, params=params)
+
     def scalar(self, sql: str, **params):
         frame = self.frame(sql, **params)
         return None if frame.empty else frame.iat[0, 0]

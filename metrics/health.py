@@ -17,12 +17,12 @@ def source_freshness(store: Store) -> pd.DataFrame:
     now = now_wib().replace(tzinfo=None)
     stale_after = dt.timedelta(minutes=store.cfg.display.stale_after_minutes)
     for service, table in SERVICE_TABLES.items():
-        state = store.frame(
+        state = store.live_frame(
             "SELECT last_success_at FROM etl_state WHERE stream = :stream", stream=table.name)
         last = state.iat[0, 0] if len(state) else None
         last = None if last is None or pd.isna(last) else pd.Timestamp(last).to_pydatetime()
         count = int(store.scalar(f"SELECT COUNT(*) FROM {table.name}") or 0)
-        failed = store.frame(
+        failed = store.live_frame(
             "SELECT status, error FROM etl_run WHERE stream = :stream ORDER BY run_id DESC LIMIT 1",
             stream=table.name)
         error = failed.iat[0, 1] if len(failed) and failed.iat[0, 0] == "failed" else None

@@ -15,7 +15,7 @@ refuses a store of another version with a message saying to rebuild it.
 """
 from __future__ import annotations
 
-from sqlalchemy import (BigInteger, Boolean, Column, Date, DateTime, Float, Index, Integer,
+from sqlalchemy import (BigInteger, Boolean, Column, Date, DateTime, Double, Index, Integer,
                         MetaData, SmallInteger, String, Table, Text)
 
 SCHEMA_VERSION = 1
@@ -82,8 +82,8 @@ dim_kelurahan = Table(
     Column("kelurahan_name", String(60), nullable=False),
     Column("kecamatan_code", String(8), nullable=False),       # e.g. 12.75.01
     Column("kecamatan_name", String(60), nullable=False),
-    Column("lat", Float, nullable=False),
-    Column("lng", Float, nullable=False),
+    Column("lat", Double, nullable=False),
+    Column("lng", Double, nullable=False),
     Column("population", Integer, nullable=False),             # residents (estimate unless configured)
 )
 
@@ -110,7 +110,7 @@ dim_facility = Table(       # puskesmas and RSUD
     Column("facility_name", String(150), nullable=False),
     Column("facility_kind", String(20), nullable=False),       # puskesmas | rsud
     Column("kelurahan_code", String(13), nullable=False),
-    Column("lat", Float), Column("lng", Float),
+    Column("lat", Double), Column("lng", Double),
     *_loaded(),
 )
 
@@ -201,7 +201,7 @@ clinic_visits = Table(
     Column("called_at", DateTime),
     Column("service_started_at", DateTime),
     Column("finished_at", DateTime),
-    Column("wait_minutes", Float),                             # registered -> called
+    Column("wait_minutes", Double),                             # registered -> called
     *_loaded(),
     Index("ix_clinic_visits_date", "visit_date"),
 )
@@ -251,8 +251,8 @@ cleanliness_reports = Table(
     Column("is_open", Boolean, nullable=False),
     Column("kelurahan_code", String(13)),
     Column("kecamatan_code", String(8)),
-    Column("lat", Float, nullable=False),
-    Column("lng", Float, nullable=False),
+    Column("lat", Double, nullable=False),
+    Column("lng", Double, nullable=False),
     Column("location_cell", String(20), nullable=False),       # ~100 m grid cell, for repeat locations
     Column("reporter_hash", String(32)),
     Column("reported_at", DateTime, nullable=False),
