@@ -129,3 +129,34 @@ def fill_trend(frame: pd.DataFrame, f, grain: str, value_cols: list[str]) -> pd.
     for col in value_cols:
         out[col] = 0 if values is None else values.set_index("bucket")[col].reindex(out.index).fillna(0)
     return out.astype({c: "int64" for c in value_cols}).reset_index()
+
+
+# --- shared by the service metrics: windows, percentages, traffic lights -------------------
+
+def window_params(f, now: dt.datetime | None = None) -> dict:
+    """Bind parameters of a filter window plus :now (naive WIB; default query_now()) and
+    :at, the moment "backlog now" figures describe (see snapshot_at)."""
+    now = now if now is not None else query_now()
+    return {**f.params(), "now": now, "at": snapshot_at(f, now)}
+
+
+def pct(part, whole) -> float | None:
+    """part / whole in percent (0..100); None when there is nothing to divide by."""
+    return None if not whole else 100.0 * float(part) / float(whole)
+
+
+def traffic_light(value, ok: float, warn: float, *, higher_is_better: bool = True) -> str | None:
+    """ok | warn | bad for a value against two thresholds (None for no value).
+    higher_is_better: ok at or above `ok`, warn at or above `warn`; otherwise the reverse
+    (ok at or below `ok`, warn at or below `warn`)."""
+    if value is None or pd.isna(value):
+        return None
+    if higher_is_better:
+        return "ok" if value >= ok else "warn" if value >= warn else "bad"
+    return "ok" if value <= ok else "warn" if value <= warn else "bad"
+
+
+def share_status(part: int, whole: int, ok: float, warn: float) -> str:
+    """Traffic light for the share (%) of `whole` that `part` is, where less is better
+    (e.g. the overdue share of a backlog); an empty backlog is ok."""
+    return traffic_light(pct(part, whole) or 0.0, ok, warn, higher_is_better=False)

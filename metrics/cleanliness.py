@@ -21,9 +21,10 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from core.calendar import now_wib, working_days_elapsed
+from core.calendar import working_days_elapsed
 from core.filters import Filters
-from metrics.base import KEC_FILTER, Store, fill_trend, snapshot_at, trend_grain
+from metrics.base import (KEC_FILTER, Store, fill_trend, pct, share_status, snapshot_at,
+                          traffic_light, trend_grain, window_params)
 
 # Traffic-light bands (percent cleaned within SLA; share of open reports overdue), the
 # repeat-location threshold (reports per cell in the window) and list sizes.
@@ -50,36 +51,21 @@ SLA_DUE = (f"({REJECTED_AT} IS NULL OR {REJECTED_AT} >= :now)"
 SLA_MET = "(cleaned_at < :now AND CAST(cleaned_at AS DATE) <= due_date)"
 
 
-def _now(now: dt.datetime | None) -> dt.datetime:
-    return now if now is not None else now_wib().replace(tzinfo=None)
 
-
-def _params(f: Filters, now: dt.datetime | None = None) -> dict:
-    now = _now(now)
-    return {**f.params(), "now": now, "at": snapshot_at(f, now)}
-
-
-def _pct(part, whole) -> float | None:
-    return None if not whole else 100.0 * float(part) / float(whole)
 
 
 def sla_status(pct: float | None) -> str | None:
     """Traffic light for a percentage cleaned within SLA: ok | warn | bad (None: no data)."""
-    if pct is None or pd.isna(pct):
-        return None
-    return "ok" if pct >= SLA_PCT_OK else "warn" if pct >= SLA_PCT_WARN else "bad"
+    return traffic_light(pct, SLA_PCT_OK, SLA_PCT_WARN)
 
 
 def overdue_status(overdue: int, open_total: int) -> str:
-    share = 100.0 * overdue / open_total if open_total else 0.0
-    return "ok" if share <= OVERDUE_SHARE_OK else "warn" if share <= OVERDUE_SHARE_WARN else "bad"
+    return share_status(overdue, open_total, OVERDUE_SHARE_OK, OVERDUE_SHARE_WARN)
 
 
 def median_status(days: float | None, sla_days: int) -> str | None:
     """Traffic light for a median duration in working days against an SLA in working days."""
-    if days is None or pd.isna(days):
-        return None
-    return "ok" if days <= sla_days else "warn" if days <= MEDIAN_WARN_FACTOR * sla_days else "bad"
+    return traffic_light(days, sla_days, MEDIAN_WARN_FACTOR * sla_days, higher_is_better=False)
 
 
 # --- headline numbers ---------------------------------------------------------------------
@@ -95,8 +81,8 @@ def cleanup_sla_pct(store: Store, f: Filters, now: dt.datetime | None = None) ->
     or past due at `now` (rejected reports excluded). None when none is due yet."""
     sql = (f"SELECT COUNT(*) FILTER (WHERE {SLA_MET}) AS met, COUNT(*) AS due FROM cleanliness_reports"
            f" WHERE {REPORTED} AND {KEC_FILTER} AND {SLA_DUE}")
-    row = store.frame(sql, **_params(f, now)).iloc[0]
-    return _pct(row["met"], row["due"])
+    row = store.frame(sql, **window_params(f, now)).iloc[0]
+    return pct(row["met"], row["due"])
 
 
 def median_cleanup_days(store: Store, f: Filters) -> float | None:
@@ -110,7 +96,7 @@ def median_cleanup_days(store: Store, f: Filters) -> float | None:
 def backlog(store: Store, f: Filters, now: dt.datetime | None = None) -> dict:
     """Open reports at the snapshot: {"open": count, "overdue": count past their due date,
     "at": the snapshot moment (naive WIB)}."""
-    params = _params(f, now)
+    params = window_params(f, now)
     sql = (f"SELECT COUNT(*) AS open, COUNT(*) FILTER (WHERE due_date < CAST(:at AS DATE)) AS overdue"
            f" FROM cleanliness_reports WHERE {OPEN_AT} AND {KEC_FILTER}")
     row = store.frame(sql, **params).iloc[0]
@@ -149,8 +135,8 @@ def by_category(store: Store, f: Filters, now: dt.datetime | None = None) -> pd.
                    THEN cleanup_working_days END) AS median_days
         FROM cleanliness_reports WHERE {REPORTED} AND {KEC_FILTER}
         GROUP BY category ORDER BY reports DESC, category"""
-    frame = store.frame(sql, **_params(f, now))
-    return frame.assign(sla_pct=[_pct(m, d) for m, d in zip(frame["sla_met"], frame["sla_due"])])
+    frame = store.frame(sql, **window_params(f, now))
+    return frame.assign(sla_pct=[pct(m, d) for m, d in zip(frame["sla_met"], frame["sla_due"])])
 
 
 def by_kelurahan(store: Store, f: Filters) -> pd.DataFrame:
@@ -182,7 +168,7 @@ def hotspots(store: Store, f: Filters, now: dt.datetime | None = None,
         GROUP BY r.location_cell HAVING COUNT(*) >= :min_reports
         ORDER BY reports DESC, last_reported_at DESC, r.location_cell
         LIMIT {int(limit)}"""
-    return store.frame(sql, **_params(f, now), min_reports=REPEAT_MIN_REPORTS)
+    return store.frame(sql, **window_params(f, now), min_reports=REPEAT_MIN_REPORTS)
 
 
 def overdue_list(store: Store, f: Filters, now: dt.datetime | None = None,
@@ -190,7 +176,7 @@ def overdue_list(store: Store, f: Filters, now: dt.datetime | None = None,
     """Open reports past their clean-up due date at the snapshot, most overdue first:
     report_id, category, kelurahan_name, status, reported_at, due_date, days_overdue
     (working days past the due date), same_cell_reports (other reports in its cell in the window)."""
-    params = _params(f, now)
+    params = window_params(f, now)
     sql = f"""
         SELECT r.report_id, r.category, k.kelurahan_name, r.status, r.reported_at, r.due_date,
                (SELECT COUNT(*) FROM cleanliness_reports x WHERE x.location_cell = r.location_cell

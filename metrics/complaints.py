@@ -20,9 +20,10 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from core.calendar import now_wib, working_days_elapsed
+from core.calendar import working_days_elapsed
 from core.filters import Filters
-from metrics.base import KEC_FILTER, Store, fill_trend, snapshot_at, trend_grain
+from metrics.base import (KEC_FILTER, Store, fill_trend, pct, share_status, snapshot_at,
+                          traffic_light, trend_grain, window_params)
 
 # Traffic-light bands of this page (percent of the SLA cohort done on time; backlog share
 # overdue; mean rating 1..5). Targets a city would set in its service charter.
@@ -52,43 +53,26 @@ RESOLUTION_DUE = ("(rejected_at IS NULL OR rejected_at >= :now)"
 RESOLUTION_MET = "(resolved_at < :now AND CAST(resolved_at AS DATE) <= resolution_due_date)"
 
 
-def _now(now: dt.datetime | None) -> dt.datetime:
-    return now if now is not None else now_wib().replace(tzinfo=None)
 
-
-def _params(f: Filters, now: dt.datetime | None = None) -> dict:
-    now = _now(now)
-    return {**f.params(), "now": now, "at": snapshot_at(f, now)}
-
-
-def _pct(met, due) -> float | None:
-    return None if not due else 100.0 * float(met) / float(due)
 
 
 def sla_status(pct: float | None) -> str | None:
     """Traffic light for a percentage within SLA: ok | warn | bad (None: no data)."""
-    if pct is None or pd.isna(pct):
-        return None
-    return "ok" if pct >= SLA_PCT_OK else "warn" if pct >= SLA_PCT_WARN else "bad"
+    return traffic_light(pct, SLA_PCT_OK, SLA_PCT_WARN)
 
 
 def overdue_status(overdue: int, open_total: int) -> str:
     """Traffic light for the share of the open backlog that is past its due date."""
-    share = 100.0 * overdue / open_total if open_total else 0.0
-    return "ok" if share <= OVERDUE_SHARE_OK else "warn" if share <= OVERDUE_SHARE_WARN else "bad"
+    return share_status(overdue, open_total, OVERDUE_SHARE_OK, OVERDUE_SHARE_WARN)
 
 
 def median_status(days: float | None, sla_days: int) -> str | None:
     """Traffic light for a median duration in working days against an SLA in working days."""
-    if days is None or pd.isna(days):
-        return None
-    return "ok" if days <= sla_days else "warn" if days <= MEDIAN_WARN_FACTOR * sla_days else "bad"
+    return traffic_light(days, sla_days, MEDIAN_WARN_FACTOR * sla_days, higher_is_better=False)
 
 
 def rating_status(rating: float | None) -> str | None:
-    if rating is None or pd.isna(rating):
-        return None
-    return "ok" if rating >= RATING_OK else "warn" if rating >= RATING_WARN else "bad"
+    return traffic_light(rating, RATING_OK, RATING_WARN)
 
 
 # --- headline numbers ---------------------------------------------------------------------
@@ -105,8 +89,8 @@ def response_sla_pct(store: Store, f: Filters, now: dt.datetime | None = None) -
     response due date at `now`. None when no complaint is due yet."""
     sql = (f"SELECT COUNT(*) FILTER (WHERE {RESPONSE_MET}) AS met, COUNT(*) AS due FROM complaints"
            f" WHERE {RECEIVED} AND {KEC_FILTER} AND {RESPONSE_DUE}")
-    row = store.frame(sql, **_params(f, now)).iloc[0]
-    return _pct(row["met"], row["due"])
+    row = store.frame(sql, **window_params(f, now)).iloc[0]
+    return pct(row["met"], row["due"])
 
 
 def resolution_sla_pct(store: Store, f: Filters, now: dt.datetime | None = None) -> float | None:
@@ -114,8 +98,8 @@ def resolution_sla_pct(store: Store, f: Filters, now: dt.datetime | None = None)
     resolution due date, among those resolved or past due at `now` (rejected excluded)."""
     sql = (f"SELECT COUNT(*) FILTER (WHERE {RESOLUTION_MET}) AS met, COUNT(*) AS due FROM complaints"
            f" WHERE {RECEIVED} AND {KEC_FILTER} AND {RESOLUTION_DUE}")
-    row = store.frame(sql, **_params(f, now)).iloc[0]
-    return _pct(row["met"], row["due"])
+    row = store.frame(sql, **window_params(f, now)).iloc[0]
+    return pct(row["met"], row["due"])
 
 
 def median_resolution_days(store: Store, f: Filters) -> float | None:
@@ -129,7 +113,7 @@ def median_resolution_days(store: Store, f: Filters) -> float | None:
 def backlog(store: Store, f: Filters, now: dt.datetime | None = None) -> dict:
     """Open complaints at the snapshot moment (`snapshot_at`): {"open": count, "overdue":
     count past their resolution due date, "at": the snapshot moment (naive WIB)}."""
-    params = _params(f, now)
+    params = window_params(f, now)
     sql = (f"SELECT COUNT(*) AS open, COUNT(*) FILTER (WHERE resolution_due_date < CAST(:at AS DATE))"
            f" AS overdue FROM complaints WHERE {OPEN_AT} AND {KEC_FILTER}")
     row = store.frame(sql, **params).iloc[0]
@@ -177,8 +161,8 @@ def by_category(store: Store, f: Filters, now: dt.datetime | None = None) -> pd.
                COUNT(*) FILTER (WHERE {RESOLUTION_DUE} AND {RESOLUTION_MET}) AS sla_met
         FROM complaints WHERE {RECEIVED} AND {KEC_FILTER}
         GROUP BY category ORDER BY received DESC, category"""
-    frame = store.frame(sql, **_params(f, now))
-    return frame.assign(sla_pct=[_pct(m, d) for m, d in zip(frame["sla_met"], frame["sla_due"])])
+    frame = store.frame(sql, **window_params(f, now))
+    return frame.assign(sla_pct=[pct(m, d) for m, d in zip(frame["sla_met"], frame["sla_due"])])
 
 
 def opd_league(store: Store, f: Filters, now: dt.datetime | None = None) -> pd.DataFrame:
@@ -200,8 +184,8 @@ def opd_league(store: Store, f: Filters, now: dt.datetime | None = None) -> pd.D
                COUNT(*) FILTER (WHERE {OVERDUE_AT}) AS overdue
         FROM c LEFT JOIN dim_opd o ON o.opd_code = c.opd_code
         GROUP BY c.opd_code"""
-    frame = store.frame(sql, **_params(f, now))
-    frame = frame.assign(sla_pct=[_pct(m, d) for m, d in zip(frame["sla_met"], frame["sla_due"])])
+    frame = store.frame(sql, **window_params(f, now))
+    frame = frame.assign(sla_pct=[pct(m, d) for m, d in zip(frame["sla_met"], frame["sla_due"])])
     frame = frame.assign(unassigned=frame["opd_code"].isna())
     return (frame.sort_values(["unassigned", "sla_pct", "overdue", "received"],
                               ascending=[True, True, False, False], na_position="last")
@@ -230,7 +214,7 @@ def overdue_list(store: Store, f: Filters, now: dt.datetime | None = None,
     ticket_no, category, title (masked), kelurahan_name, opd_short (None = not yet
     dispositioned), status, received_at, resolution_due_date, days_overdue (working days
     past the due date). No reporter data."""
-    params = _params(f, now)
+    params = window_params(f, now)
     sql = f"""
         SELECT c.ticket_no, c.category, c.title, k.kelurahan_name,
                COALESCE(o.opd_short, c.opd_code) AS opd_short, c.status, c.received_at, c.resolution_due_date
@@ -250,7 +234,7 @@ def backlog_age(store: Store, f: Filters, now: dt.datetime | None = None) -> pd.
     bounded by the response SLA, the resolution SLA and LONG_WAIT_WORKING_DAYS:
     columns bucket (0..3), low, high (inclusive working-day bounds; high None = open-ended),
     open (count). Always four rows."""
-    params = _params(f, now)
+    params = window_params(f, now)
     sql = (f"SELECT CAST(received_at AS DATE) AS received_on, COUNT(*) AS open FROM complaints"
            f" WHERE {OPEN_AT} AND {KEC_FILTER} GROUP BY CAST(received_at AS DATE)")
     frame = store.frame(sql, **params)

@@ -20,9 +20,10 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from core.calendar import due_date, now_wib, working_days_elapsed
+from core.calendar import due_date, working_days_elapsed
 from core.filters import Filters
-from metrics.base import KEC_FILTER, Store, fill_trend, snapshot_at, trend_grain
+from metrics.base import (KEC_FILTER, Store, fill_trend, pct, share_status, snapshot_at,
+                          traffic_light, trend_grain, window_params)
 
 # Traffic-light bands (percent decided within the type's SLA; share of the in-process
 # applications that are overdue) and the "near deadline" horizon of the urgent list.
@@ -42,29 +43,16 @@ SLA_DUE = "(decided_at < :now OR due_date < CAST(:now AS DATE))"
 SLA_MET = "(decided_at < :now AND CAST(decided_at AS DATE) <= due_date)"
 
 
-def _now(now: dt.datetime | None) -> dt.datetime:
-    return now if now is not None else now_wib().replace(tzinfo=None)
 
-
-def _params(f: Filters, now: dt.datetime | None = None) -> dict:
-    now = _now(now)
-    return {**f.params(), "now": now, "at": snapshot_at(f, now)}
-
-
-def _pct(part, whole) -> float | None:
-    return None if not whole else 100.0 * float(part) / float(whole)
 
 
 def sla_status(pct: float | None) -> str | None:
     """Traffic light for a percentage decided within SLA: ok | warn | bad (None: no data)."""
-    if pct is None or pd.isna(pct):
-        return None
-    return "ok" if pct >= SLA_PCT_OK else "warn" if pct >= SLA_PCT_WARN else "bad"
+    return traffic_light(pct, SLA_PCT_OK, SLA_PCT_WARN)
 
 
 def overdue_status(overdue: int, in_process: int) -> str:
-    share = 100.0 * overdue / in_process if in_process else 0.0
-    return "ok" if share <= OVERDUE_SHARE_OK else "warn" if share <= OVERDUE_SHARE_WARN else "bad"
+    return share_status(overdue, in_process, OVERDUE_SHARE_OK, OVERDUE_SHARE_WARN)
 
 
 # --- headline numbers ---------------------------------------------------------------------
@@ -86,7 +74,7 @@ def decisions(store: Store, f: Filters) -> dict:
     issued, rejected = int(row["issued"]), int(row["rejected"])
     decided = issued + rejected
     return {"issued": issued, "rejected": rejected, "decided": decided,
-            "approval_pct": _pct(issued, decided), "rejection_pct": _pct(rejected, decided)}
+            "approval_pct": pct(issued, decided), "rejection_pct": pct(rejected, decided)}
 
 
 def sla_pct(store: Store, f: Filters, now: dt.datetime | None = None) -> float | None:
@@ -94,8 +82,8 @@ def sla_pct(store: Store, f: Filters, now: dt.datetime | None = None) -> float |
     those decided or past due at `now`. None when none is due yet."""
     sql = (f"SELECT COUNT(*) FILTER (WHERE {SLA_MET}) AS met, COUNT(*) AS due FROM permits"
            f" WHERE {SUBMITTED} AND {KEC_FILTER} AND {SLA_DUE}")
-    row = store.frame(sql, **_params(f, now)).iloc[0]
-    return _pct(row["met"], row["due"])
+    row = store.frame(sql, **window_params(f, now)).iloc[0]
+    return pct(row["met"], row["due"])
 
 
 def median_processing_days(store: Store, f: Filters) -> float | None:
@@ -109,7 +97,7 @@ def median_processing_days(store: Store, f: Filters) -> float | None:
 def in_process(store: Store, f: Filters, now: dt.datetime | None = None) -> dict:
     """Applications in process at the snapshot: {"open": count, "overdue": count past their
     due date, "near": count due within NEAR_DEADLINE_WORKING_DAYS, "at": the moment}."""
-    params = _near(_params(f, now))
+    params = _near(window_params(f, now))
     sql = (f"SELECT COUNT(*) AS open,"
            f" COUNT(*) FILTER (WHERE due_date < CAST(:at AS DATE)) AS overdue,"
            f" COUNT(*) FILTER (WHERE due_date >= CAST(:at AS DATE) AND due_date <= :near_limit) AS near"
@@ -162,8 +150,8 @@ def by_type(store: Store, f: Filters, now: dt.datetime | None = None) -> pd.Data
         FROM (SELECT * FROM permits WHERE {SUBMITTED} AND {KEC_FILTER}) p
         LEFT JOIN dim_permit_type t ON t.permit_type_code = p.permit_type_code
         GROUP BY p.permit_type_code ORDER BY submitted DESC, p.permit_type_code"""
-    frame = store.frame(sql, **_params(f, now))
-    return frame.assign(sla_pct=[_pct(m, d) for m, d in zip(frame["sla_met"], frame["sla_due"])])
+    frame = store.frame(sql, **window_params(f, now))
+    return frame.assign(sla_pct=[pct(m, d) for m, d in zip(frame["sla_met"], frame["sla_due"])])
 
 
 def _near(params: dict) -> dict:
@@ -191,7 +179,7 @@ def by_stage(store: Store, f: Filters, now: dt.datetime | None = None) -> pd.Dat
                COUNT(*) FILTER (WHERE p.due_date >= CAST(:at AS DATE) AND p.due_date <= :near_limit) AS near
         FROM p LEFT JOIN s ON s.permit_id = p.permit_id AND s.rn = 1
         GROUP BY COALESCE(s.stage, p.stage)"""
-    frame = store.frame(sql, **_near(_params(f, now))).set_index("stage")
+    frame = store.frame(sql, **_near(window_params(f, now))).set_index("stage")
     order = list(STAGES) + sorted(set(frame.index) - set(STAGES))
     return (frame.reindex(order).fillna(0).astype("int64").rename_axis("stage").reset_index())
 
@@ -215,7 +203,7 @@ def urgent_list(store: Store, f: Filters, now: dt.datetime | None = None,
     NEAR_DEADLINE_WORKING_DAYS, most urgent first: registration_no, permit_type_name, stage,
     submitted_at, due_date, days_left (working days to the due date; negative = working
     days overdue). No applicant data."""
-    params = _near(_params(f, now))
+    params = _near(window_params(f, now))
     sql = _OPEN_WITH_STAGE + f"""
         SELECT p.registration_no, t.permit_type_name, COALESCE(s.stage, p.stage) AS stage,
                p.submitted_at, p.due_date
