@@ -1,0 +1,194 @@
+"""e-Dokter read side: clinic visits, waiting times and today's live queues.
+
+Rules used by every function here (and stated on the page):
+- A *visit* is a registration whose status is not ``batal`` (cancelled before the visit).
+  ``tidak_hadir`` (no-show) registrations count as visits: they are the no-show rate's
+  numerator, and the visits its base.
+- *Wait* is ``wait_minutes``: registration (online: check-in at the desk) -> called to the
+  poli, in minutes, set by the ETL once a patient is called. Every called registration
+  counts, a no-show called after a long wait too (the queue made them wait). The minimum
+  service standard (SPM) is ``cfg.sla.clinic_max_wait_minutes`` (60).
+- Period analytics filter on ``visit_date`` and, for the kecamatan filter, on the
+  PATIENT's kecamatan (where people live). The live queue ("today") ignores the period and
+  filters on the FACILITY's kecamatan: a queue is a place, and half a queue means nothing.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from core.filters import Filters
+from metrics.base import KEC_FILTER, Store, trend_grain
+
+# Status thresholds for colouring (share of the waiting standard, and KPI targets).
+# A wait at or above WAIT_WARN_SHARE of the standard is "warn"; above the standard, "bad".
+WAIT_WARN_SHARE = 0.75
+WITHIN_STANDARD_OK_PCT = 90.0      # % of called patients within the standard: ok at or above
+WITHIN_STANDARD_WARN_PCT = 75.0    # ... warn at or above, bad below
+NO_SHOW_WARN_PCT = 10.0            # no-show rate: warn above
+NO_SHOW_BAD_PCT = 20.0             # ... bad above
+
+_PERIOD = "visit_date >= :start AND visit_date < :end AND status <> 'batal'"
+
+# Facilities with the kecamatan they stand in (dim_facility has only the kelurahan).
+_FACILITIES = """
+    SELECT fac.facility_code, fac.facility_name, fac.facility_kind, kel.kecamatan_code
+    FROM dim_facility fac JOIN dim_kelurahan kel ON kel.kelurahan_code = fac.kelurahan_code
+"""
+
+
+def wait_status(minutes: float | None, standard_minutes: float) -> str:
+    """ok / warn / bad for a waiting time in minutes against the standard (None -> neutral)."""
+    if minutes is None or pd.isna(minutes):
+        return "neutral"
+    if minutes > standard_minutes:
+        return "bad"
+    return "warn" if minutes >= WAIT_WARN_SHARE * standard_minutes else "ok"
+
+
+def within_standard_status(pct: float | None) -> str:
+    if pct is None or pd.isna(pct):
+        return "neutral"
+    return "ok" if pct >= WITHIN_STANDARD_OK_PCT else "warn" if pct >= WITHIN_STANDARD_WARN_PCT else "bad"
+
+
+def no_show_status(pct: float | None) -> str:
+    if pct is None or pd.isna(pct):
+        return "neutral"
+    return "bad" if pct > NO_SHOW_BAD_PCT else "warn" if pct > NO_SHOW_WARN_PCT else "ok"
+
+
+def period_summary(store: Store, f: Filters) -> pd.DataFrame:
+    """One row for the period (patients of the selected kecamatan):
+    visits (count, excl. batal); median_wait_minutes (minutes, called patients);
+    within_standard_pct (% of called patients waiting <= the standard); no_show_pct
+    (% of visits ending tidak_hadir); online_pct (% registered online); bpjs_pct (% paid by
+    BPJS). Percentages are 0..100 and NaN when there are no visits."""
+    return store.frame(f"""
+        SELECT COUNT(*) AS visits,
+               percentile_cont(0.5) WITHIN GROUP (ORDER BY wait_minutes) AS median_wait_minutes,
+               100.0 * COUNT(*) FILTER (WHERE wait_minutes <= :standard)
+                     / NULLIF(COUNT(wait_minutes), 0) AS within_standard_pct,
+               100.0 * COUNT(*) FILTER (WHERE status = 'tidak_hadir') / NULLIF(COUNT(*), 0) AS no_show_pct,
+               100.0 * COUNT(*) FILTER (WHERE channel = 'online') / NULLIF(COUNT(*), 0) AS online_pct,
+               100.0 * COUNT(*) FILTER (WHERE payer = 'BPJS') / NULLIF(COUNT(*), 0) AS bpjs_pct
+        FROM clinic_visits
+        WHERE {_PERIOD} AND {KEC_FILTER}
+    """, standard=store.cfg.sla.clinic_max_wait_minutes, **f.params())
+
+
+def trend(store: Store, f: Filters) -> pd.DataFrame:
+    """Per day (per week or month for long periods, see `trend_grain`; column `bucket` is
+    the bucket's first day): visits (count, excl. batal) and median_wait_minutes (called
+    patients). Days without visits (Sundays, holidays) have no row."""
+    grain = trend_grain(f)
+    return store.frame(f"""
+        SELECT CAST(date_trunc('{grain}', visit_date) AS DATE) AS bucket, COUNT(*) AS visits,
+               percentile_cont(0.5) WITHIN GROUP (ORDER BY wait_minutes) AS median_wait_minutes
+        FROM clinic_visits
+        WHERE {_PERIOD} AND {KEC_FILTER}
+        GROUP BY 1 ORDER BY 1
+    """, **f.params())
+
+
+def by_facility_poli(store: Store, f: Filters) -> pd.DataFrame:
+    """Per facility and poli: facility_kind (puskesmas | rsud), visits (count) and
+    median_wait_minutes; the RSUD first, then puskesmas by name."""
+    return store.frame(f"""
+        SELECT fac.facility_name, fac.facility_kind, v.poli, v.visits, v.median_wait_minutes
+        FROM (SELECT facility_code, poli, COUNT(*) AS visits,
+                     percentile_cont(0.5) WITHIN GROUP (ORDER BY wait_minutes) AS median_wait_minutes
+              FROM clinic_visits
+              WHERE {_PERIOD} AND {KEC_FILTER}
+              GROUP BY facility_code, poli) v
+        JOIN dim_facility fac ON fac.facility_code = v.facility_code
+        ORDER BY fac.facility_kind DESC, fac.facility_name, v.poli
+    """, **f.params())
+
+
+def by_hour_weekday(store: Store, f: Filters) -> pd.DataFrame:
+    """Visits (count) by ISO weekday (1 = Senin .. 7 = Minggu) and hour of registration (0..23)."""
+    return store.frame(f"""
+        SELECT CAST(EXTRACT(isodow FROM registered_at) AS INTEGER) AS weekday,
+               CAST(EXTRACT(hour FROM registered_at) AS INTEGER) AS hour,
+               COUNT(*) AS visits
+        FROM clinic_visits
+        WHERE {_PERIOD} AND {KEC_FILTER}
+        GROUP BY 1, 2 ORDER BY 1, 2
+    """, **f.params())
+
+
+def visits_per_kelurahan(store: Store, f: Filters) -> pd.DataFrame:
+    """Per patients' kelurahan: visits (count) and per_10k (visits per 10,000 residents,
+    dim_kelurahan.population). Patients from outside Kota Binjai are not on the map."""
+    return store.frame(f"""
+        SELECT kel.kelurahan_code, kel.kelurahan_name, kel.population,
+               COALESCE(v.visits, 0) AS visits,
+               10000.0 * COALESCE(v.visits, 0) / NULLIF(kel.population, 0) AS per_10k
+        FROM dim_kelurahan kel
+        LEFT JOIN (SELECT kelurahan_code, COUNT(*) AS visits
+                   FROM clinic_visits
+                   WHERE {_PERIOD} AND {KEC_FILTER} AND kelurahan_code IS NOT NULL
+                   GROUP BY kelurahan_code) v ON v.kelurahan_code = kel.kelurahan_code
+        WHERE CAST(:kec AS VARCHAR) IS NULL OR kel.kecamatan_code = :kec
+        ORDER BY kel.kelurahan_code
+    """, **f.params())
+
+
+def _live_params(f: Filters, now: dt.datetime) -> dict:
+    # callers pass metrics.base.query_now() (a whole minute), so every viewer of the same
+    # minute shares the cached result
+    now = now.replace(tzinfo=None)
+    day = dt.datetime.combine(now.date(), dt.time())
+    return {"day_start": day, "day_end": day + dt.timedelta(days=1), "now": now, "kec": f.kecamatan}
+
+
+# Minutes waited so far today: the running wait while still waiting (now - registered_at),
+# else the recorded wait (null for a registration never called).
+_WAIT_SO_FAR = """CASE WHEN v.status = 'menunggu'
+                       THEN EXTRACT(EPOCH FROM (:now - v.registered_at)) / 60.0
+                       ELSE v.wait_minutes END"""
+
+
+def live_by_facility(store: Store, f: Filters, now: dt.datetime) -> pd.DataFrame:
+    """Today's queue per facility (facilities in the selected kecamatan, all of them even when
+    quiet): waiting (status menunggu), in_service (dipanggil or dilayani), done (selesai),
+    no_show (tidak_hadir) as counts; avg_wait_minutes and longest_wait_minutes so far today
+    (minutes; a patient still waiting counts with the time waited until `now`, naive WIB)."""
+    return store.frame(f"""
+        WITH fac AS ({_FACILITIES})
+        SELECT fac.facility_code, fac.facility_name, fac.facility_kind,
+               COUNT(v.visit_id) FILTER (WHERE v.status = 'menunggu') AS waiting,
+               COUNT(v.visit_id) FILTER (WHERE v.status IN ('dipanggil', 'dilayani')) AS in_service,
+               COUNT(v.visit_id) FILTER (WHERE v.status = 'selesai') AS done,
+               COUNT(v.visit_id) FILTER (WHERE v.status = 'tidak_hadir') AS no_show,
+               AVG({_WAIT_SO_FAR}) AS avg_wait_minutes,
+               MAX({_WAIT_SO_FAR}) AS longest_wait_minutes
+        FROM fac
+        LEFT JOIN clinic_visits v
+               ON v.facility_code = fac.facility_code
+              AND v.visit_date >= :day_start AND v.visit_date < :day_end AND v.status <> 'batal'
+              AND v.registered_at <= :now
+        WHERE CAST(:kec AS VARCHAR) IS NULL OR fac.kecamatan_code = :kec
+        GROUP BY fac.facility_code, fac.facility_name, fac.facility_kind
+        ORDER BY fac.facility_kind DESC, fac.facility_name
+    """, **_live_params(f, now))
+
+
+def longest_waiting(store: Store, f: Filters, now: dt.datetime, limit: int = 50) -> pd.DataFrame:
+    """Today's patients still waiting (status menunggu), longest first, at facilities in the
+    selected kecamatan: facility_name, poli, registered_at (naive WIB), minutes_waiting (until
+    `now`), channel, payer. No personal data: the store has none, and no hash is returned."""
+    return store.frame(f"""
+        WITH fac AS ({_FACILITIES})
+        SELECT fac.facility_name, v.poli, v.registered_at,
+               EXTRACT(EPOCH FROM (:now - v.registered_at)) / 60.0 AS minutes_waiting,
+               v.channel, v.payer
+        FROM clinic_visits v JOIN fac ON fac.facility_code = v.facility_code
+        WHERE v.visit_date >= :day_start AND v.visit_date < :day_end AND v.status = 'menunggu'
+          AND v.registered_at <= :now
+          AND (CAST(:kec AS VARCHAR) IS NULL OR fac.kecamatan_code = :kec)
+        ORDER BY v.registered_at, fac.facility_name, v.poli
+        LIMIT {int(limit)}
+    """, **_live_params(f, now))

@@ -1,0 +1,391 @@
+"""/budget: e-Anggaran, APBD realization of the fiscal year to date.
+
+The fiscal year is the year of the period's end date and everything is "up to that date";
+the kecamatan filter does not apply (a budget belongs to OPDs; the five kecamatan offices
+are OPDs of their own and appear among them). Numbers come from metrics.budget, charts
+from the pure `*_figure` functions below (DataFrame in, go.Figure out).
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+
+import dash
+import dash_bootstrap_components as dbc
+import pandas as pd
+import plotly.graph_objects as go
+from dash import html
+
+from components.cards import Col, Kpi, chart_card, kpi_row, table_card
+from components.i18n import MONTHS, add_strings, fmt_date, fmt_int, fmt_num, fmt_pct, fmt_rp, lang, t, use_lang
+from components.layout import is_wall, page_shell
+from components.theme import PALETTE, base_figure, theme, use_theme
+from core.calendar import now_wib
+from core.filters import Filters
+from metrics import budget as m
+from metrics.base import Store, get_store
+
+PAGE = "budget"
+PATH = "/budget"
+WALL_FONT_SIZE = 18                  # chart text on the wall, read from a few metres
+WALL_SKIP_KPIS = ("month",)          # the wall's tiles are narrow: keep the five a room watches
+WALL_OPDS = 12                       # the wall shows the OPDs with the lowest realization
+
+add_strings({
+    "budget.title": {"id": "Realisasi Anggaran (APBD)", "en": "Budget realization (APBD)"},
+    "budget.subtitle": {
+        "id": "e-Anggaran · tahun anggaran {year}, s.d. {date} · filter kecamatan tidak berlaku: "
+              "anggaran dikelola OPD (kantor kecamatan termasuk OPD)",
+        "en": "e-Anggaran · fiscal year {year}, up to {date} · the district filter does not apply: "
+              "budgets belong to agencies (district offices are agencies too)"},
+    "budget.kpi.pagu": {"id": "Pagu APBD {year}", "en": "APBD ceiling {year}"},
+    "budget.kpi.pagu_hint": {"id": "belanja seluruh OPD", "en": "spending of all agencies"},
+    "budget.kpi.realized": {"id": "Realisasi s.d. {date}", "en": "Spent up to {date}"},
+    "budget.kpi.realized_hint": {"id": "SP2D yang telah dibayar", "en": "SP2D payments made"},
+    "budget.kpi.realized_pct": {"id": "Realisasi % pagu", "en": "Realization % of ceiling"},
+    "budget.kpi.band": {"id": "Posisi thd. kurva S", "en": "Against the S-curve"},
+    "budget.kpi.band_hint": {"id": "pita {date}: {lower}–{upper} · tahun lalu {prev}",
+                             "en": "band {date}: {lower}–{upper} · last year {prev}"},
+    "budget.kpi.month": {"id": "Realisasi {month}", "en": "Spent in {month}"},
+    "budget.kpi.month_hint": {"id": "tanggal 1–{day}", "en": "days 1–{day}"},
+    "budget.kpi.laggards": {"id": "OPD di bawah pita", "en": "Agencies below the band"},
+    "budget.kpi.laggards_hint": {"id": "dari {n} OPD · batas bawah {lower}",
+                                 "en": "of {n} agencies · lower edge {lower}"},
+    "budget.vs_last_year": {"id": "vs tahun lalu", "en": "vs last year"},
+    "budget.vs_month": {"id": "vs {month}", "en": "vs {month}"},
+    "budget.points": {"id": "{sign}{value} poin", "en": "{sign}{value} pts"},
+    "budget.scurve": {"id": "Kurva S realisasi kumulatif", "en": "Cumulative realization S-curve"},
+    "budget.scurve_about": {
+        "id": "% pagu per akhir bulan; area hijau = pita wajar, garis putus = anggaran kas, titik-titik = tahun lalu",
+        "en": "% of ceiling at month end; green area = expected band, dashed = cash plan, dotted = last year"},
+    "budget.realized_year": {"id": "Realisasi {year}", "en": "Realization {year}"},
+    "budget.plan": {"id": "Anggaran kas {year}", "en": "Cash plan {year}"},
+    "budget.band": {"id": "Pita kurva S", "en": "S-curve band"},
+    "budget.band_lower": {"id": "Batas bawah", "en": "Lower edge"},
+    "budget.band_upper": {"id": "Batas atas", "en": "Upper edge"},
+    "budget.cum_pct": {"id": "Kumulatif % pagu", "en": "Cumulative % of ceiling"},
+    "budget.opd": {"id": "Realisasi per OPD", "en": "Realization per agency"},
+    "budget.opd_lowest": {"id": "{n} OPD dengan realisasi terendah", "en": "The {n} agencies spending least"},
+    "budget.opd_about": {"id": "% pagu s.d. {date}; warna = lampu lalu lintas, area hijau = pita kurva S hari ini",
+                         "en": "% of ceiling up to {date}; colour = traffic light, green area = today's S-curve band"},
+    "budget.type": {"id": "Pagu dan realisasi per jenis belanja", "en": "Ceiling and spending per spending type"},
+    "budget.type_about": {"id": "Rupiah; angka = % realisasi", "en": "Rupiah; figure = % realized"},
+    "budget.monthly": {"id": "Realisasi per bulan", "en": "Spending per month"},
+    "budget.monthly_about": {"id": "SP2D per bulan (Rupiah); bulan berjalan s.d. tanggal {day}",
+                             "en": "SP2D payments per month (Rupiah); the current month up to day {day}"},
+    "budget.pagu": {"id": "Pagu", "en": "Ceiling"},
+    "budget.realized": {"id": "Realisasi", "en": "Spent"},
+    "budget.realized_pct": {"id": "Realisasi %", "en": "Spent %"},
+    "budget.laggards": {"id": "OPD tertinggal", "en": "Lagging agencies"},
+    "budget.laggards_about": {
+        "id": "Di bawah batas bawah pita ({lower}) pada {date}, terburuk di atas; proyeksi = laju thd. anggaran kas",
+        "en": "Below the band's lower edge ({lower}) on {date}, worst first; projection = pace against the cash plan"},
+    "budget.opd_name": {"id": "OPD", "en": "Agency"},
+    "budget.gap": {"id": "Kekurangan ke pita", "en": "Short of the band"},
+    "budget.projected": {"id": "Proyeksi akhir tahun", "en": "Projected year end"},
+    "budget.none_lagging": {"id": "Tidak ada OPD di bawah pita", "en": "No agency below the band"},
+    "budget.type.pegawai": {"id": "Belanja Pegawai", "en": "Personnel"},
+    "budget.type.barang_jasa": {"id": "Belanja Barang dan Jasa", "en": "Goods and services"},
+    "budget.type.modal": {"id": "Belanja Modal", "en": "Capital"},
+    "budget.type.hibah": {"id": "Hibah", "en": "Grants"},
+    "budget.type.bansos": {"id": "Bantuan Sosial", "en": "Social assistance"},
+    "budget.type.tidak_terduga": {"id": "Belanja Tidak Terduga", "en": "Contingency"},
+})
+
+dash.register_page(__name__, path=PATH, title=t("budget.title"), name=t("nav.budget"))
+
+
+# --- figures: DataFrame in, go.Figure out --------------------------------------------------
+
+def _figure(**layout) -> go.Figure:
+    """base_figure with the language's number separators (1.234,5 in Indonesian)."""
+    return base_figure(separators=",." if lang() == "id" else ".,", **layout)
+
+
+def _no_data(fig: go.Figure, text: str | None = None) -> go.Figure:
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    fig.add_annotation(text=text or t("empty"), showarrow=False, x=0.5, y=0.5,
+                       xref="paper", yref="paper", font=dict(size=16))
+    return fig
+
+
+def _band_fill() -> str:
+    return "rgba(25,135,84,0.16)" if theme() == "light" else "rgba(32,201,151,0.22)"
+
+
+def _month_names() -> list[str]:
+    return MONTHS[lang()]
+
+
+def spending_label(code: str) -> str:
+    return t(f"budget.type.{code}") if code in m.SPENDING_TYPES else code.replace("_", " ").title()
+
+
+def s_curve_figure(curve: pd.DataFrame, last_year: pd.DataFrame | None, year: int) -> go.Figure:
+    """Cumulative realization % by month against the band (shaded), the cash plan (dashed)
+    and last year's curve (dotted)."""
+    fig = _figure(margin=dict(l=56, r=16, t=48, b=40), hovermode="x unified")
+    if curve.empty or curve["cum_plan_pct"].isna().all():
+        return _no_data(fig)
+    months = [_month_names()[i - 1] for i in curve["month"]]
+    fig.add_trace(go.Scatter(x=months, y=curve["band_upper"], mode="lines", line=dict(width=0),
+                             name=t("budget.band_upper"), showlegend=False,
+                             hovertemplate="%{y:.0f}%"))
+    fig.add_trace(go.Scatter(x=months, y=curve["band_lower"], mode="lines", line=dict(width=0),
+                             fill="tonexty", fillcolor=_band_fill(), name=t("budget.band"),
+                             hovertemplate="%{y:.0f}%"))
+    fig.add_trace(go.Scatter(x=months, y=curve["cum_plan_pct"], mode="lines",
+                             line=dict(color=PALETTE[8], width=2, dash="dash"),
+                             name=t("budget.plan", year=year), hovertemplate="%{y:.1f}%"))
+    if last_year is not None and not last_year.empty and last_year["cum_realized_pct"].notna().any():
+        fig.add_trace(go.Scatter(x=months, y=last_year["cum_realized_pct"], mode="lines",
+                                 line=dict(color=PALETTE[3], width=2, dash="dot"),
+                                 name=t("budget.realized_year", year=year - 1), hovertemplate="%{y:.1f}%"))
+    fig.add_trace(go.Scatter(x=months, y=curve["cum_realized_pct"], mode="lines+markers",
+                             line=dict(color=PALETTE[0], width=4), marker=dict(size=8),
+                             name=t("budget.realized_year", year=year), hovertemplate="%{y:.1f}%"))
+    latest = curve.dropna(subset=["cum_realized_pct"]).tail(1)
+    if len(latest):
+        fig.add_annotation(x=months[int(latest.index[0])], y=float(latest["cum_realized_pct"].iloc[0]),
+                           text=f"<b>{fmt_pct(latest['cum_realized_pct'].iloc[0])}</b>", showarrow=True,
+                           arrowhead=0, ax=-36, ay=-30, font=dict(size=15, color=PALETTE[0]))
+    fig.update_yaxes(title=t("budget.cum_pct"), range=[0, 105], ticksuffix="%")
+    fig.update_xaxes(type="category")
+    return fig
+
+
+def monthly_figure(curve: pd.DataFrame, last_year: pd.DataFrame | None, year: int, through_month: int) -> go.Figure:
+    """SP2D payments per month in Rupiah: this year up to the as-of month, last year beside it."""
+    fig = _figure(margin=dict(l=8, r=16, t=40, b=40), barmode="group", bargap=0.25)
+    this_year = curve[curve["month"] <= through_month]
+    if this_year.empty or this_year["realized_rp"].sum() == 0:
+        return _no_data(fig)
+    months = _month_names()
+    top = float(this_year["realized_rp"].max())
+    if last_year is not None and last_year["realized_rp"].sum() > 0:
+        top = max(top, float(last_year["realized_rp"].max()))
+        fig.add_trace(go.Bar(x=[months[i - 1] for i in last_year["month"]], y=last_year["realized_rp"],
+                             name=t("budget.realized_year", year=year - 1), marker_color=PALETTE[3], opacity=0.45,
+                             customdata=[fmt_rp(v) for v in last_year["realized_rp"]],
+                             hovertemplate="%{x}: %{customdata}<extra></extra>"))
+    fig.add_trace(go.Bar(x=[months[i - 1] for i in this_year["month"]], y=this_year["realized_rp"],
+                         name=t("budget.realized_year", year=year), marker_color=PALETTE[0],
+                         customdata=[fmt_rp(v) for v in this_year["realized_rp"]],
+                         hovertemplate="%{x}: %{customdata}<extra></extra>"))
+    ticks = _rp_ticks(top)
+    fig.update_yaxes(tickvals=ticks, ticktext=[fmt_rp(v) for v in ticks])
+    fig.update_xaxes(type="category", categoryorder="array", categoryarray=months)
+    return fig
+
+
+def _traffic_legend(fig: go.Figure) -> None:
+    """Legend entries for the traffic-light bands (the bars carry the colours)."""
+    for band in m.TRAFFIC_LIGHT:
+        fig.add_trace(go.Bar(x=[None], y=[None], orientation="h", marker_color=band.colour,
+                             name=f"{band.lower:.0f}–{band.upper:.0f}%", hoverinfo="skip"))
+
+
+def opd_figure(positions: pd.DataFrame, band: tuple[float, float]) -> go.Figure:
+    """Realization % per OPD (lowest at the top), coloured by traffic light, with the band
+    of the as-of date shaded."""
+    fig = _figure(margin=dict(l=8, r=48, t=40, b=40), barmode="overlay", bargap=0.25)
+    if positions.empty:
+        return _no_data(fig)
+    colours = [(m.traffic_light(p) or m.TRAFFIC_LIGHT[0]).colour for p in positions["realized_pct"]]
+    custom = [[name, fmt_rp(pagu), fmt_rp(real)] for name, pagu, real
+              in zip(positions["opd_name"], positions["pagu_rp"], positions["realized_rp"])]
+    fig.add_vrect(x0=band[0], x1=band[1], fillcolor=_band_fill(), line_width=0, layer="below")
+    fig.add_trace(go.Bar(
+        y=positions["opd_short"], x=positions["realized_pct"], orientation="h", marker_color=colours,
+        text=[fmt_pct(p) for p in positions["realized_pct"]], textposition="outside", cliponaxis=False,
+        customdata=custom, showlegend=False,
+        hovertemplate=f"<b>%{{customdata[0]}}</b><br>{t('budget.pagu')}: %{{customdata[1]}}<br>"
+                      f"{t('budget.realized')}: %{{customdata[2]}} (%{{x:.1f}}%)<extra></extra>"))
+    _traffic_legend(fig)
+    fig.update_yaxes(autorange="reversed", type="category")
+    fig.update_xaxes(range=[0, 105], ticksuffix="%", title=t("budget.realized_pct"))
+    return fig
+
+
+def spending_figure(types: pd.DataFrame) -> go.Figure:
+    """Pagu (grey) and realization (blue) in Rupiah per spending type, with the % realized."""
+    fig = _figure(margin=dict(l=8, r=56, t=40, b=40), barmode="overlay")
+    if types.empty:
+        return _no_data(fig)
+    labels = [spending_label(c) for c in types["spending_type"]]
+    fig.add_trace(go.Bar(y=labels, x=types["pagu_rp"], orientation="h", name=t("budget.pagu"),
+                         marker_color="#ced4da" if theme() == "light" else "#495057",
+                         customdata=[fmt_rp(v) for v in types["pagu_rp"]],
+                         hovertemplate=f"%{{y}}<br>{t('budget.pagu')}: %{{customdata}}<extra></extra>"))
+    fig.add_trace(go.Bar(y=labels, x=types["realized_rp"], orientation="h", name=t("budget.realized"),
+                         marker_color=PALETTE[0], width=0.45,
+                         customdata=[[fmt_rp(v), fmt_pct(p)] for v, p in zip(types["realized_rp"], types["realized_pct"])],
+                         hovertemplate=f"%{{y}}<br>{t('budget.realized')}: %{{customdata[0]}} "
+                                       f"(%{{customdata[1]}})<extra></extra>"))
+    fig.add_trace(go.Scatter(y=labels, x=types["pagu_rp"], mode="text", showlegend=False, hoverinfo="skip",
+                             text=[f"  {fmt_pct(p)}" for p in types["realized_pct"]], textposition="middle right",
+                             cliponaxis=False))
+    ticks = _rp_ticks(float(types["pagu_rp"].max()))
+    fig.update_xaxes(tickvals=ticks, ticktext=[fmt_rp(v) for v in ticks])
+    fig.update_yaxes(autorange="reversed")
+    return fig
+
+
+def _rp_ticks(top: float, count: int = 4) -> list[float]:
+    """A few round Rupiah tick values from 0 to about `top`."""
+    if top <= 0:
+        return [0.0]
+    step = 10 ** len(str(int(top / count))) / 10
+    for mult in (1, 2, 2.5, 5, 10):
+        if top / (step * mult) <= count:
+            step *= mult
+            break
+    return [i * step for i in range(int(top // step) + 1)]
+
+
+# --- cards ------------------------------------------------------------------------------------
+
+def _signed_points(value: float | None) -> str:
+    if value is None or pd.isna(value):
+        return "–"
+    return t("budget.points", sign="+" if value > 0 else "−" if value < 0 else "", value=fmt_num(abs(value), 1))
+
+
+def _kpis(store: Store, f: Filters) -> list[Kpi]:
+    last = f.year_ago()
+    now_tot, prev_tot = m.ytd_totals(store, f).iloc[0], m.ytd_totals(store, last).iloc[0]
+    lower, upper = m.band_on(store.cfg, f.end)
+    prev_lower, _ = m.band_on(store.cfg, last.end)
+    pct = None if pd.isna(now_tot["realized_pct"]) else float(now_tot["realized_pct"])
+    prev_pct = None if pd.isna(prev_tot["realized_pct"]) else float(prev_tot["realized_pct"])
+    positions = m.opd_positions(store, f)
+    laggards_now, laggards_prev = int(positions["laggard"].sum()), m.laggard_count(store, last)
+    month_name = f"{_month_names()[f.end.month - 1]} {f.end.year}"
+    vs_year = t("budget.vs_last_year")
+    return [
+        Kpi("pagu", t("budget.kpi.pagu", year=f.end.year), float(now_tot["pagu_rp"]) or None,
+            float(prev_tot["pagu_rp"]) or None, fmt_rp, better="neutral", vs=vs_year,
+            hint=t("budget.kpi.pagu_hint")),
+        Kpi("realized", t("budget.kpi.realized", date=fmt_date(f.end)), float(now_tot["realized_rp"]),
+            float(prev_tot["realized_rp"]) or None, fmt_rp, better="up", vs=vs_year,
+            hint=t("budget.kpi.realized_hint")),
+        Kpi("realized-pct", t("budget.kpi.realized_pct"), pct, prev_pct, fmt_pct, better="up", vs=vs_year,
+            status=m.band_status(pct, lower)),
+        Kpi("band", t("budget.kpi.band"), None if pct is None else pct - lower, None, _signed_points,
+            better="up", status=m.band_status(pct, lower),
+            hint=t("budget.kpi.band_hint", date=fmt_date(f.end), lower=fmt_pct(lower), upper=fmt_pct(upper),
+                   prev=_signed_points(None if prev_pct is None else prev_pct - prev_lower))),
+        Kpi("month", t("budget.kpi.month", month=month_name), m.month_to_date(store, f),
+            m.month_to_date(store, last) or None, fmt_rp, better="up",
+            vs=t("budget.vs_month", month=f"{_month_names()[last.end.month - 1]} {last.end.year}"),
+            hint=t("budget.kpi.month_hint", day=f.end.day)),
+        Kpi("laggards", t("budget.kpi.laggards"), laggards_now if len(positions) else None,
+            laggards_prev if len(positions) else None, fmt_int, better="down", vs=vs_year,
+            status=m.laggard_status(laggards_now) if len(positions) else None,
+            hint=t("budget.kpi.laggards_hint", n=len(positions), lower=fmt_pct(lower))),
+    ]
+
+
+def _money(value) -> str:
+    """Rupiah for a table cell, kept on one line."""
+    return fmt_rp(value).replace(" ", "\u00a0")
+
+
+def _laggard_table(store: Store, f: Filters, wall: bool = False) -> dbc.Card:
+    lower, _ = m.band_on(store.cfg, f.end)
+    columns = [Col("opd_name", t("budget.opd_name")),
+               Col("pagu_rp", t("budget.pagu"), _money),
+               Col("realized_rp", t("budget.realized"), _money),
+               Col("realized_pct", t("budget.realized_pct"), fmt_pct),
+               Col("gap_rp", t("budget.gap"), _money),
+               Col("projected_pct", t("budget.projected"), fmt_pct)]
+    if wall:  # a quarter of the screen: who, how far, how short of the band
+        columns = [Col("opd_short", t("budget.opd_name")), columns[3], columns[4]]
+    about = t("budget.laggards_about", lower=fmt_pct(lower), date=fmt_date(f.end))
+    laggards = m.laggards(store, f)
+    if laggards.empty and m.ytd_totals(store, f).iloc[0]["pagu_rp"] > 0:
+        return _message_card("laggards", t("budget.laggards"), about, t("budget.none_lagging"))
+    return table_card(PAGE, "laggards", t("budget.laggards"), laggards, columns, about=about,
+                      page_size=8 if wall else 12)
+
+
+def _message_card(name: str, title: str, about: str, message: str) -> dbc.Card:
+    """A table card's place when there is data but nothing to list (good news, not 'no data')."""
+    return dbc.Card([
+        dbc.CardHeader([html.Span(title, className="card-title-text"),
+                        html.Small(about, className="text-body-secondary d-block")]),
+        dbc.CardBody(html.Div(message, id=f"{PAGE}-{name}", className="p-3 fw-semibold"), className="p-2"),
+    ], className="table-card h-100")
+
+
+def _row(*cols: tuple) -> dbc.Row:
+    return dbc.Row([dbc.Col(card, xs=12, xl=width, className="mb-3") for card, width in cols],
+                   className="g-3")
+
+
+def _wall_fonts(fig: go.Figure) -> go.Figure:
+    """Larger chart text for the wall, read from a few metres; the legend under the plot, clear
+    of the mode bar, in the x axis title's place."""
+    fig.update_layout(font_size=WALL_FONT_SIZE, legend=dict(font_size=WALL_FONT_SIZE - 3, orientation="h",
+                                                            yanchor="top", y=-0.1, xanchor="left", x=0),
+                      margin_t=24, margin_b=72)
+    fig.update_xaxes(title=None)
+    return fig
+
+
+def _rp_in_label(kpi: Kpi) -> Kpi:
+    """For the wall's narrow tiles: 'Pagu (Rp)' over '1,09 T' instead of 'Rp 1,09 T'."""
+    def amount(value) -> str:
+        text = fmt_rp(value)
+        return text.split(" ", 1)[1] if " " in text else text
+    return replace(kpi, label=f"{kpi.label} ({fmt_rp(0).split(' ')[0]})", format=amount)
+
+
+def _briefing(store: Store, f: Filters) -> list:
+    year = m.fiscal_year(f)
+    curve, last_year = m.s_curve(store, f), m.s_curve(store, m.whole_previous_year(f))
+    positions = m.opd_positions(store, f)
+    opd_height = max(560, 26 * len(positions) + 110)
+    monthly = chart_card(PAGE, "monthly", t("budget.monthly"), monthly_figure(curve, last_year, year, f.end.month),
+                         about=t("budget.monthly_about", day=f.end.day), height=360)
+    return [
+        kpi_row(_kpis(store, f), PAGE),
+        _row((chart_card(PAGE, "s-curve", t("budget.scurve"), s_curve_figure(curve, last_year, year),
+                         about=t("budget.scurve_about"), height=420), 7),
+             (chart_card(PAGE, "spending-type", t("budget.type"), spending_figure(m.by_spending_type(store, f)),
+                         about=t("budget.type_about"), height=420), 5)),
+        _row((chart_card(PAGE, "opd", t("budget.opd"), opd_figure(positions, m.band_on(store.cfg, f.end)),
+                         about=t("budget.opd_about", date=fmt_date(f.end)), height=opd_height), 7),
+             (html.Div([_laggard_table(store, f), monthly], className="d-flex flex-column gap-3"), 5)),
+    ]
+
+
+def _wall(store: Store, f: Filters) -> list:
+    """Wall display: one 1080p screen, no scrolling: five headline numbers, the S-curve, the
+    OPDs with the lowest realization and the laggards."""
+    year = m.fiscal_year(f)
+    kpis = [_rp_in_label(k) if k.key in ("pagu", "realized") else k
+            for k in _kpis(store, f) if k.key not in WALL_SKIP_KPIS]
+    lowest = m.opd_positions(store, f).head(WALL_OPDS)
+    return [
+        kpi_row(kpis, PAGE),
+        _row((chart_card(PAGE, "s-curve", t("budget.scurve"),
+                         _wall_fonts(s_curve_figure(m.s_curve(store, f), m.s_curve(store, m.whole_previous_year(f)),
+                                                    year)),
+                         about=t("budget.scurve_about"), height=540), 5),
+             (chart_card(PAGE, "opd", t("budget.opd_lowest", n=WALL_OPDS),
+                         _wall_fonts(opd_figure(lowest, m.band_on(store.cfg, f.end))),
+                         about=t("budget.opd_about", date=fmt_date(f.end)), height=540), 4),
+             (_laggard_table(store, f, wall=True), 3)),
+    ]
+
+
+def layout(**query):
+    use_lang(query.get("lang"))
+    use_theme("dark" if query.get("theme") == "dark"
+              or (is_wall(query) and query.get("theme") != "light") else "light")
+    f = Filters.from_query(query, today=now_wib().date())
+    store = get_store()
+    subtitle = t("budget.subtitle", year=m.fiscal_year(f), date=fmt_date(f.end))
+    children = (_wall if is_wall(query) else _briefing)(store, f)
+    return page_shell(PAGE, PATH, t("budget.title"), subtitle, query, store, f, children)

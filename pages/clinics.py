@@ -1,0 +1,518 @@
+"""/clinics: e-Dokter queues at the 8 puskesmas and RSUD Dr. R.M. Djoelham.
+
+The page arranges cards; numbers come from metrics.clinics, charts from the pure
+`*_figure` functions below (DataFrame in, go.Figure out).
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import dash
+import dash_bootstrap_components as dbc
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+from dash import html
+
+from components.cards import Col, Kpi, chart_card, kpi_row, section, table_card
+from components.i18n import (DAYS, MONTHS, add_strings, fmt_date, fmt_datetime, fmt_int, fmt_minutes,
+                             fmt_num, fmt_pct, lang, t, use_lang)
+from components.layout import is_wall, page_shell
+from components.maps import kelurahan_map
+from components.theme import PALETTE, STATUS, base_figure, sequential, use_theme
+from core.calendar import now_wib
+from core.filters import Filters
+from metrics import clinics as m
+from metrics.base import Store, get_store, query_now, trend_grain
+
+PAGE = "clinics"
+PATH = "/clinics"
+WALL_FONT_SIZE = 18                       # chart text on the wall, read from a few metres
+WALL_SKIP_KPIS = ("online", "bpjs")       # the wall's tiles are narrow: keep the four a room watches
+
+add_strings({
+    "clinics.title": {"id": "Antrean Fasilitas Kesehatan", "en": "Clinic queues"},
+    "clinics.subtitle": {
+        "id": "e-Dokter: 8 puskesmas dan RSUD Dr. R.M. Djoelham · filter kecamatan = domisili pasien "
+              "(antrean hari ini: lokasi faskes)",
+        "en": "e-Dokter: 8 puskesmas and RSUD Dr. R.M. Djoelham · district filter = patients' residence "
+              "(today's queue: facility location)"},
+    "clinics.kpi.visits": {"id": "Kunjungan", "en": "Visits"},
+    "clinics.kpi.visits_hint": {"id": "pendaftaran, tanpa yang batal", "en": "registrations, excl. cancelled"},
+    "clinics.kpi.median_wait": {"id": "Median waktu tunggu", "en": "Median wait"},
+    "clinics.kpi.median_wait_hint": {"id": "daftar → dipanggil · standar ≤ {n} menit",
+                                     "en": "registered → called · standard ≤ {n} min"},
+    "clinics.kpi.within": {"id": "Dilayani ≤ {n} menit", "en": "Called within {n} min"},
+    "clinics.kpi.within_hint": {"id": "dari pasien yang dipanggil · target ≥ {ok}",
+                                "en": "of patients called · target ≥ {ok}"},
+    "clinics.kpi.no_show": {"id": "Tidak hadir", "en": "No-shows"},
+    "clinics.kpi.no_show_hint": {"id": "dari kunjungan · batas {warn}", "en": "of visits · limit {warn}"},
+    "clinics.kpi.online": {"id": "Daftar online", "en": "Registered online"},
+    "clinics.kpi.online_hint": {"id": "lewat aplikasi e-Dokter", "en": "via the e-Dokter app"},
+    "clinics.kpi.bpjs": {"id": "Pasien BPJS", "en": "BPJS patients"},
+    "clinics.kpi.bpjs_hint": {"id": "sisanya umum (bayar sendiri)", "en": "the rest pay themselves"},
+    "clinics.live.section": {"id": "Antrean hari ini · {when}", "en": "Today's queue · {when}"},
+    "clinics.live.counts": {"id": "Pasien per faskes sekarang", "en": "Patients per facility now"},
+    "clinics.live.counts_about": {
+        "id": "Menunggu, sedang dipanggil/dilayani dan selesai sejak pagi; faskes di kecamatan terpilih",
+        "en": "Waiting, being called/served and done since the morning; facilities in the selected district"},
+    "clinics.live.wait": {"id": "Waktu tunggu hari ini per faskes", "en": "Today's waiting time per facility"},
+    "clinics.live.wait_about": {
+        "id": "Batang tebal = rata-rata, batang samar = terlama; yang masih menunggu dihitung sampai sekarang",
+        "en": "Solid bar = average, faint bar = longest; patients still waiting count until now"},
+    "clinics.live.table": {"id": "Ringkasan antrean per faskes", "en": "Queue summary per facility"},
+    "clinics.urgent": {"id": "Pasien menunggu paling lama", "en": "Longest-waiting patients"},
+    "clinics.urgent_about": {"id": "Masih berstatus menunggu hari ini; tanpa data pribadi",
+                             "en": "Still waiting today; no personal data"},
+    "clinics.closed": {"id": "Belum ada antrean hari ini", "en": "No queue yet today"},
+    "clinics.nobody_waiting": {"id": "Tidak ada pasien yang sedang menunggu", "en": "Nobody is waiting"},
+    "clinics.waiting": {"id": "Menunggu", "en": "Waiting"},
+    "clinics.in_service": {"id": "Dipanggil/dilayani", "en": "Called/in service"},
+    "clinics.done": {"id": "Selesai", "en": "Done"},
+    "clinics.patients": {"id": "Pasien", "en": "Patients"},
+    "clinics.avg_wait": {"id": "Rata-rata tunggu", "en": "Average wait"},
+    "clinics.longest_wait": {"id": "Tunggu terlama", "en": "Longest wait"},
+    "clinics.minutes": {"id": "Menit", "en": "Minutes"},
+    "clinics.standard": {"id": "Standar {n} menit", "en": "Standard {n} min"},
+    "clinics.status": {"id": "Status rata-rata", "en": "Average status"},
+    "clinics.status.ok": {"id": "Sesuai standar", "en": "Within standard"},
+    "clinics.status.warn": {"id": "Mendekati batas", "en": "Near the limit"},
+    "clinics.status.bad": {"id": "Melebihi standar", "en": "Over the standard"},
+    "clinics.status.neutral": {"id": "–", "en": "–"},
+    "clinics.facility": {"id": "Faskes", "en": "Facility"},
+    "clinics.poli": {"id": "Poli", "en": "Clinic"},
+    "clinics.registered": {"id": "Daftar", "en": "Registered"},
+    "clinics.minutes_waiting": {"id": "Sudah menunggu", "en": "Waiting for"},
+    "clinics.channel": {"id": "Cara daftar", "en": "Channel"},
+    "clinics.channel.online": {"id": "Online", "en": "Online"},
+    "clinics.channel.langsung": {"id": "Langsung", "en": "Walk-in"},
+    "clinics.payer": {"id": "Pembayaran", "en": "Payer"},
+    "clinics.payer.BPJS": {"id": "BPJS", "en": "BPJS"},
+    "clinics.payer.UMUM": {"id": "Umum", "en": "Self-pay"},
+    "clinics.period.section": {"id": "Kunjungan dan waktu tunggu dalam periode",
+                               "en": "Visits and waiting times in the period"},
+    "clinics.trend": {"id": "Kunjungan dan median waktu tunggu", "en": "Visits and median waiting time"},
+    "clinics.trend_about": {"id": "Batang = kunjungan, garis = median tunggu (sumbu kanan)",
+                            "en": "Bars = visits, line = median wait (right axis)"},
+    "clinics.visits": {"id": "Kunjungan", "en": "Visits"},
+    "clinics.median_wait": {"id": "Median tunggu (menit)", "en": "Median wait (min)"},
+    "clinics.heatmap": {"id": "Kunjungan menurut jam dan hari", "en": "Visits by hour and weekday"},
+    "clinics.heatmap_about": {"id": "Jam pendaftaran, jumlah dalam periode", "en": "Registration hour, total in the period"},
+    "clinics.hour": {"id": "Jam", "en": "Hour"},
+    "clinics.day": {"id": "Hari", "en": "Day"},
+    "clinics.breakdown": {"id": "Median waktu tunggu per faskes dan poli",
+                          "en": "Median waiting time per facility and clinic"},
+    "clinics.map": {"id": "Kunjungan per 10.000 penduduk", "en": "Visits per 10,000 residents"},
+    "clinics.map_about": {"id": "Menurut kelurahan domisili pasien", "en": "By the patient's kelurahan of residence"},
+    "clinics.per_10k": {"id": "Kunjungan per 10.000 penduduk", "en": "Visits per 10,000 residents"},
+    "clinics.bucket.week": {"id": "Minggu mulai", "en": "Week of"},
+    "clinics.bucket.month": {"id": "Bulan", "en": "Month"},
+    "clinics.cell": {"id": "{wait} mnt<br>{visits} kunj.", "en": "{wait} min<br>{visits} visits"},
+    "clinics.bar_label": {"id": "{wait} mnt · {visits} kunj.", "en": "{wait} min · {visits} visits"},
+    "clinics.poli_group": {"id": "{name}: median tunggu per poli", "en": "{name}: median wait per clinic"},
+    "clinics.poli_group_about": {"id": "warna = median tunggu thd. standar; angka = menit dan jumlah kunjungan",
+                                 "en": "colour = median wait against the standard; figures = minutes and visits"},
+    "clinics.kind.puskesmas": {"id": "Puskesmas", "en": "Puskesmas"},
+    "clinics.kind.rsud": {"id": "RSUD", "en": "Hospital"},
+})
+
+dash.register_page(__name__, path=PATH, title=t("clinics.title"), name=t("nav.clinics"))
+
+
+# --- figures: DataFrame in, go.Figure out --------------------------------------------------
+
+def _figure(**layout) -> go.Figure:
+    """base_figure with the language's number separators (1.234,5 in Indonesian)."""
+    return base_figure(separators=",." if lang() == "id" else ".,", **layout)
+
+
+def _no_data(fig: go.Figure, text: str | None = None) -> go.Figure:
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    fig.add_annotation(text=text or t("empty"), showarrow=False, x=0.5, y=0.5,
+                       xref="paper", yref="paper", font=dict(size=16))
+    return fig
+
+
+def _status_colour(minutes: float | None, standard: float) -> str:
+    return STATUS[m.wait_status(minutes, standard)]
+
+
+def _short_facility(name: str) -> str:
+    return name.replace("Puskesmas ", "PKM ")
+
+
+def live_counts_figure(live: pd.DataFrame) -> go.Figure:
+    """Stacked horizontal bars per facility: waiting, called/in service, done today."""
+    fig = _figure(barmode="stack", margin=dict(l=8, r=16, t=40, b=40))
+    if live.empty or live[["waiting", "in_service", "done"]].to_numpy().sum() == 0:
+        return _no_data(fig, t("clinics.closed"))
+    names = [_short_facility(n) for n in live["facility_name"]]
+    for col, key, colour in (("waiting", "clinics.waiting", PALETTE[2]),
+                             ("in_service", "clinics.in_service", PALETTE[0]),
+                             ("done", "clinics.done", "#adb5bd")):
+        fig.add_trace(go.Bar(y=names, x=live[col], name=t(key), orientation="h", marker_color=colour,
+                             hovertemplate=f"%{{y}}<br>{t(key)}: %{{x}}<extra></extra>"))
+    fig.update_yaxes(autorange="reversed")
+    fig.update_xaxes(title=t("clinics.patients"))
+    return fig
+
+
+def live_wait_figure(live: pd.DataFrame, standard: float) -> go.Figure:
+    """Per facility: average wait so far today (solid bar) in front of the longest wait (faint
+    bar), each coloured against the standard."""
+    fig = _figure(margin=dict(l=8, r=16, t=40, b=40), barmode="overlay")
+    live = live.dropna(subset=["longest_wait_minutes"])
+    if live.empty:
+        return _no_data(fig, t("clinics.closed"))
+    names = [_short_facility(n) for n in live["facility_name"]]
+    for col, key, width, opacity in (("longest_wait_minutes", "clinics.longest_wait", 0.8, 0.35),
+                                     ("avg_wait_minutes", "clinics.avg_wait", 0.45, 1.0)):
+        fig.add_trace(go.Bar(
+            y=names, x=live[col], orientation="h", name=t(key), width=width, opacity=opacity, showlegend=False,
+            marker_color=[_status_colour(v, standard) for v in live[col]],
+            customdata=[fmt_minutes(v) for v in live[col]],
+            hovertemplate=f"%{{y}}<br>{t(key)}: %{{customdata}}<extra></extra>"))
+        # legend swatch in a neutral colour: the bars' colours are the status, not the series
+        fig.add_trace(go.Bar(x=[None], y=[None], orientation="h", name=t(key), opacity=opacity,
+                             marker_color=STATUS["neutral"], hoverinfo="skip"))
+    _standard_line(fig, standard, vertical=True)
+    fig.update_yaxes(autorange="reversed")
+    fig.update_xaxes(title=t("clinics.minutes"), rangemode="tozero")
+    return fig
+
+
+def trend_figure(trend: pd.DataFrame, standard: float, grain: str = "day",
+                 period: tuple[dt.date, dt.date] | None = None) -> go.Figure:
+    """Visits as bars (left axis) and median wait as a line (right axis) with the standard.
+    Week or month buckets only partly inside `period` are drawn faint."""
+    fig = _figure(margin=dict(l=56, r=56, t=40, b=40))
+    if trend.empty:
+        return _no_data(fig)
+    days = pd.to_datetime(trend["bucket"])
+    prefix = "" if grain == "day" else t(f"clinics.bucket.{grain}") + " "
+    labels = [prefix + fmt_date(d.date()) for d in days]
+    fig.add_trace(go.Bar(x=days, y=trend["visits"], name=t("clinics.visits"), marker_color=PALETTE[0],
+                         marker_opacity=_bucket_opacity(days, grain, period), customdata=labels,
+                         hovertemplate=f"%{{customdata}}<br>{t('clinics.visits')}: %{{y:,}}<extra></extra>"))
+    fig.add_trace(go.Scatter(x=days, y=trend["median_wait_minutes"], name=t("clinics.median_wait"),
+                             yaxis="y2", mode="lines+markers", line=dict(color=PALETTE[2], width=3),
+                             customdata=labels,
+                             hovertemplate=f"%{{customdata}}<br>{t('clinics.median_wait')}: "
+                                           f"%{{y:.0f}}<extra></extra>"))
+    top = max(float(np.nanmax(trend["median_wait_minutes"].to_numpy(dtype=float), initial=0)), standard) * 1.15
+    _standard_line(fig, standard, vertical=False, axis="y2")
+    ticks, labels = date_ticks(days)
+    fig.update_layout(
+        xaxis=dict(tickvals=ticks, ticktext=labels),
+        yaxis=dict(title=t("clinics.visits"), rangemode="tozero"),
+        yaxis2=dict(title=t("clinics.median_wait"), overlaying="y", side="right", range=[0, top],
+                    dtick=15 if top <= 120 else 30, showgrid=False),
+        hovermode="x unified")
+    return fig
+
+
+def _bucket_opacity(starts: pd.Series, grain: str, period: tuple[dt.date, dt.date] | None) -> list[float]:
+    """0.8 for a bucket wholly inside the period, 0.35 for one cut by its start or end."""
+    if grain == "day" or period is None:
+        return [0.8] * len(starts)
+    first, last = pd.Timestamp(period[0]), pd.Timestamp(period[1])
+    ends = starts + (pd.Timedelta(days=6) if grain == "week" else pd.offsets.MonthEnd(0))
+    return [0.8 if s >= first and e <= last else 0.35 for s, e in zip(starts, ends)]
+
+
+def date_ticks(days: pd.Series, max_ticks: int = 8) -> tuple[list, list[str]]:
+    """Evenly spaced date ticks labelled the Indonesian (or English) way: '26 Okt'."""
+    days = pd.Series(pd.to_datetime(days)).sort_values().reset_index(drop=True)
+    step = max(1, -(-len(days) // max_ticks))
+    chosen = days.iloc[::step]
+    month_grain = len(days) > 1 and (days.iloc[1] - days.iloc[0]).days >= 28
+    names = MONTHS[lang()]
+    labels = [f"{names[d.month - 1]} {d.year}" if month_grain else f"{d.day} {names[d.month - 1]}"
+              for d in chosen]
+    return list(chosen), labels
+
+
+def hour_weekday_figure(frame: pd.DataFrame) -> go.Figure:
+    """Heatmap: weekday (Senin..Sabtu; Minggu only if it has visits) x registration hour."""
+    fig = _figure(margin=dict(l=8, r=8, t=36, b=40))
+    if frame.empty:
+        return _no_data(fig)
+    weekdays = list(range(1, 7)) + ([7] if (frame["weekday"] == 7).any() else [])
+    hours = list(range(int(frame["hour"].min()), int(frame["hour"].max()) + 1))
+    grid = (frame.pivot_table(index="weekday", columns="hour", values="visits", aggfunc="sum")
+            .reindex(index=weekdays, columns=hours).fillna(0))
+    day_names = [DAYS[lang()][d - 1] for d in weekdays]
+    fig.add_trace(go.Heatmap(
+        z=grid.to_numpy(), x=[f"{h:02d}" for h in hours], y=day_names, colorscale=sequential(),
+        xgap=2, ygap=2, colorbar=dict(thickness=10),
+        hovertemplate=f"%{{y}} {t('clinics.hour')} %{{x}}<br>{t('clinics.visits')}: %{{z:,}}<extra></extra>"))
+    fig.update_yaxes(autorange="reversed")
+    fig.update_xaxes(title=t("clinics.hour"), type="category")
+    return fig
+
+
+def _wait_colorscale() -> list:
+    """Stepped green / amber / red over 0 .. 1.5 x the standard (zmax), as wait_status does."""
+    warn, bad, eps = m.WAIT_WARN_SHARE / 1.5, 1 / 1.5, 1e-6
+    return [[0, STATUS["ok"]], [warn - eps, STATUS["ok"]], [warn, STATUS["warn"]],
+            [bad, STATUS["warn"]], [bad + eps, STATUS["bad"]], [1, STATUS["bad"]]]
+
+
+def _short_poli(name: str) -> str:
+    return name.removeprefix("Poli ")
+
+
+def poli_heatmap_figure(frame: pd.DataFrame, standard: float) -> go.Figure:
+    """Facilities (rows) x poli (columns), coloured by median wait against the standard;
+    each cell gives the median minutes and the number of visits."""
+    fig = _figure(margin=dict(l=8, r=8, t=36, b=40))
+    if frame.empty:
+        return _no_data(fig)
+    facilities = list(dict.fromkeys(frame["facility_name"]))
+    polis = sorted(frame["poli"].unique(), key=lambda p: -frame.loc[frame["poli"] == p, "visits"].sum())
+    wait = frame.pivot_table(index="facility_name", columns="poli", values="median_wait_minutes",
+                             aggfunc="first").reindex(index=facilities, columns=polis)
+    visits = frame.pivot_table(index="facility_name", columns="poli", values="visits",
+                               aggfunc="first").reindex(index=facilities, columns=polis)
+    cells = [[(w, n) for w, n in zip(wrow, nrow)] for wrow, nrow in zip(wait.to_numpy(), visits.to_numpy())]
+    text = [["" if pd.isna(n) else t("clinics.cell", wait=fmt_num(w), visits=fmt_int(n)) for w, n in row]
+            for row in cells]
+    fig.add_trace(go.Heatmap(
+        z=wait.to_numpy(), x=[_short_poli(p) for p in polis], y=[_short_facility(f) for f in facilities],
+        zmin=0, zmax=standard * 1.5, xgap=3, ygap=3, colorscale=_wait_colorscale(),
+        text=text, texttemplate="%{text}", textfont=dict(size=12, color="#ffffff"),
+        customdata=[[[fmt_minutes(w), fmt_int(n)] for w, n in row] for row in cells],
+        colorbar=dict(thickness=10, title=dict(text=t("clinics.minutes"))),
+        hovertemplate=f"%{{y}} · %{{x}}<br>{t('clinics.median_wait')}: %{{customdata[0]}}<br>"
+                      f"{t('clinics.visits')}: %{{customdata[1]}}<extra></extra>"))
+    fig.update_yaxes(autorange="reversed")
+    fig.update_xaxes(tickangle=0)
+    return fig
+
+
+def poli_bars_figure(frame: pd.DataFrame, standard: float) -> go.Figure:
+    """One facility's polis: median wait as bars coloured against the standard, the number
+    of visits in the label; longest wait on top."""
+    fig = _figure(margin=dict(l=8, r=16, t=40, b=40))
+    frame = frame.dropna(subset=["median_wait_minutes"]).sort_values("median_wait_minutes", ascending=False)
+    if frame.empty:
+        return _no_data(fig)
+    fig.add_trace(go.Bar(
+        y=[_short_poli(p) for p in frame["poli"]], x=frame["median_wait_minutes"], orientation="h",
+        marker_color=[_status_colour(v, standard) for v in frame["median_wait_minutes"]],
+        text=[t("clinics.bar_label", wait=fmt_num(w), visits=fmt_int(n))
+              for w, n in zip(frame["median_wait_minutes"], frame["visits"])],
+        textposition="inside", insidetextanchor="start", textfont=dict(color="#ffffff", size=12),
+        name=t("clinics.median_wait"), showlegend=False,
+        hovertemplate=f"%{{y}}<br>{t('clinics.median_wait')}: %{{x:.0f}}<extra></extra>"))
+    _standard_line(fig, standard, vertical=True)
+    # a narrow card: the legend goes under the axis, clear of the mode bar
+    fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.08, xanchor="left", x=0),
+                      margin=dict(l=8, r=16, t=24, b=56))
+    fig.update_yaxes(autorange="reversed")
+    fig.update_xaxes(rangemode="tozero")
+    return fig
+
+
+def _standard_line(fig: go.Figure, standard: float, vertical: bool, axis: str = "y") -> None:
+    """The waiting standard as a dashed red line across the plot, with a legend entry."""
+    line = dict(color=STATUS["bad"], width=2, dash="dash")
+    if vertical:
+        fig.add_shape(type="line", xref="x", yref="paper", x0=standard, x1=standard, y0=0, y1=1, line=line)
+    else:
+        fig.add_shape(type="line", xref="paper", yref=axis, x0=0, x1=1, y0=standard, y1=standard, line=line)
+    fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", line=line, name=t("clinics.standard", n=int(standard)),
+                             hoverinfo="skip"))
+
+
+def map_figure(frame: pd.DataFrame, store: Store) -> go.Figure:
+    if frame.empty or frame["visits"].sum() == 0:
+        return _no_data(_figure())
+    return kelurahan_map(frame, "per_10k", t("clinics.per_10k"), lambda v: fmt_num(v, 1),
+                         boundaries=store.cfg.boundaries_path)
+
+
+# --- cards ------------------------------------------------------------------------------------
+
+def _kpis(store: Store, f: Filters) -> list[Kpi]:
+    now, prev = m.period_summary(store, f).iloc[0], m.period_summary(store, f.previous()).iloc[0]
+    standard = store.cfg.sla.clinic_max_wait_minutes
+
+    def val(row, col):
+        v = row[col]
+        return None if pd.isna(v) else float(v)
+
+    return [
+        Kpi("visits", t("clinics.kpi.visits"), val(now, "visits"), val(prev, "visits"), fmt_int,
+            better="neutral", hint=t("clinics.kpi.visits_hint")),
+        Kpi("median-wait", t("clinics.kpi.median_wait"), val(now, "median_wait_minutes"),
+            val(prev, "median_wait_minutes"), fmt_minutes, better="down",
+            status=m.wait_status(val(now, "median_wait_minutes"), standard),
+            hint=t("clinics.kpi.median_wait_hint", n=standard)),
+        Kpi("within", t("clinics.kpi.within", n=standard), val(now, "within_standard_pct"),
+            val(prev, "within_standard_pct"), fmt_pct, better="up",
+            status=m.within_standard_status(val(now, "within_standard_pct")),
+            hint=t("clinics.kpi.within_hint", ok=fmt_pct(m.WITHIN_STANDARD_OK_PCT, 0))),
+        Kpi("no-show", t("clinics.kpi.no_show"), val(now, "no_show_pct"), val(prev, "no_show_pct"), fmt_pct,
+            better="down", status=m.no_show_status(val(now, "no_show_pct")),
+            hint=t("clinics.kpi.no_show_hint", warn=fmt_pct(m.NO_SHOW_WARN_PCT, 0))),
+        Kpi("online", t("clinics.kpi.online"), val(now, "online_pct"), val(prev, "online_pct"), fmt_pct,
+            better="up", hint=t("clinics.kpi.online_hint")),
+        Kpi("bpjs", t("clinics.kpi.bpjs"), val(now, "bpjs_pct"), val(prev, "bpjs_pct"), fmt_pct,
+            better="neutral", hint=t("clinics.kpi.bpjs_hint")),
+    ]
+
+
+def _live_table(live: pd.DataFrame, standard: float) -> dbc.Card:
+    frame = live.assign(status=[m.wait_status(v, standard) for v in live["avg_wait_minutes"]])
+    columns = [Col("facility_name", t("clinics.facility")),
+               Col("waiting", t("clinics.waiting"), fmt_int),
+               Col("in_service", t("clinics.in_service"), fmt_int),
+               Col("done", t("clinics.done"), fmt_int),
+               Col("avg_wait_minutes", t("clinics.avg_wait"), fmt_minutes),
+               Col("longest_wait_minutes", t("clinics.longest_wait"), fmt_minutes),
+               Col("status", t("clinics.status"), lambda s: t(f"clinics.status.{s}"))]
+    return table_card(PAGE, "live-table", t("clinics.live.table"), frame, columns,
+                      about=t("clinics.kpi.median_wait_hint", n=standard))
+
+
+def _urgent_table(waiting: pd.DataFrame, page_size: int = 10, wall: bool = False,
+                  about: str | None = None) -> dbc.Card:
+    about = about or t("clinics.urgent_about")
+    if waiting.empty:
+        return dbc.Card([
+            dbc.CardHeader([html.Span(t("clinics.urgent"), className="card-title-text"),
+                            html.Small(about, className="text-body-secondary d-block")]),
+            dbc.CardBody(html.Div(t("clinics.nobody_waiting"), id=f"{PAGE}-urgent", className="p-3 fw-semibold"),
+                         className="p-2"),
+        ], className="table-card h-100")
+    columns = [Col("facility_name", t("clinics.facility"), _short_facility),
+               Col("poli", t("clinics.poli"), _short_poli),
+               Col("registered_at", t("clinics.registered"), _clock),
+               Col("minutes_waiting", t("clinics.minutes_waiting"), fmt_minutes),
+               Col("channel", t("clinics.channel"), lambda c: t(f"clinics.channel.{c}")),
+               Col("payer", t("clinics.payer"), lambda p: t(f"clinics.payer.{p}"))]
+    if wall:  # a third of the screen: where, which poli, how long
+        columns = [columns[0], columns[1], columns[3]]
+    return table_card(PAGE, "urgent", t("clinics.urgent"), waiting, columns, about=about, page_size=page_size)
+
+
+def _clock(value) -> str:
+    text = fmt_datetime(pd.Timestamp(value).to_pydatetime())
+    return text.split(" ", 3)[-1]  # '23 Nov 2026 09.15 WIB' -> '09.15 WIB'
+
+
+def _row(*cols: tuple) -> dbc.Row:
+    return dbc.Row([dbc.Col(card, xs=12, xl=width, className="mb-3") for card, width in cols],
+                   className="g-3")
+
+
+def _wall_fonts(fig: go.Figure, wall: bool) -> go.Figure:
+    """Larger chart text for the wall, read from a few metres; the legend under the plot, clear
+    of the mode bar, in the x axis title's place."""
+    if wall:
+        _wall_layout(fig)
+    return fig
+
+
+def _wall_layout(fig: go.Figure) -> go.Figure:
+    """The wall's chart text is larger; the legend goes under the plot (clear of the mode bar
+    in a narrow card) and takes the x axis title's place."""
+    fig.update_layout(font_size=WALL_FONT_SIZE, legend=dict(font_size=WALL_FONT_SIZE - 3, orientation="h",
+                                                            yanchor="top", y=-0.1, xanchor="left", x=0),
+                      margin_t=24, margin_b=72)
+    fig.update_xaxes(title=None)
+    return fig
+
+
+def _live_cards(store: Store, f: Filters, now: dt.datetime, live: pd.DataFrame, height: int,
+                wall: bool = False) -> tuple:
+    standard = store.cfg.sla.clinic_max_wait_minutes
+    counts = chart_card(PAGE, "live-counts", t("clinics.live.counts"), _wall_fonts(live_counts_figure(live), wall),
+                        about=t("clinics.live.counts_about"), height=height)
+    wait = chart_card(PAGE, "live-wait", t("clinics.live.wait"), _wall_fonts(live_wait_figure(live, standard), wall),
+                      about=t("clinics.live.wait_about"), height=height)
+    return counts, wait
+
+
+def _trend_card(store: Store, f: Filters, height: int, wall: bool = False) -> dbc.Card:
+    fig = trend_figure(m.trend(store, f), store.cfg.sla.clinic_max_wait_minutes, trend_grain(f), (f.start, f.end))
+    return chart_card(PAGE, "trend", t("clinics.trend"), _wall_fonts(fig, wall), about=t("clinics.trend_about"),
+                      height=height)
+
+
+def _heatmap_card(store: Store, f: Filters, height: int, wall: bool = False) -> dbc.Card:
+    return chart_card(PAGE, "hour-weekday", t("clinics.heatmap"),
+                      _wall_fonts(hour_weekday_figure(m.by_hour_weekday(store, f)), wall),
+                      about=t("clinics.heatmap_about"), height=height)
+
+
+def _briefing(store: Store, f: Filters, now: dt.datetime, shown_at: dt.datetime) -> list:
+    standard = store.cfg.sla.clinic_max_wait_minutes
+    live = m.live_by_facility(store, f, now)
+    counts, wait = _live_cards(store, f, now, live, height=380)
+    return [
+        kpi_row(_kpis(store, f), PAGE),
+        section(t("clinics.live.section", when=fmt_datetime(shown_at))),
+        _row((counts, 6), (wait, 6)),
+        _row((_live_table(live, standard), 6), (_urgent_table(m.longest_waiting(store, f, now)), 6)),
+        section(t("clinics.period.section")),
+        _row((_trend_card(store, f, height=400), 8), (_heatmap_card(store, f, height=400), 4)),
+        _row(*_poli_cards(m.by_facility_poli(store, f), standard),
+             (chart_card(PAGE, "map", t("clinics.map"), map_figure(m.visits_per_kelurahan(store, f), store),
+                         about=t("clinics.map_about"), height=480), 4)),
+    ]
+
+
+def _wall(store: Store, f: Filters, now: dt.datetime, shown_at: dt.datetime) -> list:
+    """Wall display: one 1080p screen, no scrolling. While the clinics are open: the headline
+    numbers, today's queue and its longest waits; when they are closed (night, Sunday): the
+    period's trend and busy hours instead of empty live charts."""
+    kpis = [k for k in _kpis(store, f) if k.key not in WALL_SKIP_KPIS]
+    live = m.live_by_facility(store, f, now)
+    if live[["waiting", "in_service", "done"]].to_numpy().sum() == 0:
+        return [kpi_row(kpis, PAGE),
+                _row((_trend_card(store, f, height=540, wall=True), 8),
+                     (_heatmap_card(store, f, height=540, wall=True), 4))]
+    counts, wait = _live_cards(store, f, now, live, height=540, wall=True)
+    urgent = _urgent_table(m.longest_waiting(store, f, now), page_size=8, wall=True,
+                           about=t("clinics.live.section", when=fmt_datetime(shown_at)))
+    return [kpi_row(kpis, PAGE), _row((counts, 4), (wait, 4), (urgent, 4))]
+
+
+def _poli_cards(frame: pd.DataFrame, standard: float) -> list[tuple]:
+    """One card per facility kind: a facility x poli heatmap where the kind has several
+    facilities (puskesmas), poli bars where it has one (the RSUD). Together 8 columns wide."""
+    def card(name, title, fig, about=None):
+        text = t("clinics.poli_group_about")
+        about = f"{about} · {text}" if about else text[:1].upper() + text[1:]
+        return chart_card(PAGE, name, title, fig, about=about, height=480)
+
+    if frame.empty:
+        return [(card("poli", t("clinics.breakdown"), _no_data(_figure())), 8)]
+    groups = sorted(frame.groupby("facility_kind", sort=False), key=lambda g: -g[1]["facility_name"].nunique())
+    cards = []
+    for kind, group in groups:
+        names = group["facility_name"].unique()
+        if len(names) > 1:
+            cards.append((card(f"poli-{kind}", t("clinics.poli_group", name=t(f"clinics.kind.{kind}")),
+                               poli_heatmap_figure(group, standard)), 5))
+        else:
+            cards.append((card(f"poli-{kind}", t("clinics.poli_group", name=t(f"clinics.kind.{kind}")),
+                               poli_bars_figure(group, standard), about=names[0]), 3))
+    if len(cards) == 1:
+        cards = [(cards[0][0], 8)]
+    return cards
+
+
+def layout(**query):
+    use_lang(query.get("lang"))
+    use_theme("dark" if query.get("theme") == "dark"
+              or (is_wall(query) and query.get("theme") != "light") else "light")
+    now = query_now()                      # queries: the next whole minute (cache-friendly)
+    shown_at = now_wib().replace(tzinfo=None, second=0, microsecond=0)   # what the page says
+    f = Filters.from_query(query, today=shown_at.date())
+    store = get_store()
+    children = (_wall if is_wall(query) else _briefing)(store, f, now, shown_at)
+    return page_shell(PAGE, PATH, t("clinics.title"), t("clinics.subtitle"), query, store, f, children)
