@@ -15,7 +15,6 @@ from pathlib import Path
 from urllib.parse import parse_qsl, urlencode
 
 import dash
-import dash_bootstrap_components as dbc
 import xstatic.pkg.bootstrap as xstatic_bootstrap
 from dash import Input, Output, State, dcc, html, no_update
 from flask import jsonify, send_from_directory

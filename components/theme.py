@@ -61,7 +61,10 @@ def sequential() -> list[str]:
 
 
 def base_figure(height: int | None = None, **layout) -> go.Figure:
-    """An empty figure in the current theme; charts add traces to it."""
+    """An empty figure in the current theme and the language's number separators
+    (1.234,5 in Indonesian); charts add traces to it."""
+    from components.i18n import lang  # i18n imports nothing from here; keep it that way
     fig = go.Figure()
+    layout.setdefault("separators", ",." if lang() == "id" else ".,")
     fig.update_layout(template=template(), **({"height": height} if height else {}), **layout)
     return fig

@@ -23,7 +23,7 @@ import pandas as pd
 
 from core.calendar import working_days_elapsed
 from core.filters import Filters
-from metrics.base import (KEC_FILTER, Store, fill_trend, pct, share_status, snapshot_at,
+from metrics.base import (KEC_FILTER, Store, fill_trend, pct, share_status,
                           traffic_light, trend_grain, window_params)
 
 # Traffic-light bands (percent cleaned within SLA; share of open reports overdue), the

@@ -16,6 +16,7 @@ import plotly.graph_objects as go
 from dash import html
 
 from components.cards import Col, Kpi, chart_card, kpi_row, table_card
+from components.charts import no_data
 from components.i18n import MONTHS, add_strings, fmt_date, fmt_int, fmt_num, fmt_pct, fmt_rp, lang, t, use_lang
 from components.layout import is_wall, page_shell
 from components.theme import PALETTE, base_figure, theme, use_theme
@@ -96,18 +97,6 @@ dash.register_page(__name__, path=PATH, title=t("budget.title"), name=t("nav.bud
 
 # --- figures: DataFrame in, go.Figure out --------------------------------------------------
 
-def _figure(**layout) -> go.Figure:
-    """base_figure with the language's number separators (1.234,5 in Indonesian)."""
-    return base_figure(separators=",." if lang() == "id" else ".,", **layout)
-
-
-def _no_data(fig: go.Figure, text: str | None = None) -> go.Figure:
-    fig.update_xaxes(visible=False)
-    fig.update_yaxes(visible=False)
-    fig.add_annotation(text=text or t("empty"), showarrow=False, x=0.5, y=0.5,
-                       xref="paper", yref="paper", font=dict(size=16))
-    return fig
-
 
 def _band_fill() -> str:
     return "rgba(25,135,84,0.16)" if theme() == "light" else "rgba(32,201,151,0.22)"
@@ -124,9 +113,9 @@ def spending_label(code: str) -> str:
 def s_curve_figure(curve: pd.DataFrame, last_year: pd.DataFrame | None, year: int) -> go.Figure:
     """Cumulative realization % by month against the band (shaded), the cash plan (dashed)
     and last year's curve (dotted)."""
-    fig = _figure(margin=dict(l=56, r=16, t=48, b=40), hovermode="x unified")
+    fig = base_figure(margin=dict(l=56, r=16, t=48, b=40), hovermode="x unified")
     if curve.empty or curve["cum_plan_pct"].isna().all():
-        return _no_data(fig)
+        return no_data(fig)
     months = [_month_names()[i - 1] for i in curve["month"]]
     fig.add_trace(go.Scatter(x=months, y=curve["band_upper"], mode="lines", line=dict(width=0),
                              name=t("budget.band_upper"), showlegend=False,
@@ -156,10 +145,10 @@ def s_curve_figure(curve: pd.DataFrame, last_year: pd.DataFrame | None, year: in
 
 def monthly_figure(curve: pd.DataFrame, last_year: pd.DataFrame | None, year: int, through_month: int) -> go.Figure:
     """SP2D payments per month in Rupiah: this year up to the as-of month, last year beside it."""
-    fig = _figure(margin=dict(l=8, r=16, t=40, b=40), barmode="group", bargap=0.25)
+    fig = base_figure(margin=dict(l=8, r=16, t=40, b=40), barmode="group", bargap=0.25)
     this_year = curve[curve["month"] <= through_month]
     if this_year.empty or this_year["realized_rp"].sum() == 0:
-        return _no_data(fig)
+        return no_data(fig)
     months = _month_names()
     top = float(this_year["realized_rp"].max())
     if last_year is not None and last_year["realized_rp"].sum() > 0:
@@ -188,9 +177,9 @@ def _traffic_legend(fig: go.Figure) -> None:
 def opd_figure(positions: pd.DataFrame, band: tuple[float, float]) -> go.Figure:
     """Realization % per OPD (lowest at the top), coloured by traffic light, with the band
     of the as-of date shaded."""
-    fig = _figure(margin=dict(l=8, r=48, t=40, b=40), barmode="overlay", bargap=0.25)
+    fig = base_figure(margin=dict(l=8, r=48, t=40, b=40), barmode="overlay", bargap=0.25)
     if positions.empty:
-        return _no_data(fig)
+        return no_data(fig)
     colours = [(m.traffic_light(p) or m.TRAFFIC_LIGHT[0]).colour for p in positions["realized_pct"]]
     custom = [[name, fmt_rp(pagu), fmt_rp(real)] for name, pagu, real
               in zip(positions["opd_name"], positions["pagu_rp"], positions["realized_rp"])]
@@ -209,9 +198,9 @@ def opd_figure(positions: pd.DataFrame, band: tuple[float, float]) -> go.Figure:
 
 def spending_figure(types: pd.DataFrame) -> go.Figure:
     """Pagu (grey) and realization (blue) in Rupiah per spending type, with the % realized."""
-    fig = _figure(margin=dict(l=8, r=56, t=40, b=40), barmode="overlay")
+    fig = base_figure(margin=dict(l=8, r=56, t=40, b=40), barmode="overlay")
     if types.empty:
-        return _no_data(fig)
+        return no_data(fig)
     labels = [spending_label(c) for c in types["spending_type"]]
     fig.add_trace(go.Bar(y=labels, x=types["pagu_rp"], orientation="h", name=t("budget.pagu"),
                          marker_color="#ced4da" if theme() == "light" else "#495057",

@@ -1,12 +1,11 @@
 """/cleanliness: e-Saberling reports, clean-up time against the SLA, repeat locations.
 
 The page only arranges cards; every number comes from metrics.cleanliness, every chart
-from a pure `*_figure(frame) -> go.Figure` function below.
+from a pure `*base_figure(frame) -> go.Figure` function below.
 """
 from __future__ import annotations
 
 import datetime as dt
-import math
 
 import dash
 import dash_bootstrap_components as dbc
@@ -15,8 +14,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from components.cards import Col, Kpi, chart_card, kpi_row, table_card
-from components.i18n import (MONTHS, add_strings, fmt_date, fmt_datetime, fmt_int, fmt_num, fmt_pct,
-                             lang, t, use_lang)
+from components.charts import no_data, date_axis
+from components.i18n import (add_strings, fmt_date, fmt_datetime, fmt_int, fmt_num, fmt_pct, t, use_lang)
 from components.layout import is_wall, page_shell
 from components.maps import kelurahan_map
 from components.theme import PALETTE, STATUS, base_figure, use_theme
@@ -102,25 +101,7 @@ STATUS_COLOURS = {"baru": STATUS["warn"], "diverifikasi": PALETTE[0], "dikerjaka
 
 # --- small formatting helpers ------------------------------------------------------------------
 
-def _no_data(fig: go.Figure) -> go.Figure:
-    fig.add_annotation(text=t("empty"), showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper",
-                       font=dict(size=18))
-    fig.update_xaxes(visible=False)
-    fig.update_yaxes(visible=False)
-    return fig
 
-
-def _bucket_label(ts: pd.Timestamp, grain: str) -> str:
-    month = MONTHS[lang()][ts.month - 1]
-    return f"{month} {ts.year}" if grain == "month" else f"{ts.day} {month}"
-
-
-def _date_axis(fig: go.Figure, buckets: pd.Series, grain: str, max_ticks: int = 8) -> None:
-    """Tick labels in the page's language (Plotly's own month names are English)."""
-    step = max(1, math.ceil(len(buckets) / max_ticks))
-    ticks = list(buckets.iloc[::step])
-    fig.update_xaxes(tickvals=ticks, ticktext=[_bucket_label(pd.Timestamp(x), grain) for x in ticks],
-                     hoverformat="%m/%Y" if grain == "month" else "%d/%m/%Y")   # numeric: no English months
 
 
 def _num1(value) -> str:
@@ -145,12 +126,12 @@ def trend_figure(trend: pd.DataFrame, grain: str) -> go.Figure:
                       legend_traceorder="normal")
     statuses = [s for s in m.STATUSES if s in trend.columns]
     if trend.empty or not trend[statuses].to_numpy().sum():
-        return _no_data(fig)
+        return no_data(fig)
     for status in statuses:
         fig.add_trace(go.Bar(x=trend["bucket"], y=trend[status], name=_status_label(status),
                              marker_color=STATUS_COLOURS.get(status, PALETTE[-2]),
                              hovertemplate="%{y}<extra>" + _status_label(status) + "</extra>"))
-    _date_axis(fig, trend["bucket"], grain)
+    date_axis(fig, trend["bucket"], grain)
     return fig
 
 
@@ -158,7 +139,7 @@ def category_figure(cats: pd.DataFrame) -> go.Figure:
     """Horizontal bars per category (largest on top), coloured by % cleaned within SLA."""
     fig = base_figure(xaxis_title=t("cleanliness.count"), showlegend=False)
     if cats.empty:
-        return _no_data(fig)
+        return no_data(fig)
     cats = cats.iloc[::-1]
     colours = [STATUS.get(m.sla_status(p) or "neutral") for p in cats["sla_pct"]]
     fig.add_trace(go.Bar(

@@ -15,6 +15,7 @@ import plotly.graph_objects as go
 from dash import html
 
 from components.cards import Col, Kpi, chart_card, kpi_row, section, table_card
+from components.charts import no_data
 from components.i18n import (DAYS, MONTHS, add_strings, fmt_date, fmt_datetime, fmt_int, fmt_minutes,
                              fmt_num, fmt_pct, lang, t, use_lang)
 from components.layout import is_wall, page_shell
@@ -121,18 +122,6 @@ dash.register_page(__name__, path=PATH, title=t("clinics.title"), name=t("nav.cl
 
 # --- figures: DataFrame in, go.Figure out --------------------------------------------------
 
-def _figure(**layout) -> go.Figure:
-    """base_figure with the language's number separators (1.234,5 in Indonesian)."""
-    return base_figure(separators=",." if lang() == "id" else ".,", **layout)
-
-
-def _no_data(fig: go.Figure, text: str | None = None) -> go.Figure:
-    fig.update_xaxes(visible=False)
-    fig.update_yaxes(visible=False)
-    fig.add_annotation(text=text or t("empty"), showarrow=False, x=0.5, y=0.5,
-                       xref="paper", yref="paper", font=dict(size=16))
-    return fig
-
 
 def _status_colour(minutes: float | None, standard: float) -> str:
     return STATUS[m.wait_status(minutes, standard)]
@@ -144,9 +133,9 @@ def _short_facility(name: str) -> str:
 
 def live_counts_figure(live: pd.DataFrame) -> go.Figure:
     """Stacked horizontal bars per facility: waiting, called/in service, done today."""
-    fig = _figure(barmode="stack", margin=dict(l=8, r=16, t=40, b=40))
+    fig = base_figure(barmode="stack", margin=dict(l=8, r=16, t=40, b=40))
     if live.empty or live[["waiting", "in_service", "done"]].to_numpy().sum() == 0:
-        return _no_data(fig, t("clinics.closed"))
+        return no_data(fig, t("clinics.closed"))
     names = [_short_facility(n) for n in live["facility_name"]]
     for col, key, colour in (("waiting", "clinics.waiting", PALETTE[2]),
                              ("in_service", "clinics.in_service", PALETTE[0]),
@@ -161,10 +150,10 @@ def live_counts_figure(live: pd.DataFrame) -> go.Figure:
 def live_wait_figure(live: pd.DataFrame, standard: float) -> go.Figure:
     """Per facility: average wait so far today (solid bar) in front of the longest wait (faint
     bar), each coloured against the standard."""
-    fig = _figure(margin=dict(l=8, r=16, t=40, b=40), barmode="overlay")
+    fig = base_figure(margin=dict(l=8, r=16, t=40, b=40), barmode="overlay")
     live = live.dropna(subset=["longest_wait_minutes"])
     if live.empty:
-        return _no_data(fig, t("clinics.closed"))
+        return no_data(fig, t("clinics.closed"))
     names = [_short_facility(n) for n in live["facility_name"]]
     for col, key, width, opacity in (("longest_wait_minutes", "clinics.longest_wait", 0.8, 0.35),
                                      ("avg_wait_minutes", "clinics.avg_wait", 0.45, 1.0)):
@@ -186,9 +175,9 @@ def trend_figure(trend: pd.DataFrame, standard: float, grain: str = "day",
                  period: tuple[dt.date, dt.date] | None = None) -> go.Figure:
     """Visits as bars (left axis) and median wait as a line (right axis) with the standard.
     Week or month buckets only partly inside `period` are drawn faint."""
-    fig = _figure(margin=dict(l=56, r=56, t=40, b=40))
+    fig = base_figure(margin=dict(l=56, r=56, t=40, b=40))
     if trend.empty:
-        return _no_data(fig)
+        return no_data(fig)
     days = pd.to_datetime(trend["bucket"])
     prefix = "" if grain == "day" else t(f"clinics.bucket.{grain}") + " "
     labels = [prefix + fmt_date(d.date()) for d in days]
@@ -235,9 +224,9 @@ def date_ticks(days: pd.Series, max_ticks: int = 8) -> tuple[list, list[str]]:
 
 def hour_weekday_figure(frame: pd.DataFrame) -> go.Figure:
     """Heatmap: weekday (Senin..Sabtu; Minggu only if it has visits) x registration hour."""
-    fig = _figure(margin=dict(l=8, r=8, t=36, b=40))
+    fig = base_figure(margin=dict(l=8, r=8, t=36, b=40))
     if frame.empty:
-        return _no_data(fig)
+        return no_data(fig)
     weekdays = list(range(1, 7)) + ([7] if (frame["weekday"] == 7).any() else [])
     hours = list(range(int(frame["hour"].min()), int(frame["hour"].max()) + 1))
     grid = (frame.pivot_table(index="weekday", columns="hour", values="visits", aggfunc="sum")
@@ -266,9 +255,9 @@ def _short_poli(name: str) -> str:
 def poli_heatmap_figure(frame: pd.DataFrame, standard: float) -> go.Figure:
     """Facilities (rows) x poli (columns), coloured by median wait against the standard;
     each cell gives the median minutes and the number of visits."""
-    fig = _figure(margin=dict(l=8, r=8, t=36, b=40))
+    fig = base_figure(margin=dict(l=8, r=8, t=36, b=40))
     if frame.empty:
-        return _no_data(fig)
+        return no_data(fig)
     facilities = list(dict.fromkeys(frame["facility_name"]))
     polis = sorted(frame["poli"].unique(), key=lambda p: -frame.loc[frame["poli"] == p, "visits"].sum())
     wait = frame.pivot_table(index="facility_name", columns="poli", values="median_wait_minutes",
@@ -294,10 +283,10 @@ def poli_heatmap_figure(frame: pd.DataFrame, standard: float) -> go.Figure:
 def poli_bars_figure(frame: pd.DataFrame, standard: float) -> go.Figure:
     """One facility's polis: median wait as bars coloured against the standard, the number
     of visits in the label; longest wait on top."""
-    fig = _figure(margin=dict(l=8, r=16, t=40, b=40))
+    fig = base_figure(margin=dict(l=8, r=16, t=40, b=40))
     frame = frame.dropna(subset=["median_wait_minutes"]).sort_values("median_wait_minutes", ascending=False)
     if frame.empty:
-        return _no_data(fig)
+        return no_data(fig)
     fig.add_trace(go.Bar(
         y=[_short_poli(p) for p in frame["poli"]], x=frame["median_wait_minutes"], orientation="h",
         marker_color=[_status_colour(v, standard) for v in frame["median_wait_minutes"]],
@@ -328,7 +317,7 @@ def _standard_line(fig: go.Figure, standard: float, vertical: bool, axis: str = 
 
 def map_figure(frame: pd.DataFrame, store: Store) -> go.Figure:
     if frame.empty or frame["visits"].sum() == 0:
-        return _no_data(_figure())
+        return no_data(base_figure())
     return kelurahan_map(frame, "per_10k", t("clinics.per_10k"), lambda v: fmt_num(v, 1),
                          boundaries=store.cfg.boundaries_path)
 
@@ -490,7 +479,7 @@ def _poli_cards(frame: pd.DataFrame, standard: float) -> list[tuple]:
         return chart_card(PAGE, name, title, fig, about=about, height=480)
 
     if frame.empty:
-        return [(card("poli", t("clinics.breakdown"), _no_data(_figure())), 8)]
+        return [(card("poli", t("clinics.breakdown"), no_data(base_figure())), 8)]
     groups = sorted(frame.groupby("facility_kind", sort=False), key=lambda g: -g[1]["facility_name"].nunique())
     cards = []
     for kind, group in groups:

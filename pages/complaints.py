@@ -1,12 +1,11 @@
 """/complaints: e-Masyarakat complaints against the working-day SLA.
 
 The page only arranges cards; every number comes from metrics.complaints, every chart
-from a pure `*_figure(frame) -> go.Figure` function below.
+from a pure `*base_figure(frame) -> go.Figure` function below.
 """
 from __future__ import annotations
 
 import datetime as dt
-import math
 
 import dash
 import dash_bootstrap_components as dbc
@@ -14,8 +13,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from components.cards import Col, Kpi, chart_card, kpi_row, table_card
-from components.i18n import (MONTHS, add_strings, fmt_date, fmt_datetime, fmt_int, fmt_num,
-                             fmt_pct, lang, t, use_lang)
+from components.charts import no_data, date_axis
+from components.i18n import (add_strings, fmt_date, fmt_datetime, fmt_int, fmt_num, fmt_pct, t, use_lang)
 from components.layout import is_wall, page_shell
 from components.maps import kelurahan_map
 from components.theme import PALETTE, STATUS, base_figure, use_theme
@@ -116,25 +115,7 @@ WALL_FONT_SIZE = 18    # chart text on the wall, read from a few metres
 
 # --- small formatting helpers ------------------------------------------------------------------
 
-def _no_data(fig: go.Figure) -> go.Figure:
-    fig.add_annotation(text=t("empty"), showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper",
-                       font=dict(size=18))
-    fig.update_xaxes(visible=False)
-    fig.update_yaxes(visible=False)
-    return fig
 
-
-def _bucket_label(ts: pd.Timestamp, grain: str) -> str:
-    month = MONTHS[lang()][ts.month - 1]
-    return f"{month} {ts.year}" if grain == "month" else f"{ts.day} {month}"
-
-
-def _date_axis(fig: go.Figure, buckets: pd.Series, grain: str, max_ticks: int = 8) -> None:
-    """Tick labels in the page's language (Plotly's own month names are English)."""
-    step = max(1, math.ceil(len(buckets) / max_ticks))
-    ticks = list(buckets.iloc[::step])
-    fig.update_xaxes(tickvals=ticks, ticktext=[_bucket_label(pd.Timestamp(x), grain) for x in ticks],
-                     hoverformat="%m/%Y" if grain == "month" else "%d/%m/%Y")   # numeric: no English months
 
 
 def _days(value) -> str:
@@ -155,14 +136,14 @@ def trend_figure(trend: pd.DataFrame, grain: str) -> go.Figure:
     """Bars: complaints received per bucket; line: complaints resolved per bucket."""
     fig = base_figure(hovermode="x unified", yaxis_title=t("complaints.count"))
     if trend.empty or not (trend["received"].sum() or trend["resolved"].sum()):
-        return _no_data(fig)
+        return no_data(fig)
     fig.add_trace(go.Bar(x=trend["bucket"], y=trend["received"], name=t("complaints.received"),
                          marker_color=PALETTE[0],
                          hovertemplate="%{y}<extra>" + t("complaints.received") + "</extra>"))
     fig.add_trace(go.Scatter(x=trend["bucket"], y=trend["resolved"], name=t("complaints.resolved"),
                              mode="lines+markers", line=dict(color=STATUS["ok"], width=3), marker_size=6,
                              hovertemplate="%{y}<extra>" + t("complaints.resolved") + "</extra>"))
-    _date_axis(fig, trend["bucket"], grain)
+    date_axis(fig, trend["bucket"], grain)
     return fig
 
 
@@ -170,7 +151,7 @@ def age_figure(age: pd.DataFrame, at: dt.datetime | None = None) -> go.Figure:
     """The open backlog by working days since receipt, coloured by SLA state."""
     fig = base_figure(yaxis_title=t("complaints.count"), xaxis_title=t("complaints.age_axis"), showlegend=False)
     if age.empty or not age["open"].sum():
-        return _no_data(fig)
+        return no_data(fig)
     labels = [f"{int(lo)}–{int(hi)}" if hi is not None and not pd.isna(hi) else f"> {int(lo) - 1}"
               for lo, hi in zip(age["low"], age["high"])]
     meaning = [t("complaints.age_within_response"), t("complaints.age_within_resolution"),
@@ -189,7 +170,7 @@ def category_figure(cats: pd.DataFrame) -> go.Figure:
     with the % resolved within SLA written at the end of each bar."""
     fig = base_figure(barmode="stack", xaxis_title=t("complaints.count"), legend_traceorder="normal")
     if cats.empty:
-        return _no_data(fig)
+        return no_data(fig)
     cats = cats.iloc[::-1]   # Plotly draws the first row at the bottom
     for col, key, colour in (("resolved", "complaints.resolved", STATUS["ok"]),
                              ("open", "complaints.open", STATUS["warn"]),

@@ -1,12 +1,11 @@
 """/permits: e-Perizinan applications against each permit type's working-day SLA.
 
 The page only arranges cards; every number comes from metrics.permits, every chart from
-a pure `*_figure(frame) -> go.Figure` function below.
+a pure `*base_figure(frame) -> go.Figure` function below.
 """
 from __future__ import annotations
 
 import datetime as dt
-import math
 from dataclasses import replace
 
 import dash
@@ -15,8 +14,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from components.cards import Col, Kpi, chart_card, kpi_row, table_card
-from components.i18n import (MONTHS, add_strings, fmt_date, fmt_datetime, fmt_int, fmt_num, fmt_pct,
-                             fmt_rp, lang, t, use_lang)
+from components.charts import no_data, date_axis
+from components.i18n import (add_strings, fmt_date, fmt_datetime, fmt_int, fmt_num, fmt_pct, fmt_rp, t, use_lang)
 from components.layout import is_wall, page_shell
 from components.maps import kelurahan_map
 from components.theme import PALETTE, STATUS, base_figure, use_theme
@@ -113,25 +112,7 @@ add_strings({
 
 # --- small formatting helpers ------------------------------------------------------------------
 
-def _no_data(fig: go.Figure) -> go.Figure:
-    fig.add_annotation(text=t("empty"), showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper",
-                       font=dict(size=18))
-    fig.update_xaxes(visible=False)
-    fig.update_yaxes(visible=False)
-    return fig
 
-
-def _bucket_label(ts: pd.Timestamp, grain: str) -> str:
-    month = MONTHS[lang()][ts.month - 1]
-    return f"{month} {ts.year}" if grain == "month" else f"{ts.day} {month}"
-
-
-def _date_axis(fig: go.Figure, buckets: pd.Series, grain: str, max_ticks: int = 8) -> None:
-    """Tick labels in the page's language (Plotly's own month names are English)."""
-    step = max(1, math.ceil(len(buckets) / max_ticks))
-    ticks = list(buckets.iloc[::step])
-    fig.update_xaxes(tickvals=ticks, ticktext=[_bucket_label(pd.Timestamp(x), grain) for x in ticks],
-                     hoverformat="%m/%Y" if grain == "month" else "%d/%m/%Y")   # numeric: no English months
 
 
 def _stage_label(stage: str) -> str:
@@ -160,7 +141,7 @@ def trend_figure(trend: pd.DataFrame, grain: str) -> go.Figure:
     """Bars: applications submitted per bucket; lines: permits issued and rejected."""
     fig = base_figure(hovermode="x unified", yaxis_title=t("permits.count"))
     if trend.empty or not trend[["submitted", "issued", "rejected"]].to_numpy().sum():
-        return _no_data(fig)
+        return no_data(fig)
     fig.add_trace(go.Bar(x=trend["bucket"], y=trend["submitted"], name=t("permits.submitted"),
                          marker_color=PALETTE[0],
                          hovertemplate="%{y}<extra>" + t("permits.submitted") + "</extra>"))
@@ -169,7 +150,7 @@ def trend_figure(trend: pd.DataFrame, grain: str) -> go.Figure:
         fig.add_trace(go.Scatter(x=trend["bucket"], y=trend[col], name=t(key), mode="lines+markers",
                                  line=dict(color=colour, width=3), marker_size=6,
                                  hovertemplate="%{y}<extra>" + t(key) + "</extra>"))
-    _date_axis(fig, trend["bucket"], grain)
+    date_axis(fig, trend["bucket"], grain)
     return fig
 
 
@@ -178,7 +159,7 @@ def stage_figure(stages: pd.DataFrame, near_days: int) -> go.Figure:
     the deadline / overdue."""
     fig = base_figure(barmode="stack", legend_traceorder="normal")   # x: counts, said by the card title
     if stages.empty or not stages["open"].sum():
-        return _no_data(fig)
+        return no_data(fig)
     stages = stages.iloc[::-1]
     labels = [_stage_label(s) for s in stages["stage"]]
     on_track = stages["open"] - stages["overdue"] - stages["near"]
@@ -198,7 +179,7 @@ def type_figure(types: pd.DataFrame, top: int = TOP_TYPES) -> go.Figure:
     the type's SLA, with that % and the SLA written at the end of each bar."""
     fig = base_figure(xaxis_title=t("permits.count"), showlegend=False)
     if types.empty:
-        return _no_data(fig)
+        return no_data(fig)
     busiest = types.head(top).iloc[::-1]
     fig.add_trace(go.Bar(
         y=busiest["permit_type_name"].fillna(busiest["permit_type_code"]), x=busiest["submitted"],

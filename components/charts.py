@@ -1,0 +1,33 @@
+"""Small pieces every chart shares: the empty state and date axes in the page's language."""
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from components.i18n import MONTHS, lang, t
+
+
+def no_data(fig: go.Figure, text: str | None = None) -> go.Figure:
+    """Say why a chart is empty instead of drawing bare axes."""
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    fig.add_annotation(text=text or t("empty"), showarrow=False, x=0.5, y=0.5,
+                       xref="paper", yref="paper", font=dict(size=16))
+    return fig
+
+
+def bucket_label(ts: pd.Timestamp, grain: str) -> str:
+    """'26 Okt' for a day or week bucket, 'Okt 2026' for a month (month names follow the language)."""
+    month = MONTHS[lang()][ts.month - 1]
+    return f"{month} {ts.year}" if grain == "month" else f"{ts.day} {month}"
+
+
+def date_axis(fig: go.Figure, buckets: pd.Series, grain: str, max_ticks: int = 8) -> None:
+    """Tick labels in the page's language (Plotly's own month names are English);
+    hover shows numeric dates for the same reason."""
+    step = max(1, math.ceil(len(buckets) / max_ticks))
+    ticks = list(buckets.iloc[::step])
+    fig.update_xaxes(tickvals=ticks, ticktext=[bucket_label(pd.Timestamp(x), grain) for x in ticks],
+                     hoverformat="%m/%Y" if grain == "month" else "%d/%m/%Y")
