@@ -9,6 +9,7 @@ all in one process (DuckDB allows only one process to open its file).
 from __future__ import annotations
 
 import logging
+import signal
 import sys
 import time
 from pathlib import Path
@@ -155,6 +156,7 @@ def serve(cfg: Config) -> None:
     store = Store(engine, cfg)
     app = create_app(cfg, store)
     scheduler = start_scheduler(cfg, engine, run_now=False)  # the first pass just ran
+    _stop_on_signals()
     log.info("serving on http://%s:%s/  (Ctrl-C stops)", cfg.host, cfg.port)
     try:
         app.run(host=cfg.host, port=cfg.port, debug=False, threaded=True)
@@ -162,6 +164,15 @@ def serve(cfg: Config) -> None:
         scheduler.shutdown(wait=True)
         engine.dispose()
         log.info("stopped cleanly")
+
+
+def _stop_on_signals() -> None:
+    """Ctrl-C and SIGTERM (systemd, docker stop) both end in the clean shutdown path, even
+    when the process was started with SIGINT ignored (a background job of a script)."""
+    def stop(signum, frame):
+        raise KeyboardInterrupt
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
 
 
 def main() -> int:
