@@ -31,3 +31,22 @@ def date_axis(fig: go.Figure, buckets: pd.Series, grain: str, max_ticks: int = 8
     ticks = list(buckets.iloc[::step])
     fig.update_xaxes(tickvals=ticks, ticktext=[bucket_label(pd.Timestamp(x), grain) for x in ticks],
                      hoverformat="%m/%Y" if grain == "month" else "%d/%m/%Y")
+
+
+WALL_FONT_SIZE = 18   # chart text on the wall, read from a few metres
+
+
+def wall_fonts(fig: go.Figure, wall: bool = True) -> go.Figure:
+    """On the wall: larger chart text; the legend under the plot (clear of the mode bar in
+    a narrow card) in the x axis title's place; every other date label, so they stay level."""
+    if not wall:
+        return fig
+    fig.update_layout(font_size=WALL_FONT_SIZE,
+                      legend=dict(font_size=WALL_FONT_SIZE - 3, orientation="h", yanchor="top", y=-0.1,
+                                  xanchor="left", x=0),
+                      margin_t=24, margin_b=72)
+    fig.update_xaxes(title=None)
+    ticks = fig.layout.xaxis.tickvals
+    if ticks:
+        fig.update_xaxes(tickvals=ticks[::2], ticktext=fig.layout.xaxis.ticktext[::2])
+    return fig

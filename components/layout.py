@@ -5,13 +5,18 @@ Wall mode (`?mode=wall`) drops the navigation and filters and enlarges the type.
 """
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
+
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from components.i18n import fmt_date, fmt_datetime, t
+from components.i18n import fmt_date, fmt_datetime, t, use_lang
+from components.theme import use_theme
+from core.calendar import now_wib
 from core.filters import Filters
 from core.geo import KECAMATAN
-from metrics.base import Store
+from metrics.base import Store, get_store, query_now
 from metrics.health import source_freshness
 
 NAV = [("/", "nav.overview"), ("/complaints", "nav.complaints"), ("/permits", "nav.permits"),
@@ -90,3 +95,25 @@ def page_shell(page: str, path: str, title: str, subtitle: str, query: dict, sto
             *children,
         ], fluid=True, className="pb-4"),
     ], className=f"bcc-page page-{page}" + (" wall" if wall else ""), id=f"{page}-page")
+
+
+@dataclass(frozen=True)
+class View:
+    """What a page's layout needs from its URL: filters, language/theme set, the moments."""
+    query: dict
+    f: Filters
+    now: dt.datetime        # query time: the next whole minute (naive WIB; cache-friendly)
+    shown_at: dt.datetime   # what the page says "now" is: this minute (naive WIB)
+    wall: bool
+    store: Store
+
+
+def open_view(query: dict) -> View:
+    """Set the request's language and theme from the URL and parse its filters.
+    Dark for the wall unless `theme=light`; `theme=dark` anywhere."""
+    wall = is_wall(query)
+    use_lang(query.get("lang"))
+    use_theme("dark" if query.get("theme") == "dark" or (wall and query.get("theme") != "light") else "light")
+    shown_at = now_wib().replace(tzinfo=None, second=0, microsecond=0)
+    f = Filters.from_query(query, today=shown_at.date())
+    return View(query, f, query_now(), shown_at, wall, get_store())

@@ -16,18 +16,16 @@ import plotly.graph_objects as go
 from dash import html
 
 from components.cards import Col, Kpi, chart_card, kpi_row, table_card
-from components.charts import no_data
-from components.i18n import MONTHS, add_strings, fmt_date, fmt_int, fmt_num, fmt_pct, fmt_rp, lang, t, use_lang
-from components.layout import is_wall, page_shell
-from components.theme import PALETTE, base_figure, theme, use_theme
-from core.calendar import now_wib
+from components.charts import no_data, wall_fonts
+from components.i18n import MONTHS, add_strings, fmt_date, fmt_int, fmt_num, fmt_pct, fmt_rp, lang, t
+from components.layout import open_view, page_shell
+from components.theme import PALETTE, base_figure, theme
 from core.filters import Filters
 from metrics import budget as m
-from metrics.base import Store, get_store
+from metrics.base import Store
 
 PAGE = "budget"
 PATH = "/budget"
-WALL_FONT_SIZE = 18                  # chart text on the wall, read from a few metres
 WALL_SKIP_KPIS = ("month",)          # the wall's tiles are narrow: keep the five a room watches
 WALL_OPDS = 12                       # the wall shows the OPDs with the lowest realization
 
@@ -312,15 +310,6 @@ def _row(*cols: tuple) -> dbc.Row:
                    className="g-3")
 
 
-def _wall_fonts(fig: go.Figure) -> go.Figure:
-    """Larger chart text for the wall, read from a few metres; the legend under the plot, clear
-    of the mode bar, in the x axis title's place."""
-    fig.update_layout(font_size=WALL_FONT_SIZE, legend=dict(font_size=WALL_FONT_SIZE - 3, orientation="h",
-                                                            yanchor="top", y=-0.1, xanchor="left", x=0),
-                      margin_t=24, margin_b=72)
-    fig.update_xaxes(title=None)
-    return fig
-
 
 def _rp_in_label(kpi: Kpi) -> Kpi:
     """For the wall's narrow tiles: 'Pagu (Rp)' over '1,09 T' instead of 'Rp 1,09 T'."""
@@ -359,22 +348,18 @@ def _wall(store: Store, f: Filters) -> list:
     return [
         kpi_row(kpis, PAGE),
         _row((chart_card(PAGE, "s-curve", t("budget.scurve"),
-                         _wall_fonts(s_curve_figure(m.s_curve(store, f), m.s_curve(store, m.whole_previous_year(f)),
+                         wall_fonts(s_curve_figure(m.s_curve(store, f), m.s_curve(store, m.whole_previous_year(f)),
                                                     year)),
                          about=t("budget.scurve_about"), height=540), 5),
              (chart_card(PAGE, "opd", t("budget.opd_lowest", n=WALL_OPDS),
-                         _wall_fonts(opd_figure(lowest, m.band_on(store.cfg, f.end))),
+                         wall_fonts(opd_figure(lowest, m.band_on(store.cfg, f.end))),
                          about=t("budget.opd_about", date=fmt_date(f.end)), height=540), 4),
              (_laggard_table(store, f, wall=True), 3)),
     ]
 
 
 def layout(**query):
-    use_lang(query.get("lang"))
-    use_theme("dark" if query.get("theme") == "dark"
-              or (is_wall(query) and query.get("theme") != "light") else "light")
-    f = Filters.from_query(query, today=now_wib().date())
-    store = get_store()
-    subtitle = t("budget.subtitle", year=m.fiscal_year(f), date=fmt_date(f.end))
-    children = (_wall if is_wall(query) else _briefing)(store, f)
-    return page_shell(PAGE, PATH, t("budget.title"), subtitle, query, store, f, children)
+    view = open_view(query)
+    subtitle = t("budget.subtitle", year=m.fiscal_year(view.f), date=fmt_date(view.f.end))
+    children = (_wall if view.wall else _briefing)(view.store, view.f)
+    return page_shell(PAGE, PATH, t("budget.title"), subtitle, query, view.store, view.f, children)

@@ -14,19 +14,18 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from components.cards import Col, Kpi, chart_card, kpi_row, table_card
-from components.charts import no_data, date_axis
-from components.i18n import (add_strings, fmt_date, fmt_datetime, fmt_int, fmt_num, fmt_pct, t, use_lang)
-from components.layout import is_wall, page_shell
+from components.charts import no_data, date_axis, wall_fonts
+from components.i18n import add_strings, fmt_date, fmt_datetime, fmt_int, fmt_num, fmt_pct, t
+from components.layout import open_view, page_shell
 from components.maps import kelurahan_map
-from components.theme import PALETTE, STATUS, base_figure, use_theme
+from components.theme import PALETTE, STATUS, base_figure
 from core.filters import Filters
 from metrics import cleanliness as m
-from metrics.base import Store, get_store, query_now, trend_grain
+from metrics.base import Store, trend_grain
 
 PAGE = "cleanliness"
 PATH = "/cleanliness"
 HOTSPOT_COLOUR = "#d63384"   # repeat-location markers: apart from the blue kelurahan scale
-WALL_FONT_SIZE = 18          # chart text on the wall, read from a few metres
 
 dash.register_page(__name__, path=PATH, title="Kebersihan · Binjai Command Center",
                    name="Kebersihan", order=5)
@@ -262,35 +261,20 @@ def _wall(store: Store, f: Filters, now: dt.datetime) -> list:
 
 def _trend_card(store: Store, f: Filters, height: int = 360, wall: bool = False) -> dbc.Card:
     grain = trend_grain(f)
-    fig = _wall_fonts(trend_figure(m.trend_by_status(store, f), grain), wall)
+    fig = wall_fonts(trend_figure(m.trend_by_status(store, f), grain), wall)
     return chart_card(PAGE, "trend", t("cleanliness.trend"), fig, height=height,
                       about=t("cleanliness.trend_about", grain=t(f"cleanliness.grain.{grain}")))
 
 
 def _map_card(store: Store, f: Filters, spots: pd.DataFrame, height: int, wall: bool = False) -> dbc.Card:
-    fig = _wall_fonts(map_figure(m.by_kelurahan(store, f), spots, store), wall)
+    fig = wall_fonts(map_figure(m.by_kelurahan(store, f), spots, store), wall)
     return chart_card(PAGE, "map", t("cleanliness.map"), fig, height=height,
                       about=t("cleanliness.map_about", n=m.REPEAT_MIN_REPORTS))
 
 
-def _wall_fonts(fig: go.Figure, wall: bool) -> go.Figure:
-    """Larger chart text for the wall; the legend a little smaller and clear of the mode bar."""
-    if not wall:
-        return fig
-    fig.update_layout(font_size=WALL_FONT_SIZE, legend_font_size=WALL_FONT_SIZE - 3, margin_t=64)
-    _date_axis_ticks = fig.layout.xaxis.tickvals
-    if _date_axis_ticks:  # fewer date labels, so they stay horizontal at the larger size
-        fig.update_xaxes(tickvals=_date_axis_ticks[::2], ticktext=fig.layout.xaxis.ticktext[::2])
-    return fig
-
 
 def layout(**query):
-    use_lang(query.get("lang"))
-    use_theme("dark" if query.get("theme") == "dark" or (is_wall(query) and query.get("theme") != "light")
-              else "light")
-    now = query_now()
-    f = Filters.from_query(query, today=now.date())
-    store = get_store()
-    children = (_wall if is_wall(query) else _briefing)(store, f, now)
-    subtitle = t("cleanliness.subtitle", days=store.cfg.sla.cleanup_days)
-    return page_shell(PAGE, PATH, t("cleanliness.title"), subtitle, query, store, f, children)
+    view = open_view(query)
+    children = (_wall if view.wall else _briefing)(view.store, view.f, view.now)
+    subtitle = t("cleanliness.subtitle", days=view.store.cfg.sla.cleanup_days)
+    return page_shell(PAGE, PATH, t("cleanliness.title"), subtitle, query, view.store, view.f, children)

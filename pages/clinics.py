@@ -15,20 +15,17 @@ import plotly.graph_objects as go
 from dash import html
 
 from components.cards import Col, Kpi, chart_card, kpi_row, section, table_card
-from components.charts import no_data
-from components.i18n import (DAYS, MONTHS, add_strings, fmt_date, fmt_datetime, fmt_int, fmt_minutes,
-                             fmt_num, fmt_pct, lang, t, use_lang)
-from components.layout import is_wall, page_shell
+from components.charts import no_data, wall_fonts
+from components.i18n import (DAYS, MONTHS, add_strings, fmt_date, fmt_datetime, fmt_int, fmt_minutes, fmt_num, fmt_pct, lang, t)
+from components.layout import open_view, page_shell
 from components.maps import kelurahan_map
-from components.theme import PALETTE, STATUS, base_figure, sequential, use_theme
-from core.calendar import now_wib
+from components.theme import PALETTE, STATUS, base_figure, sequential
 from core.filters import Filters
 from metrics import clinics as m
-from metrics.base import Store, get_store, query_now, trend_grain
+from metrics.base import Store, trend_grain
 
 PAGE = "clinics"
 PATH = "/clinics"
-WALL_FONT_SIZE = 18                       # chart text on the wall, read from a few metres
 WALL_SKIP_KPIS = ("online", "bpjs")       # the wall's tiles are narrow: keep the four a room watches
 
 add_strings({
@@ -397,43 +394,27 @@ def _row(*cols: tuple) -> dbc.Row:
                    className="g-3")
 
 
-def _wall_fonts(fig: go.Figure, wall: bool) -> go.Figure:
-    """Larger chart text for the wall, read from a few metres; the legend under the plot, clear
-    of the mode bar, in the x axis title's place."""
-    if wall:
-        _wall_layout(fig)
-    return fig
-
-
-def _wall_layout(fig: go.Figure) -> go.Figure:
-    """The wall's chart text is larger; the legend goes under the plot (clear of the mode bar
-    in a narrow card) and takes the x axis title's place."""
-    fig.update_layout(font_size=WALL_FONT_SIZE, legend=dict(font_size=WALL_FONT_SIZE - 3, orientation="h",
-                                                            yanchor="top", y=-0.1, xanchor="left", x=0),
-                      margin_t=24, margin_b=72)
-    fig.update_xaxes(title=None)
-    return fig
 
 
 def _live_cards(store: Store, f: Filters, now: dt.datetime, live: pd.DataFrame, height: int,
                 wall: bool = False) -> tuple:
     standard = store.cfg.sla.clinic_max_wait_minutes
-    counts = chart_card(PAGE, "live-counts", t("clinics.live.counts"), _wall_fonts(live_counts_figure(live), wall),
+    counts = chart_card(PAGE, "live-counts", t("clinics.live.counts"), wall_fonts(live_counts_figure(live), wall),
                         about=t("clinics.live.counts_about"), height=height)
-    wait = chart_card(PAGE, "live-wait", t("clinics.live.wait"), _wall_fonts(live_wait_figure(live, standard), wall),
+    wait = chart_card(PAGE, "live-wait", t("clinics.live.wait"), wall_fonts(live_wait_figure(live, standard), wall),
                       about=t("clinics.live.wait_about"), height=height)
     return counts, wait
 
 
 def _trend_card(store: Store, f: Filters, height: int, wall: bool = False) -> dbc.Card:
     fig = trend_figure(m.trend(store, f), store.cfg.sla.clinic_max_wait_minutes, trend_grain(f), (f.start, f.end))
-    return chart_card(PAGE, "trend", t("clinics.trend"), _wall_fonts(fig, wall), about=t("clinics.trend_about"),
+    return chart_card(PAGE, "trend", t("clinics.trend"), wall_fonts(fig, wall), about=t("clinics.trend_about"),
                       height=height)
 
 
 def _heatmap_card(store: Store, f: Filters, height: int, wall: bool = False) -> dbc.Card:
     return chart_card(PAGE, "hour-weekday", t("clinics.heatmap"),
-                      _wall_fonts(hour_weekday_figure(m.by_hour_weekday(store, f)), wall),
+                      wall_fonts(hour_weekday_figure(m.by_hour_weekday(store, f)), wall),
                       about=t("clinics.heatmap_about"), height=height)
 
 
@@ -496,12 +477,6 @@ def _poli_cards(frame: pd.DataFrame, standard: float) -> list[tuple]:
 
 
 def layout(**query):
-    use_lang(query.get("lang"))
-    use_theme("dark" if query.get("theme") == "dark"
-              or (is_wall(query) and query.get("theme") != "light") else "light")
-    now = query_now()                      # queries: the next whole minute (cache-friendly)
-    shown_at = now_wib().replace(tzinfo=None, second=0, microsecond=0)   # what the page says
-    f = Filters.from_query(query, today=shown_at.date())
-    store = get_store()
-    children = (_wall if is_wall(query) else _briefing)(store, f, now, shown_at)
-    return page_shell(PAGE, PATH, t("clinics.title"), t("clinics.subtitle"), query, store, f, children)
+    view = open_view(query)
+    children = (_wall if view.wall else _briefing)(view.store, view.f, view.now, view.shown_at)
+    return page_shell(PAGE, PATH, t("clinics.title"), t("clinics.subtitle"), query, view.store, view.f, children)

@@ -13,14 +13,14 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from components.cards import Col, Kpi, chart_card, kpi_row, table_card
-from components.charts import no_data, date_axis
-from components.i18n import (add_strings, fmt_date, fmt_datetime, fmt_int, fmt_num, fmt_pct, t, use_lang)
-from components.layout import is_wall, page_shell
+from components.charts import no_data, date_axis, wall_fonts
+from components.i18n import add_strings, fmt_date, fmt_datetime, fmt_int, fmt_num, fmt_pct, t
+from components.layout import open_view, page_shell
 from components.maps import kelurahan_map
-from components.theme import PALETTE, STATUS, base_figure, use_theme
+from components.theme import PALETTE, STATUS, base_figure
 from core.filters import Filters
 from metrics import complaints as m
-from metrics.base import Store, get_store, query_now, trend_grain
+from metrics.base import Store, trend_grain
 
 PAGE = "complaints"
 PATH = "/complaints"
@@ -110,7 +110,6 @@ add_strings({
 })
 
 TITLE_MAX_CHARS = 60   # the urgent table shows the (masked) title shortened to one line
-WALL_FONT_SIZE = 18    # chart text on the wall, read from a few metres
 
 
 # --- small formatting helpers ------------------------------------------------------------------
@@ -298,37 +297,22 @@ def _wall(store: Store, f: Filters, now: dt.datetime) -> list:
 
 
 def _trend_card(store: Store, f: Filters, grain: str, height: int = 360, wall: bool = False) -> dbc.Card:
-    fig = _wall_fonts(trend_figure(m.trend(store, f), grain), wall)
+    fig = wall_fonts(trend_figure(m.trend(store, f), grain), wall)
     return chart_card(PAGE, "trend", t("complaints.trend"), fig, height=height,
                       about=t("complaints.trend_about", grain=t(f"complaints.grain.{grain}")))
 
 
 def _age_card(store: Store, f: Filters, now: dt.datetime, height: int = 360, wall: bool = False) -> dbc.Card:
-    fig = _wall_fonts(age_figure(m.backlog_age(store, f, now)), wall)
+    fig = wall_fonts(age_figure(m.backlog_age(store, f, now)), wall)
     return chart_card(PAGE, "age", t("complaints.age"), fig, height=height,
                       about=t("complaints.age_about", at=fmt_datetime(min(f.end_ts, now))))
 
 
-def _wall_fonts(fig: go.Figure, wall: bool) -> go.Figure:
-    """Larger chart text for the wall; the legend a little smaller and clear of the mode bar."""
-    if not wall:
-        return fig
-    fig.update_layout(font_size=WALL_FONT_SIZE, legend_font_size=WALL_FONT_SIZE - 3, margin_t=64)
-    _date_axis_ticks = fig.layout.xaxis.tickvals
-    if _date_axis_ticks:  # fewer date labels, so they stay horizontal at the larger size
-        fig.update_xaxes(tickvals=_date_axis_ticks[::2], ticktext=fig.layout.xaxis.ticktext[::2])
-    return fig
-
 
 def layout(**query):
-    use_lang(query.get("lang"))
-    use_theme("dark" if query.get("theme") == "dark" or (is_wall(query) and query.get("theme") != "light")
-              else "light")
-    now = query_now()
-    f = Filters.from_query(query, today=now.date())
-    store = get_store()
-    children = (_wall if is_wall(query) else _briefing)(store, f, now)
-    sla = store.cfg.sla
+    view = open_view(query)
+    sla = view.store.cfg.sla
+    children = (_wall if view.wall else _briefing)(view.store, view.f, view.now)
     subtitle = t("complaints.subtitle", response=sla.complaint_response_days,
                  resolution=sla.complaint_resolution_days)
-    return page_shell(PAGE, PATH, t("complaints.title"), subtitle, query, store, f, children)
+    return page_shell(PAGE, PATH, t("complaints.title"), subtitle, query, view.store, view.f, children)

@@ -12,13 +12,12 @@ import plotly.graph_objects as go
 from dash import dcc, html
 
 from components.cards import GRAPH_CONFIG, Col, table_card
-from components.i18n import add_strings, fmt_datetime, fmt_int, fmt_minutes, fmt_pct, fmt_rp, t, use_lang
-from components.layout import is_wall, keep_query, page_shell
-from components.theme import PALETTE, STATUS, base_figure, use_theme
-from core.calendar import now_wib
+from components.i18n import add_strings, fmt_datetime, fmt_int, fmt_minutes, fmt_pct, fmt_rp, t
+from components.layout import keep_query, open_view, page_shell
+from components.theme import PALETTE, STATUS, base_figure
 from core.filters import Filters
 from metrics import budget, cleanliness, clinics, complaints, permits
-from metrics.base import Store, get_store, query_now
+from metrics.base import Store, query_now
 from metrics.health import source_freshness
 
 PAGE = "overview"
@@ -198,16 +197,14 @@ def freshness_table(store: Store):
 
 
 def layout(**query):
-    use_lang(query.get("lang"))
-    use_theme("dark" if is_wall(query) or query.get("theme") == "dark" else "light")
-    store = get_store()
-    f = Filters.from_query(query, today=now_wib().date())
+    view = open_view(query)
     tiles = [dbc.Col(service_tile(s, PALETTE[i], query), xs=12, md=6, xl=True, className="mb-3")
-             for i, s in enumerate(summarise(store, f))]
-    return page_shell(PAGE, PATH, t("overview.title"), t("overview.subtitle"), query, store, f, [
+             for i, s in enumerate(summarise(view.store, view.f))]
+    return page_shell(PAGE, PATH, t("overview.title"), t("overview.subtitle"), query, view.store, view.f, [
         dbc.Row(tiles, className="g-3"),
-        dbc.Row(dbc.Col(freshness_table(store), xs=12), className="g-3 mt-1"),
+        dbc.Row(dbc.Col(freshness_table(view.store), xs=12), className="g-3 mt-1"),
     ])
+
 
 
 dash.register_page(__name__, path=PATH, title="Ringkasan · Binjai Command Center", name="overview",

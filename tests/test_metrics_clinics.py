@@ -243,17 +243,19 @@ def test_layout_renders(page, query):
 
 
 def test_wall_shows_todays_queue_while_open_and_the_trend_when_closed(page, monkeypatch):
+    import components.layout
     import metrics.clinics
+    from metrics.base import get_store
 
     open_now = dt.datetime(2026, 11, 23, 10, 1)            # query_now of the fixture's last minute
-    monkeypatch.setattr(page, "query_now", lambda: open_now)
-    monkeypatch.setattr(page, "now_wib", lambda: open_now)
+    monkeypatch.setattr(components.layout, "query_now", lambda: open_now)
+    monkeypatch.setattr(components.layout, "now_wib", lambda: open_now)
     text = str(page.layout(mode="wall"))
     assert "clinics-live-counts" in text and "clinics-urgent" in text and "clinics-trend" not in text
     assert "clinics-kpi-online" not in text                 # four tiles on the wall
     closed = dt.datetime(2026, 11, 22, 9, 0)                # a Sunday: no queue
-    monkeypatch.setattr(page, "query_now", lambda: closed)
-    monkeypatch.setattr(page, "now_wib", lambda: closed)
+    monkeypatch.setattr(components.layout, "query_now", lambda: closed)
+    monkeypatch.setattr(components.layout, "now_wib", lambda: closed)
     text = str(page.layout(mode="wall"))
     assert "clinics-trend" in text and "clinics-live-counts" not in text
-    assert metrics.clinics.live_by_facility(page.get_store(), WINDOWS["city-30d"], closed)["done"].sum() == 0
+    assert metrics.clinics.live_by_facility(get_store(), WINDOWS["city-30d"], closed)["done"].sum() == 0
