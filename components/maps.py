@@ -18,6 +18,10 @@ from components.theme import base_figure, sequential, theme
 from core.geo import KELURAHAN
 
 
+LABELLED = 5          # kelurahan named on the map: the largest values
+BUBBLE_SHARE = 0.075  # the largest bubble's diameter as a share of the map's height
+
+
 @lru_cache(maxsize=4)
 def _outlines(path: str) -> list[tuple[list[float], list[float]]]:
     """(lngs, lats) rings of every polygon in the boundary file, None-separated per ring."""
@@ -49,11 +53,14 @@ def kelurahan_map(values: pd.DataFrame, value_col: str, hover_label: str, format
             ys += ry + [None]
         fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", line=dict(color=line_colour, width=1),
                                  hoverinfo="skip", fill="toself", fillcolor="rgba(128,128,128,0.06)"))
+    # Name only the few largest: 37 labels in a 90 km2 city pile up in the centre.
+    labelled = {i for i in np.argsort(-vals)[:LABELLED] if vals[i] > 0}
+    biggest = max(14.0, BUBBLE_SHARE * height)   # bubbles scale with the map, not a fixed px size
     fig.add_trace(go.Scatter(
         x=lng, y=lat, mode="markers+text",
-        text=[k.name if v >= 0.6 * vmax and v > 0 else "" for k, v in zip(KELURAHAN, vals)],
+        text=[k.name if i in labelled else "" for i, k in enumerate(KELURAHAN)],
         textposition="top center", textfont=dict(size=11),
-        marker=dict(size=10 + 38 * np.sqrt(vals / vmax), color=vals, colorscale=sequential(),
+        marker=dict(size=8 + biggest * np.sqrt(vals / vmax), color=vals, colorscale=sequential(),
                     cmin=0, cmax=vmax, line=dict(width=1, color=line_colour), opacity=0.9,
                     showscale=True, colorbar=dict(thickness=12, len=0.6, title=None)),
         customdata=[[k.name, k.kecamatan_name, format_value(v)] for k, v in zip(KELURAHAN, vals)],
