@@ -70,8 +70,8 @@ def main() -> None:
             changed += sum(tick(cfg.sources, now + dt.timedelta(minutes=step)).values())
             if changed >= 1000:
                 break
-        results, _ = _timed(f"etl: incremental pass (~{changed:,} changed rows)", lambda: run_pass(cfg, engine))
-        print(f"{'  rows loaded':<44} {sum(r.rows_loaded for r in results):,}")
+        results, _ = _timed(f"etl: incremental pass (~{changed:,} row changes)", lambda: run_pass(cfg, engine))
+        print(f"{'  distinct rows loaded':<44} {sum(r.rows_loaded for r in results):,}")
         _, _ = _timed("etl: pass with no source change", lambda: run_pass(cfg, engine))
 
         _bench_pages(cfg, Store(engine, cfg))
