@@ -28,6 +28,7 @@ from store.engine import StoreError, init_store, make_engine
 ROOT = Path(__file__).resolve().parent
 BOOTSTRAP_DIR = Path(xstatic_bootstrap.BASE_DIR)
 log = logging.getLogger("bcc.app")
+WALL_TICK_MS = 2500   # how often a wall page checks whether its turn in the rotation is over
 
 
 def create_app(cfg: Config | None = None, store: Store | None = None) -> dash.Dash:
@@ -54,9 +55,9 @@ def create_app(cfg: Config | None = None, store: Store | None = None) -> dash.Da
     app.layout = html.Div([
         dcc.Store(id="bcc-version", data=store.data_version()),
         dcc.Store(id="bcc-config", data={"playlist": list(cfg.display.wall_playlist),
-                                         "rotate_ms": cfg.display.wall_rotate_seconds * 1000}),
+                                         "rotate_s": cfg.display.wall_rotate_seconds}),
         dcc.Interval(id="bcc-refresh", interval=cfg.display.refresh_seconds * 1000),
-        dcc.Interval(id="bcc-wall-rotate", interval=cfg.display.wall_rotate_seconds * 1000),
+        dcc.Interval(id="bcc-wall-rotate", interval=WALL_TICK_MS),
         dcc.Store(id="bcc-theme-sink"), dcc.Store(id="bcc-rotate-sink"),  # outputs of browser-side callbacks
         dash.page_container,
     ])
@@ -118,13 +119,19 @@ def _register_callbacks(app: dash.Dash) -> None:
     app.clientside_callback(
         """
         function(n, cfg) {
+            // Wall rotation: after `rotate` seconds (URL, else config) go to the next page of the
+            // playlist with a full page load, so a wall browser left on for days does not leak.
             const q = new URLSearchParams(window.location.search);
-            if (!n || q.get("mode") !== "wall" || !cfg || !cfg.playlist.length) {
+            if (q.get("mode") !== "wall" || !cfg || !cfg.playlist.length) {
+                return window.dash_clientside.no_update;
+            }
+            window.bccShownAt = window.bccShownAt || Date.now();
+            const seconds = Math.max(5, Number(q.get("rotate")) || cfg.rotate_s);
+            if (Date.now() - window.bccShownAt < seconds * 1000) {
                 return window.dash_clientside.no_update;
             }
             const list = cfg.playlist;
             const next = list[(list.indexOf(window.location.pathname) + 1) % list.length];
-            // A full page load on every rotation: a wall browser left on for days does not leak.
             window.location.assign(next + window.location.search);
             return window.dash_clientside.no_update;
         }

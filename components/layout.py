@@ -30,7 +30,7 @@ def is_wall(query: dict) -> bool:
 def keep_query(query: dict) -> str:
     """The query params that follow the user across pages (language, theme, mode, filters)."""
     kept = {k: v for k, v in query.items()
-            if k in ("lang", "theme", "mode", "start", "end", "kec") and v}
+            if k in ("lang", "theme", "mode", "rotate", "start", "end", "kec") and v}
     return ("?" + "&".join(f"{k}={v}" for k, v in kept.items())) if kept else ""
 
 

@@ -111,3 +111,11 @@ def test_health_reports_version_and_rows_per_service(running_app):
             rows = conn.execute(sa.text(f"SELECT COUNT(*) FROM {table}")).scalar()
             assert body["sources"][service]["rows"] == rows > 0
             assert body["sources"][service]["last_success"].endswith("+07:00")
+
+
+def test_wall_rotates_through_the_playlist_with_a_full_reload(page, running_app):
+    open_and_settle(page, running_app.base_url + "/?mode=wall&rotate=5&lang=en")
+    page.wait_for_url(re.compile(r"/complaints\?mode=wall&rotate=5&lang=en$"), timeout=20_000)
+    open_and_settle(page, page.url)
+    assert page.locator(".page-title").inner_text() == "Citizen complaints"
+    assert page.console_errors == []
