@@ -2,6 +2,7 @@
 show numbers, no browser console error; filters live in the URL and change the numbers."""
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import urllib.request
@@ -118,4 +119,38 @@ def test_wall_rotates_through_the_playlist_with_a_full_reload(page, running_app)
     page.wait_for_url(re.compile(r"/complaints\?mode=wall&rotate=5&lang=en$"), timeout=20_000)
     open_and_settle(page, page.url)
     assert page.locator(".page-title").inner_text() == "Citizen complaints"
+    assert page.console_errors == []
+
+
+HOSTILE_TITLE = "1275011203870001 <img src=x onerror=bccPwned=1>';DROP TABLE t"
+
+
+def test_a_hostile_complaint_is_shown_as_text_without_its_nik(page, running_app):
+    """A complaint whose title carries HTML, SQL and a NIK goes through the ETL to the overdue
+    list: shown literally, never executed, the NIK masked. Runs last: it adds a row."""
+    from core.calendar import now_wib
+    from etl.runner import run_pass
+    from simulator.schema import emasyarakat
+
+    cfg, now = running_app.cfg, now_wib().replace(tzinfo=None, microsecond=0)
+    received = now - dt.timedelta(days=1500)              # older than anything: first in the list
+    source = sa.create_engine(cfg.sources["complaints"])
+    pengaduan = emasyarakat.tables["pengaduan"]
+    with source.begin() as conn:
+        new_id = conn.execute(sa.select(sa.func.max(pengaduan.c.id))).scalar() + 1
+        conn.execute(pengaduan.insert().values(
+            id=new_id, no_tiket=f"EMS-HOSTILE-{new_id}", jenis="pengaduan", kategori_id=1,
+            judul=HOSTILE_TITLE, isi="<script>window.bccPwned=1</script>", kode_kelurahan="12.75.02.1001",
+            kanal="web", status="diterima", created_at=received, updated_at=now))
+    source.dispose()
+    assert all(r.ok for r in run_pass(cfg, running_app.engine))
+
+    start = (now - dt.timedelta(days=1600)).date().isoformat()
+    open_and_settle(page, f"{running_app.base_url}/complaints?start={start}")
+    first_row = page.locator("#complaints-overdue td").all_inner_texts()
+    shown = " ".join(first_row)
+    assert f"EMS-HOSTILE-{new_id}" in shown
+    assert "[NIK] <img src=x onerror=bccPwned=1>';DROP TABLE t" in shown
+    assert "1275011203870001" not in page.content()
+    assert page.evaluate("window.bccPwned") is None
     assert page.console_errors == []
