@@ -31,7 +31,7 @@ LIVE_QUEUE_CHARTS = {"clinics-live-counts", "clinics-live-wait"}
 def _clinic_visits_today(engine) -> int:
     from core.calendar import now_wib
     with engine.connect() as conn:
-        return conn.execute(sa.text("SELECT COUNT(*) FROM clinic_visits WHERE visit_date = :d"),
+        return conn.execute(sa.text("SELECT COUNT(*) FROM clinic_visits WHERE visit_date = :d AND status <> 'batal'"),
                             {"d": now_wib().date()}).scalar()
 
 
