@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 import dash_bootstrap_components as dbc
 from dash import dcc, html
@@ -29,9 +30,9 @@ def is_wall(query: dict) -> bool:
 
 def keep_query(query: dict) -> str:
     """The query params that follow the user across pages (language, theme, mode, filters)."""
-    kept = {k: v for k, v in query.items()
+    kept = {k: v[0] if isinstance(v, (list, tuple)) else v for k, v in query.items()
             if k in ("lang", "theme", "mode", "rotate", "start", "end", "kec") and v}
-    return ("?" + "&".join(f"{k}={v}" for k, v in kept.items())) if kept else ""
+    return ("?" + urlencode(kept)) if kept else ""
 
 
 def navbar(active: str, query: dict) -> dbc.Navbar:
@@ -115,5 +116,6 @@ def open_view(query: dict) -> View:
     use_lang(query.get("lang"))
     use_theme("dark" if query.get("theme") == "dark" or (wall and query.get("theme") != "light") else "light")
     shown_at = now_wib().replace(tzinfo=None, second=0, microsecond=0)
-    f = Filters.from_query(query, today=shown_at.date())
-    return View(query, f, query_now(), shown_at, wall, get_store())
+    now = query_now()
+    f = Filters.from_query(query, today=shown_at.date(), now=now)
+    return View(query, f, now, shown_at, wall, get_store())

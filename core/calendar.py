@@ -56,9 +56,14 @@ def working_days_elapsed(start, end) -> np.ndarray:
 
 
 def due_date(start, working_days) -> np.ndarray:
-    """Date by which an item started on ``start`` must be finished (datetime64[D])."""
-    return np.busday_offset(_days(start), np.asarray(working_days), roll="backward",
-                            busdaycal=busdaycalendar())
+    """Date by which an item started on ``start`` must be finished (datetime64[D]).
+    A same-day SLA (0 working days) started on a weekend or holiday is due the next working
+    day, never before it started."""
+    days, n = _days(start), np.asarray(working_days)
+    cal = busdaycalendar()
+    later = np.busday_offset(days, n, roll="backward", busdaycal=cal)
+    same_day = np.busday_offset(days, 0, roll="forward", busdaycal=cal)
+    return np.where(n == 0, same_day, later)
 
 
 def now_wib() -> dt.datetime:

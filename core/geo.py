@@ -5,8 +5,8 @@ draws a centroid map with no boundary file. Polygons are drawn only when config 
 at a boundary GeoJSON (for example ../shared/data/geo/binjai_kelurahan.geojson).
 
 Population per kelurahan is a demo estimate: the 2020 census total (291,842) split
-proportionally to each kelurahan's rough size. Replace it with BPS figures in
-config.yaml (`geo.population`) for real per-10,000 rates.
+proportionally to each kelurahan's rough size. Per-10,000 rates are only as good as this
+estimate until BPS figures per kelurahan replace it (not configurable yet).
 """
 from __future__ import annotations
 

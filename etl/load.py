@@ -109,7 +109,9 @@ def reject_records(raw: pd.DataFrame, reasons: pd.Series, source_keys: pd.Series
     """etl_reject rows for the rejected raw rows: personal fields dropped, text masked.
 
     ``source_keys``: the validated key as text (as the loaded rows have it), else null."""
-    kept = [c for c in raw.columns if c not in set(stream.personal_fields)]
+    # The patient key (e-Dokter's pasien_id) links back to a person: never kept in a reject.
+    dropped = set(stream.personal_fields) | {"patient_key"}
+    kept = [c for c in raw.columns if c not in dropped]
     names = [stream.source_column(c) for c in kept]
     values = raw.loc[reasons.index, kept].to_numpy(dtype=object).tolist()
     raw_keys = raw.loc[reasons.index, "_key"].tolist()

@@ -79,6 +79,13 @@ def location_cell(lat: pd.Series, lng: pd.Series) -> pd.Series:
     return (corner(lat) + "," + corner(lng)).astype("str")
 
 
+def closed_at(batch: pd.DataFrame, stamp: str, statuses: tuple[str, ...]) -> pd.Series:
+    """The time an item was closed: its own timestamp column, or, where a source set a closing
+    status without that timestamp, the row's last update (else it would count as open forever)."""
+    missing = batch[stamp].isna() & batch["status"].isin(statuses)
+    return batch[stamp].where(~missing, batch["updated_at"])
+
+
 def _bookkeeping(out: pd.DataFrame, batch: pd.DataFrame, ctx: TransformContext) -> pd.DataFrame:
     out["source"] = ctx.label
     out["source_updated_at"] = batch["updated_at"]
@@ -108,6 +115,7 @@ def facility(batch: pd.DataFrame, ctx: TransformContext) -> pd.DataFrame:
 def complaint(batch: pd.DataFrame, ctx: TransformContext) -> pd.DataFrame:
     prefix = ctx.id_prefix + ":"
     received = batch["received_at"]
+    resolved = closed_at(batch, "resolved_at", ("selesai",))
     out = pd.DataFrame({
         "complaint_id": prefix + batch["source_key"].astype("str"),
         "ticket_no": batch["ticket_no"],
@@ -126,12 +134,12 @@ def complaint(batch: pd.DataFrame, ctx: TransformContext) -> pd.DataFrame:
         "verified_at": batch["verified_at"],
         "dispositioned_at": batch["dispositioned_at"],
         "processing_at": batch["processing_at"],
-        "resolved_at": batch["resolved_at"],
-        "rejected_at": batch["rejected_at"],
+        "resolved_at": resolved,
+        "rejected_at": closed_at(batch, "rejected_at", ("ditolak",)),
         "response_due_date": due_dates(received, ctx.sla.complaint_response_days),
         "resolution_due_date": due_dates(received, ctx.sla.complaint_resolution_days),
         "response_working_days": working_days_between(received, batch["dispositioned_at"]),
-        "resolution_working_days": working_days_between(received, batch["resolved_at"]),
+        "resolution_working_days": working_days_between(received, resolved),
         "rating": batch["rating"],
     }, index=batch.index)
     return _bookkeeping(out, batch, ctx)
@@ -160,6 +168,7 @@ def permit(batch: pd.DataFrame, ctx: TransformContext) -> pd.DataFrame:
                + " (not in dim_permit_type: is the permit_types stream loaded?)")
     batch, sla = batch[~unknown], sla[~unknown].astype("int64")
     submitted = batch["submitted_at"]
+    decided = closed_at(batch, "decided_at", ("terbit", "ditolak"))
     out = pd.DataFrame({
         "permit_id": batch["source_key"],
         "registration_no": batch["registration_no"],
@@ -171,10 +180,10 @@ def permit(batch: pd.DataFrame, ctx: TransformContext) -> pd.DataFrame:
         "applicant_hash": ctx.pseudonymizer.hash_series(pii.person_identity(
             nik=batch["applicant_nik"], phone=batch["applicant_phone"], email=batch["applicant_email"])),
         "submitted_at": submitted,
-        "decided_at": batch["decided_at"],
+        "decided_at": decided,
         "sla_working_days": sla,
         "due_date": due_dates(submitted, sla.to_numpy()),
-        "processing_working_days": working_days_between(submitted, batch["decided_at"]),
+        "processing_working_days": working_days_between(submitted, decided),
         "retribution_rp": batch["retribution_rp"],
     }, index=batch.index)
     return _bookkeeping(out, batch, ctx)
@@ -242,6 +251,7 @@ def budget_payment(batch: pd.DataFrame, ctx: TransformContext) -> pd.DataFrame:
 
 def cleanliness_report(batch: pd.DataFrame, ctx: TransformContext) -> pd.DataFrame:
     reported = batch["reported_at"]
+    cleaned = closed_at(batch, "cleaned_at", ("selesai",))
     out = pd.DataFrame({
         "report_id": batch["source_key"],
         "category": batch["category"],
@@ -255,8 +265,8 @@ def cleanliness_report(batch: pd.DataFrame, ctx: TransformContext) -> pd.DataFra
         "reporter_hash": ctx.pseudonymizer.hash_series(pii.person_identity(phone=batch["reporter_phone"])),
         "reported_at": reported,
         "handled_at": batch["handled_at"],
-        "cleaned_at": batch["cleaned_at"],
+        "cleaned_at": cleaned,
         "due_date": due_dates(reported, ctx.sla.cleanup_days),
-        "cleanup_working_days": working_days_between(reported, batch["cleaned_at"]),
+        "cleanup_working_days": working_days_between(reported, cleaned),
     }, index=batch.index)
     return _bookkeeping(out, batch, ctx)

@@ -39,8 +39,9 @@ class Problems:
             detail = ""
             if values is not None:
                 shown = values.at[idx]
-                shown = repr(shown if not isinstance(shown, str) else shown[:_SHOWN_VALUE_CHARS])
-                detail = f": {pii.mask_value(shown)}"
+                if isinstance(shown, str):  # mask first: a cut could leave half a NIK unmasked
+                    shown = pii.mask_value(shown)[:_SHOWN_VALUE_CHARS]
+                detail = f": {shown!r}"
             self._found[idx].append(message + detail)
 
     def reasons(self) -> pd.Series:

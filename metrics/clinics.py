@@ -29,7 +29,7 @@ WITHIN_STANDARD_WARN_PCT = 75.0    # ... warn at or above, bad below
 NO_SHOW_WARN_PCT = 10.0            # no-show rate: warn above
 NO_SHOW_BAD_PCT = 20.0             # ... bad above
 
-_PERIOD = "visit_date >= :start AND visit_date < :end AND status <> 'batal'"
+_PERIOD = "registered_at >= :start AND registered_at < :end AND status <> 'batal'"
 
 # Facilities with the kecamatan they stand in (dim_facility has only the kelurahan).
 _FACILITIES = """

@@ -12,6 +12,7 @@ import plotly.graph_objects as go
 from dash import dcc, html
 
 from components.cards import GRAPH_CONFIG, Col, table_card
+from components.charts import no_data
 from components.i18n import add_strings, fmt_datetime, fmt_int, fmt_minutes, fmt_pct, fmt_rp, t
 from components.layout import keep_query, open_view, page_shell
 from components.theme import PALETTE, STATUS, base_figure
@@ -88,7 +89,10 @@ class ServiceSummary:
 
 
 def _trend(frame: pd.DataFrame, column: str) -> pd.DataFrame:
-    return pd.DataFrame({"bucket": frame["bucket"], "value": frame[column]}) if len(frame) else frame
+    """bucket, value: always both columns, also when the window has no rows."""
+    if frame.empty:
+        return pd.DataFrame({"bucket": pd.Series(dtype="datetime64[ns]"), "value": pd.Series(dtype="float64")})
+    return pd.DataFrame({"bucket": frame["bucket"], "value": frame[column]})
 
 
 def summarise(store: Store, f: Filters) -> list[ServiceSummary]:
@@ -153,6 +157,8 @@ def _budget_trend(s_curve: pd.DataFrame) -> pd.DataFrame:
 
 def sparkline(trend: pd.DataFrame, colour: str, label: str) -> go.Figure:
     fig = base_figure(height=90, showlegend=False, margin=dict(l=0, r=0, t=4, b=0))
+    if trend.empty:
+        return no_data(fig)
     fig.add_trace(go.Scatter(x=trend["bucket"], y=trend["value"], mode="lines", line=dict(color=colour, width=2),
                              fill="tozeroy", fillcolor=colour + "22", name=label,
                              hovertemplate="%{x}<br>%{y:,.0f}<extra></extra>"))

@@ -62,3 +62,46 @@ def test_a_store_of_another_schema_version_is_refused_with_the_fix(tmp_path):
     with pytest.raises(StoreError, match="rebuild it"):
         init_store(engine)
     engine.dispose()
+
+
+ODD_QUERIES = [
+    {},
+    {"kec": ["12.75.01", "12.75.02"]},                       # a repeated parameter arrives as a list
+    {"start": "0001-01-01"}, {"end": "9999-12-31"},          # out of any data's range
+    {"start": "<script>alert(1)</script>", "kec": "' OR 1=1 --"},
+    {"start": "2030-01-01", "end": "2030-01-31"},            # the future
+    {"start": "2026-11-22", "end": "2026-11-22"},            # one Sunday: clinics closed
+    {"lang": "en", "mode": "wall"}, {"theme": "dark", "lang": "xx"},
+]
+
+
+def _render_every_page(cfg, store, query) -> list[str]:
+    from app import create_app
+
+    create_app(cfg, store)
+    return [str(page["layout"](**query)) for page in dash.page_registry.values()]
+
+
+@pytest.mark.parametrize("query", ODD_QUERIES, ids=str)
+def test_every_page_renders_for_odd_links(loaded_store, loaded_config, query):
+    rendered = _render_every_page(loaded_config, Store(loaded_store, loaded_config), query)
+    assert len(rendered) == 6
+    assert not any("<script>" in page for page in rendered)
+
+
+def test_every_page_renders_on_an_empty_store(test_config, store_engine):
+    rendered = _render_every_page(test_config, Store(store_engine, test_config), {})
+    assert len(rendered) == 6
+
+
+def test_previous_period_of_a_window_ending_now_stops_at_the_same_time_of_day():
+    from core.filters import Filters
+
+    now = dt.datetime(2026, 11, 24, 9, 30)
+    f = Filters.from_query({}, today=now.date(), now=now)
+    assert f.end_ts == now and f.params()["end"] == now
+    previous = f.previous()
+    assert (previous.start, previous.end) == (dt.date(2026, 9, 26), dt.date(2026, 10, 25))
+    assert previous.end_ts == dt.datetime(2026, 10, 25, 9, 30)
+    past = Filters.from_query({"end": "2026-11-20"}, today=now.date(), now=now)
+    assert past.until is None and past.end_ts == dt.datetime(2026, 11, 21)

@@ -113,6 +113,9 @@ def test_working_days_across_idul_fitri_2026():
     # A report on Saturday counts from the next working day, like one on Friday evening.
     assert due_date("2026-11-21", 3) == np.datetime64("2026-11-25")
     assert working_days_elapsed("2026-11-21", "2026-11-25") == 3
+    # A same-day SLA started on a Saturday is due on Monday, never before it started.
+    assert due_date("2026-11-21", 0) == np.datetime64("2026-11-23")
+    assert due_date("2026-11-24", 0) == np.datetime64("2026-11-24")
     # Vectorised over arrays, same-day resolution counts zero working days.
     got = working_days_elapsed(np.array(["2026-11-20", "2026-11-24"], dtype="datetime64[D]"),
                                np.array(["2026-11-20", "2026-12-01"], dtype="datetime64[D]"))

@@ -276,3 +276,30 @@ def test_overrides_merge_columns_over_the_defaults():
     assert stream.columns["title"] == "perihal" and stream.columns["ticket_no"] == "no_tiket"
     with pytest.raises(ConfigError, match="streams.complaints.columns.status: this field is required"):
         _stream("complaints").with_overrides({"columns": {"status": None}}, "streams.complaints")
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("NIK1275011203900001 mohon dibantu", "NIK[NIK] mohon dibantu"),     # glued to a letter
+    ("hubungi HP081234567890 segera", "hubungi HP[TELEPON] segera"),
+    ("kartu BPJS 0001234567890 ditolak", "kartu BPJS [BPJS] ditolak"),
+    ("nomor +62 812-3456-7890", "nomor [TELEPON]"),
+    ("anggaran Rp 10.050.000.000 belum cair", "anggaran Rp 10.050.000.000 belum cair"),
+])
+def test_identifiers_glued_to_words_and_bpjs_numbers_are_masked(text, expected):
+    from etl.pii import mask_text, mask_value
+
+    assert mask_value(text) == expected
+    assert mask_text(pd.Series([text], dtype="string")).iloc[0] == expected
+
+
+def test_a_closing_status_without_its_timestamp_closes_at_the_rows_last_update():
+    from etl.transforms import closed_at
+
+    batch = pd.DataFrame({
+        "status": ["selesai", "selesai", "diproses"],
+        "resolved_at": pd.to_datetime(["2026-11-02 10:00", None, None]),
+        "updated_at": pd.to_datetime(["2026-11-03 09:00", "2026-11-05 14:00", "2026-11-06 08:00"]),
+    })
+    got = closed_at(batch, "resolved_at", ("selesai",))
+    assert got.tolist()[:2] == [pd.Timestamp("2026-11-02 10:00"), pd.Timestamp("2026-11-05 14:00")]
+    assert pd.isna(got.iloc[2])            # still open: no close time invented
