@@ -63,7 +63,8 @@ def due_date(start, working_days) -> np.ndarray:
     cal = busdaycalendar()
     later = np.busday_offset(days, n, roll="backward", busdaycal=cal)
     same_day = np.busday_offset(days, 0, roll="forward", busdaycal=cal)
-    return np.where(n == 0, same_day, later)
+    due = np.where(n == 0, same_day, later)
+    return due[()] if due.ndim == 0 else due   # a scalar in, a scalar out (as busday_offset)
 
 
 def now_wib() -> dt.datetime:
