@@ -13,8 +13,9 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 import plotly.graph_objects as go
 from dash import dash_table, dcc, html
+from dash.dash_table.Format import Format, Group, Scheme, Symbol
 
-from components.i18n import fmt_pct, t
+from components.i18n import fmt_int, fmt_pct, lang, t
 from components.theme import STATUS
 
 Better = Literal["up", "down", "neutral"]
@@ -93,15 +94,37 @@ class Col:
     format: Callable[[object], str] = str
 
 
+def _numeric_format(fmt) -> Format | None:
+    """A DataTable number format matching one of our formatters, so the column keeps raw
+    numbers and sorts as numbers ('9,1%' < '85,2%' < '100,0%'); None for text columns."""
+    thousands, decimal = (".", ",") if lang() == "id" else (",", ".")
+    base = Format(group=Group.yes, groups=3).group_delimiter(thousands).decimal_delimiter(decimal)
+    if fmt is fmt_int:
+        return base.scheme(Scheme.fixed).precision(0)
+    if fmt is fmt_pct:
+        return base.scheme(Scheme.fixed).precision(1).symbol(Symbol.yes).symbol_suffix("%")
+    return None
+
+
+def _cell(value, col: Col, numeric: bool):
+    if numeric:
+        return None if value is None or pd.isna(value) else float(value)
+    return col.format(value)
+
+
 def table_card(page: str, name: str, title: str, frame: pd.DataFrame, columns: list[Col],
                about: str | None = None, page_size: int = 10) -> dbc.Card:
-    """A sortable, CSV-exportable table of already-aggregated rows (never personal data)."""
-    rows = [{c.field: c.format(v) for c, v in zip(columns, row)}
+    """A sortable, CSV-exportable table of already-aggregated rows (never personal data).
+    Count and percentage columns hold numbers (sorted as numbers, shown in the language's
+    format); the others hold their formatted text."""
+    formats = [_numeric_format(c.format) for c in columns]
+    rows = [{c.field: _cell(v, c, f is not None) for c, f, v in zip(columns, formats, row)}
             for row in frame[[c.field for c in columns]].itertuples(index=False, name=None)]
     body = dash_table.DataTable(
         id=f"{page}-{name}",
         data=rows,
-        columns=[{"name": c.header, "id": c.field} for c in columns],
+        columns=[{"name": c.header, "id": c.field, **({"type": "numeric", "format": f} if f else {})}
+                 for c, f in zip(columns, formats)],
         page_size=page_size, sort_action="native", export_format="csv",
         style_as_list_view=True, cell_selectable=False,
         style_table={"overflowX": "auto"},

@@ -122,6 +122,24 @@ def test_wall_rotates_through_the_playlist_with_a_full_reload(page, running_app)
     assert page.console_errors == []
 
 
+def _percent(text: str) -> float:
+    return float(text.rstrip("%").replace(".", "").replace(",", "."))
+
+
+def test_tables_sort_numbers_as_numbers(page, running_app):
+    open_and_settle(page, running_app.base_url + "/complaints")
+    table = page.locator("#complaints-opd-league")
+    column = table.locator("th", has_text="% tepat waktu")
+    column.locator(".column-header--sort").click()
+    page.wait_for_timeout(300)
+    cells = table.locator("td[data-dash-column=sla_pct]").all_inner_texts()
+    values = [_percent(c) for c in cells if c.strip()]
+    assert len(values) >= 3 and values == sorted(values), cells
+    # Still shown the Indonesian way: decimal comma, percent sign.
+    assert all(re.fullmatch(r"\d{1,3},\d%", c) for c in cells if c.strip()), cells
+    assert page.console_errors == []
+
+
 HOSTILE_TITLE = "1275011203870001 <img src=x onerror=bccPwned=1>';DROP TABLE t"
 
 
