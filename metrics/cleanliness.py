@@ -51,9 +51,6 @@ SLA_DUE = (f"({REJECTED_AT} IS NULL OR {REJECTED_AT} >= :now)"
 SLA_MET = "(cleaned_at < :now AND CAST(cleaned_at AS DATE) <= due_date)"
 
 
-
-
-
 def sla_status(pct: float | None) -> str | None:
     """Traffic light for a percentage cleaned within SLA: ok | warn | bad (None: no data)."""
     return traffic_light(pct, SLA_PCT_OK, SLA_PCT_WARN)

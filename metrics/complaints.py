@@ -53,9 +53,6 @@ RESOLUTION_DUE = ("(rejected_at IS NULL OR rejected_at >= :now)"
 RESOLUTION_MET = "(resolved_at < :now AND CAST(resolved_at AS DATE) <= resolution_due_date)"
 
 
-
-
-
 def sla_status(pct: float | None) -> str | None:
     """Traffic light for a percentage within SLA: ok | warn | bad (None: no data)."""
     return traffic_light(pct, SLA_PCT_OK, SLA_PCT_WARN)

@@ -43,9 +43,6 @@ SLA_DUE = "(decided_at < :now OR due_date < CAST(:now AS DATE))"
 SLA_MET = "(decided_at < :now AND CAST(decided_at AS DATE) <= due_date)"
 
 
-
-
-
 def sla_status(pct: float | None) -> str | None:
     """Traffic light for a percentage decided within SLA: ok | warn | bad (None: no data)."""
     return traffic_light(pct, SLA_PCT_OK, SLA_PCT_WARN)

@@ -133,3 +133,24 @@ def loaded_store(loaded_config):
     assert not failed, f"the ETL pass over the seeded sources failed: {failed}"
     yield engine
     engine.dispose()
+
+
+# --- the read side over the loaded store (shared by the metrics and page tests) ------------------
+
+@pytest.fixture(scope="module")
+def store(loaded_store, loaded_config):
+    from metrics.base import Store
+
+    return Store(loaded_store, loaded_config)
+
+
+@pytest.fixture(scope="module")
+def dash_pages(store):
+    """Import a page module by name once an app exists (Dash Pages registers pages on an app);
+    per test module, so each module's pages read this module's store."""
+    import importlib
+
+    from app import create_app
+
+    create_app(store.cfg, store)
+    return lambda name: importlib.import_module(f"pages.{name}")

@@ -17,7 +17,6 @@ import sqlalchemy as sa
 
 from core.filters import Filters
 from metrics import budget as m
-from metrics.base import Store
 
 WINDOWS = {
     "city-30d": Filters(start=dt.date(2026, 10, 25), end=dt.date(2026, 11, 23)),
@@ -27,9 +26,6 @@ WINDOWS = {
 }
 
 
-@pytest.fixture(scope="module")
-def store(loaded_store, loaded_config) -> Store:
-    return Store(loaded_store, loaded_config)
 
 
 @pytest.fixture(scope="module")
@@ -190,12 +186,8 @@ def test_traffic_light_and_band_status():
 # --- the page: figures and layout -----------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def page(store):
-    from app import create_app
-
-    create_app(store.cfg, store)          # registers the pages (Dash Pages needs an app first)
-    import pages.budget as page
-    return page
+def page(dash_pages):
+    return dash_pages("budget")
 
 
 def test_figures_have_traces_with_data(store, page):

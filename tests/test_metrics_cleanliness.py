@@ -17,7 +17,7 @@ from core.calendar import due_date, working_days_elapsed
 from core.filters import Filters
 from core.geo import estimated_population
 from metrics import cleanliness as m
-from metrics.base import Store
+from tests.helpers import figure_has_data
 
 NOW = dt.datetime(2026, 11, 23, 10, 0)          # the seeded sources end here (conftest.SEED_END)
 TODAY = pd.Timestamp(NOW.date())
@@ -29,9 +29,6 @@ WINDOWS = {
 }
 
 
-@pytest.fixture(scope="module")
-def store(loaded_store, loaded_config) -> Store:
-    return Store(loaded_store, loaded_config)
 
 
 @pytest.fixture(scope="module")
@@ -222,16 +219,9 @@ def test_status_colours_follow_the_bands():
 # --- the page: figures and layout -----------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def page(store):
-    from app import create_app
+def page(dash_pages):
+    return dash_pages("cleanliness")
 
-    create_app(store.cfg, store)          # registers the pages (Dash Pages needs an app first)
-    import pages.cleanliness as page
-    return page
-
-
-def _has_data(fig) -> bool:
-    return any(len(trace.x if trace.x is not None else trace.y) for trace in fig.data)
 
 
 def test_figures_have_traces_with_data(store, page):
@@ -241,7 +231,7 @@ def test_figures_have_traces_with_data(store, page):
                page.category_figure(m.by_category(store, f, NOW)),
                page.map_figure(m.by_kelurahan(store, f), spots, store)]
     for fig in figures:
-        assert fig.data and _has_data(fig)
+        assert figure_has_data(fig)
         assert not fig.layout.annotations
     hotspot_trace = figures[2].data[-1]
     assert hotspot_trace.marker.symbol == "diamond" and len(hotspot_trace.x) == len(spots)

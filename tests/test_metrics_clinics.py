@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 from core.filters import Filters
 from metrics import clinics as m
-from metrics.base import Store
+from tests.helpers import figure_has_data
 
 NOW = dt.datetime(2026, 11, 23, 10, 0)          # the seeded sources end here (conftest.SEED_END)
 WINDOWS = {
@@ -28,9 +28,6 @@ LIVE = {"city": Filters(start=dt.date(2026, 11, 1), end=dt.date(2026, 11, 2)),
         "kec": Filters(start=dt.date(2026, 11, 1), end=dt.date(2026, 11, 2), kecamatan="12.75.02")}
 
 
-@pytest.fixture(scope="module")
-def store(loaded_store, loaded_config) -> Store:
-    return Store(loaded_store, loaded_config)
 
 
 @pytest.fixture(scope="module")
@@ -189,17 +186,10 @@ def test_wait_status_follows_the_standard():
 # --- the page: figures and layout -----------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def page(store):
-    from app import create_app
-
-    create_app(store.cfg, store)          # registers the pages (Dash Pages needs an app first)
-    import pages.clinics as page
-    return page
+def page(dash_pages):
+    return dash_pages("clinics")
 
 
-def _has_data(fig) -> bool:
-    return any(len(trace.x if trace.x is not None else trace.z if trace.z is not None else trace.y)
-               for trace in fig.data)
 
 
 def test_figures_have_traces_with_data(store, page, standard):
@@ -213,7 +203,7 @@ def test_figures_have_traces_with_data(store, page, standard):
     figures += [page.poli_heatmap_figure(polis[polis["facility_kind"] == "puskesmas"], standard),
                 page.poli_bars_figure(polis[polis["facility_kind"] == "rsud"], standard)]
     for fig in figures:
-        assert fig.data and _has_data(fig)
+        assert figure_has_data(fig)
         assert not [a for a in fig.layout.annotations if a.text.startswith("Tidak ada")]
 
 

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from core.calendar import due_date, working_days_elapsed
 from core.filters import Filters
 from metrics import permits as m
-from metrics.base import Store
+from tests.helpers import figure_has_data
 
 NOW = dt.datetime(2026, 11, 23, 10, 0)          # the seeded sources end here (conftest.SEED_END)
 TODAY = pd.Timestamp(NOW.date())
@@ -27,9 +27,6 @@ WINDOWS = {
 }
 
 
-@pytest.fixture(scope="module")
-def store(loaded_store, loaded_config) -> Store:
-    return Store(loaded_store, loaded_config)
 
 
 @pytest.fixture(scope="module")
@@ -233,16 +230,9 @@ def test_status_colours_follow_the_bands():
 # --- the page: figures and layout -----------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def page(store):
-    from app import create_app
+def page(dash_pages):
+    return dash_pages("permits")
 
-    create_app(store.cfg, store)          # registers the pages (Dash Pages needs an app first)
-    import pages.permits as page
-    return page
-
-
-def _has_data(fig) -> bool:
-    return any(len(trace.x if trace.x is not None else trace.y) for trace in fig.data)
 
 
 def test_figures_have_traces_with_data(store, page):
@@ -252,7 +242,7 @@ def test_figures_have_traces_with_data(store, page):
                page.type_figure(m.by_type(store, f, NOW)),
                page.map_figure(m.by_kelurahan(store, f), store)]
     for fig in figures:
-        assert fig.data and _has_data(fig)
+        assert figure_has_data(fig)
         assert not fig.layout.annotations
 
 
