@@ -11,7 +11,7 @@ from store.schema import SCHEMA_VERSION, metadata
 
 PERSONAL = {"nik_pelapor", "nama_pelapor", "telepon_pelapor", "email_pelapor", "petugas", "nik",
             "nama_pasien", "no_bpjs", "telepon", "tgl_lahir", "nik_pemohon", "nama_pemohon",
-            "telepon_pemohon", "email_pemohon", "nama_penerima", "rekening_penerima"}
+            "telepon_pemohon", "email_pemohon", "nama_penerima", "rekening_penerima", "alamat", "no_rm"}
 
 
 def describe(meta: MetaData, mark_personal: bool) -> list[str]:
