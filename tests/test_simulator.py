@@ -314,6 +314,67 @@ def test_tick_after_a_long_gap_closes_yesterdays_queue(fresh):
     assert_invariants(fresh, now)
 
 
+def test_a_tick_in_a_new_year_opens_its_budget_and_payments_follow(tmp_path):
+    from conftest import write_config
+    from etl.runner import run_pass
+    from store.engine import init_store, make_engine, read_frame
+
+    urls = _urls(tmp_path / "sources")
+    seed_databases(urls, seed=SEED, history_days=40, scale=0.15, end=dt.datetime(2026, 12, 30, 10, 0))
+    store = make_engine(f"duckdb:///{tmp_path / 'store.duckdb'}")
+    init_store(store)
+    cfg = write_config(tmp_path / "etl", urls, str(store.url))
+    assert all(r.ok for r in run_pass(cfg, store))            # the store's cursors now sit at the seed
+
+    now = dt.datetime(2027, 1, 6, 10, 0)
+    counts = tick(urls, now, scale=0.15)
+    lines, kas = _read(urls["budget"], "anggaran"), _read(urls["budget"], "anggaran_kas")
+    new, old = lines[lines.tahun == 2027], lines[lines.tahun == 2026]
+    assert counts["anggaran_inserted"] == len(new) == len(old) > 0        # last year's structure carried over
+    assert (new.pagu > 0).all() and 0.75 <= new.pagu.sum() / old.pagu.sum() <= 1.25
+    assert (new.created_at == pd.Timestamp(now)).all() and (new.updated_at == pd.Timestamp(now)).all()
+    assert new.id.min() == old.id.max() + 1
+    plan = kas[kas.anggaran_id.isin(new.id)]
+    assert (plan.groupby("anggaran_id").bulan.apply(sorted).map(list(range(1, 13)).__eq__)).all()
+    assert (plan.groupby("anggaran_id").nilai.sum().reindex(new.id).values == new.pagu.values).all()
+    january = plan[plan.bulan == 1].nilai.sum() / new.pagu.sum()
+    assert january < 0.05                                          # the S-curve starts slow
+    for table in ("program", "kegiatan", "anggaran", "anggaran_kas", "realisasi_sp2d"):
+        assert _read(urls["budget"], table).id.is_unique, table
+    program = _read(urls["budget"], "program")
+    assert set(program[program.tahun == 2027].skpd_id) == set(program[program.tahun == 2026].skpd_id)
+
+    for day in (7, 8, 11, 12):                                     # more ticks in the same year
+        assert "anggaran_inserted" not in tick(urls, dt.datetime(2027, 1, day, 15, 0), scale=0.15)
+    assert len(_read(urls["budget"], "anggaran")) == len(lines)   # ...open no budget again
+    assert len(_read(urls["budget"], "anggaran_kas")) == len(kas)
+    payments = _read(urls["budget"], "realisasi_sp2d").merge(
+        lines[["id", "tahun"]].rename(columns={"id": "anggaran_id"}))
+    paid_on = pd.to_datetime(payments.tanggal_sp2d)
+    assert (paid_on.dt.year == payments.tahun).all()              # each payment on its own year's lines
+    this_year = payments[paid_on.dt.year == 2027]
+    assert len(this_year) > 0 and this_year.no_sp2d.str.endswith("/2027").all()
+    assert is_working_day(paid_on.values.astype("datetime64[D]")).all()
+    assert payments.no_sp2d.is_unique
+    paid = this_year.groupby("anggaran_id").nilai.sum()
+    assert (paid <= new.set_index("id").pagu.reindex(paid.index)).all()
+
+    other = _urls(tmp_path / "other")                              # same seed, another January moment
+    seed_databases(other, seed=SEED, history_days=40, scale=0.15, end=dt.datetime(2026, 12, 30, 10, 0))
+    tick(other, dt.datetime(2027, 1, 4, 8, 0), scale=0.15)
+    again = _read(other["budget"], "anggaran")
+    assert (again[again.tahun == 2027].pagu.values == new.pagu.values).all()
+
+    results = run_pass(cfg, store)
+    assert all(r.ok for r in results), [r.error for r in results if not r.ok]
+    loaded = read_frame(store, "SELECT fiscal_year, COUNT(*) AS n, SUM(pagu_rp) AS pagu FROM budget_lines "
+                               "GROUP BY fiscal_year").set_index("fiscal_year")
+    assert loaded.n[2027] == len(new) and loaded.pagu[2027] == new.pagu.sum()
+    realized = read_frame(store, "SELECT COUNT(*) AS n FROM budget_realization WHERE paid_on >= '2027-01-01'")
+    assert realized.n[0] == len(this_year)
+    store.dispose()
+
+
 # --- CLI ----------------------------------------------------------------------------------------------------------
 def test_cli_seeds_once_with_if_missing(tmp_path, capsys):
     config = tmp_path / "config.yaml"

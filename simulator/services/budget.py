@@ -5,6 +5,8 @@ Per year: skpd (the OPDs) -> program (2-5 per OPD) -> kegiatan (2-4 per programm
 and SP2D payments (``realisasi_sp2d``) on working days only. Cumulative realization
 follows the province's S-curve band (back-loaded, December rush); past years end at
 88-97% of pagu; in the current year a few laggard OPDs sit visibly below the band.
+A live tick that reaches a fiscal year with no budget yet (1 January) creates that year's
+programmes, kegiatan, pagu lines and cash plan (``open_year``); payments then follow.
 All money is whole Rupiah.
 """
 from __future__ import annotations
@@ -102,18 +104,26 @@ def fiscal_year(rng: np.random.Generator, kegiatan: list[dict], year: int, end: 
                 band: tuple[np.ndarray, np.ndarray]) -> dict[str, Columns]:
     """Programmes, kegiatan, pagu lines, cash plan and payments (up to ``end``) of one year."""
     loaded = np.datetime64(dt.datetime(year, *ref.DPA_DATE, 8, 0), "s")
+    tables, lines, plan = _year_budget(rng, kegiatan, year, first_ids, loaded, band)
+    realized = realization_path(rng, lines["opd"], lines["jenis"], band, is_current)
+    tables["realisasi_sp2d"] = sp2d_payments(rng, lines, lines["pagu"], realized, year, end, scale,
+                                             first_ids["realisasi_sp2d"])
+    return tables
+
+
+def _year_budget(rng: np.random.Generator, kegiatan: list[dict], year: int, first_ids: dict[str, int],
+                 stamp: np.datetime64, band: tuple[np.ndarray, np.ndarray]
+                 ) -> tuple[dict[str, Columns], Columns, Columns]:
+    """A year's budget without payments: {program, kegiatan, anggaran, anggaran_kas} tables
+    stamped ``stamp``, the pagu lines with their helper columns (opd, jenis, nama_kegiatan)
+    and the (lines, 12) cash plan. Draws from ``rng`` in the order history always has."""
     opd_weight = np.array([o.budget_weight for o in ref.OPDS]) * rng.lognormal(0, 0.05, len(ref.OPDS))
     opd_total = year_total(rng, year) * opd_weight / opd_weight.sum()
-    programs, kegiatan_rows, lines = _year_rows(kegiatan, year, opd_total, first_ids, loaded)
-    pagu = lines["pagu"]
-    plan = cash_plan(rng, pagu, band)
-    realized = realization_path(rng, lines["opd"], lines["jenis"], band, is_current)
-    payments = sp2d_payments(rng, lines, pagu, realized, year, end, scale, first_ids["realisasi_sp2d"])
-    kas = _kas_rows(lines["id"], plan, first_ids["anggaran_kas"], loaded)
-    for helper in ("opd", "jenis", "nama_kegiatan"):    # used above, not columns of anggaran
-        del lines[helper]
-    return {"program": programs, "kegiatan": kegiatan_rows, "anggaran": lines, "anggaran_kas": kas,
-            "realisasi_sp2d": payments}
+    programs, kegiatan_rows, lines = _year_rows(kegiatan, year, opd_total, first_ids, stamp)
+    plan = cash_plan(rng, lines["pagu"], band)
+    kas = _kas_rows(lines["id"], plan, first_ids["anggaran_kas"], stamp)
+    anggaran = {k: v for k, v in lines.items() if k not in ("opd", "jenis", "nama_kegiatan")}   # helpers
+    return {"program": programs, "kegiatan": kegiatan_rows, "anggaran": anggaran, "anggaran_kas": kas}, lines, plan
 
 
 def _year_rows(kegiatan: list[dict], year: int, opd_total: np.ndarray, first_ids: dict[str, int],
@@ -301,19 +311,28 @@ def rate_per_hour(slots: np.ndarray) -> np.ndarray:
 
 
 def advance(conn: Connection, tables: dict[str, sa.Table], live: Live) -> None:
-    """Occasional SP2D payments on working days, on this year's lines with money left."""
+    """A new fiscal year's budget when ``now`` reaches one without any (see open_year), then
+    occasional SP2D payments on working days, on this year's lines with money left."""
+    open_year(conn, tables, live)
     sp2d = tables["realisasi_sp2d"]
     since = live.since(conn.execute(sa.select(sa.func.max(sp2d.c.created_at))).scalar())
     times, _ = slot_arrivals(since, live.now, lambda s: rate_per_hour(s) * live.scale, salt=SALT + 10 * live.salt)
-    if times.size == 0:
-        return
-    year = int(live.now.astype("datetime64[Y]").astype(np.int64)) + 1970
-    month0 = int(live.now.astype("datetime64[M]").astype(np.int64) % 12)
+    months = times.astype("datetime64[M]")
+    for month in np.unique(months):             # one group per calendar month (a tick may cross 1 January)
+        _pay(conn, tables, live, month, times[months == month])
+
+
+def _pay(conn: Connection, tables: dict[str, sa.Table], live: Live, month: np.datetime64,
+         times: np.ndarray) -> None:
+    """SP2D payments at ``times`` (all in ``month``) on that fiscal year's lines with money left."""
+    sp2d = tables["realisasi_sp2d"]
+    year = _year_of(month)
+    month0 = int(month.astype(np.int64) % 12)
     lines = _open_lines(conn, tables, year, month0 + 1)
     left = lines["pagu"] - lines["paid"]
     weight = np.where(left > 0, lines["plan"].astype(float) + 1.0, 0.0)
     if weight.sum() == 0:
-        return                      # no budget loaded for this year (a new year needs a re-seed)
+        return                      # no budget for that year, or every line fully paid
     rng = live.rng
     pick = rng.choice(weight.size, size=times.size, p=weight / weight.sum())
     size = lines["pagu"][pick] * rng.lognormal(np.log(ref.LIVE_SP2D_SIZE[0]), ref.LIVE_SP2D_SIZE[1], times.size)
@@ -321,7 +340,8 @@ def advance(conn: Connection, tables: dict[str, sa.Table], live: Live) -> None:
     keep = amount > 0
     pick, amount, times = pick[keep], amount[keep], times[keep]
     first_seq = conn.execute(sa.select(sa.func.count()).select_from(sp2d)
-                             .where(sp2d.c.tanggal_sp2d >= dt.date(year, 1, 1))).scalar_one() + 1
+                             .where(sp2d.c.tanggal_sp2d >= dt.date(year, 1, 1),
+                                    sp2d.c.tanggal_sp2d < dt.date(year + 1, 1, 1))).scalar_one() + 1
     rows = _payment_rows(rng, lines, pick, np.full(pick.size, month0), amount, times.astype("datetime64[D]"),
                          times, year, next_id(conn, sp2d), first_seq)
     rows["updated_at"] = np.full(pick.size, live.now)
@@ -346,3 +366,59 @@ def _open_lines(conn: Connection, tables: dict[str, sa.Table], year: int, month:
                   .where(anggaran.c.tahun == year).order_by(anggaran.c.id))
     lines["opd"] = lines.pop("skpd_id") - 1
     return lines
+
+
+def _year_of(when: np.datetime64) -> int:
+    return int(when.astype("datetime64[Y]").astype(np.int64)) + 1970
+
+
+def open_year(conn: Connection, tables: dict[str, sa.Table], live: Live) -> None:
+    """The budget of ``now``'s fiscal year, the first time a tick reaches a year without one
+    (a demo running across 1 January): programmes, kegiatan, pagu lines and monthly cash plan,
+    drawn the way history draws a year (the latest earlier year's programme structure carried
+    over, like history keeps it across years) from a generator seeded by (seed, year), so the
+    same seed gives the same new year. Ids continue after the current max ids; created_at and
+    updated_at are ``now`` (the ETL's cursor). Payments then come from the normal tick logic."""
+    anggaran = tables["anggaran"]
+    year = _year_of(live.now)
+    if conn.execute(sa.select(anggaran.c.id).where(anggaran.c.tahun == year).limit(1)).first() is not None:
+        return
+    rng = np.random.default_rng([abs(live.salt), SALT, year])
+    kegiatan = _structure_before(conn, tables, year) or structure(rng)
+    first_ids = {name: next_id(conn, tables[name]) for name in ("program", "kegiatan", "anggaran", "anggaran_kas")}
+    budget, _, _ = _year_budget(rng, kegiatan, year, first_ids, live.now, band_arrays())
+    for name, columns in budget.items():
+        live.add(f"{name}_inserted", insert_columns(conn, tables[name], columns))
+
+
+def _structure_before(conn: Connection, tables: dict[str, sa.Table], year: int) -> list[dict]:
+    """The ``structure()`` of the latest fiscal year before ``year`` as stored (each kegiatan's
+    spending types weighted by its share of the OPD's pagu); [] when there is none."""
+    anggaran, kegiatan, program = tables["anggaran"], tables["kegiatan"], tables["program"]
+    last = conn.execute(sa.select(sa.func.max(anggaran.c.tahun)).where(anggaran.c.tahun < year)).scalar()
+    if last is None:
+        return []
+    activities = fetch(conn, sa.select(kegiatan.c.id, program.c.skpd_id, program.c.kode_program,
+                                       program.c.nama_program, kegiatan.c.kode_kegiatan, kegiatan.c.nama_kegiatan)
+                       .join(program, program.c.id == kegiatan.c.program_id)
+                       .where(program.c.tahun == last).order_by(kegiatan.c.id))
+    lines = fetch(conn, sa.select(anggaran.c.kegiatan_id, anggaran.c.jenis_belanja, anggaran.c.pagu)
+                  .where(anggaran.c.tahun == last).order_by(anggaran.c.id))
+    out: dict[int, dict] = {}
+    for kid, skpd_id, kode_program, nama_program, kode_kegiatan, nama_kegiatan in zip(
+            *(activities[c] for c in ("id", "skpd_id", "kode_program", "nama_program", "kode_kegiatan",
+                                      "nama_kegiatan"))):
+        out[int(kid)] = {"opd": int(skpd_id) - 1, "program_no": int(kode_program.rsplit(".", 1)[1]),
+                         "program": nama_program, "kegiatan_no": int(kode_kegiatan.rsplit(".", 1)[1]),
+                         "kegiatan": nama_kegiatan, "penunjang": nama_program == ref.PENUNJANG_PROGRAM,
+                         "types": {}}
+    opd_total: dict[int, float] = {}
+    for kid, jenis, pagu in zip(lines["kegiatan_id"], lines["jenis_belanja"], lines["pagu"]):
+        k = out.get(int(kid))
+        if k is not None:
+            k["types"][jenis] = k["types"].get(jenis, 0.0) + float(pagu)
+            opd_total[k["opd"]] = opd_total.get(k["opd"], 0.0) + float(pagu)
+    for k in out.values():
+        total = opd_total.get(k["opd"]) or 1.0
+        k["types"] = {jenis: pagu / total for jenis, pagu in k["types"].items()}
+    return [k for k in out.values() if 0 <= k["opd"] < len(ref.OPDS)]
