@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from core.calendar import holiday_dates
-from simulator.timing import to_datetime64
+from simulator.timing import times_in_day, to_datetime64
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,14 @@ class Window:
     def days(self) -> np.ndarray:
         """Every calendar day of the window (datetime64[D]), the last one possibly partial."""
         return np.arange(self.start.astype("datetime64[D]"), self.end.astype("datetime64[D]") + 1)
+
+    def arrivals(self, daily_mean, hour_weights) -> np.ndarray:
+        """Sorted arrival times (datetime64[s]) over the window: a Poisson count per day from
+        ``daily_mean(days)`` (scaled), each at a time drawn from the hour profile, none after
+        ``end``. Draws in a fixed order, so a seed gives the same history every time."""
+        per_day = self.rng.poisson(daily_mean(self.days) * self.scale)
+        times = times_in_day(self.rng, np.repeat(self.days, per_day), hour_weights)
+        return np.sort(times[times <= self.end])
 
     @classmethod
     def ending(cls, end: dt.datetime, history_days: int, rng: np.random.Generator, scale: float) -> "Window":

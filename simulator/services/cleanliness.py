@@ -16,7 +16,7 @@ from simulator.services import Live, Window, ids_from, latest, upto
 from simulator.sqlio import Columns, fetch, insert_columns, next_id, update_rows
 from simulator.timing import (NAT, SECONDS_PER_HOUR, add_working_hours, growth, hashed_lognormal,
                               hashed_uniform, hour_profile, month_of, record_keys, slot_arrivals,
-                              times_in_day, weekday_of)
+                              weekday_of)
 
 SALT = 5
 STEPS = ("baru", "diverifikasi", "dikerjakan", "selesai")
@@ -127,10 +127,7 @@ def state_at(plan: dict[str, np.ndarray], now: np.datetime64) -> Columns:
 
 def history(window: Window) -> dict[str, Columns]:
     rng = window.rng
-    days = window.days
-    per_day = rng.poisson(daily_mean(days) * window.scale)
-    reported = times_in_day(rng, np.repeat(days, per_day), ref.SABERLING_HOUR_WEIGHTS)
-    reported = np.sort(reported[reported <= window.end])
+    reported = window.arrivals(daily_mean, ref.SABERLING_HOUR_WEIGHTS)
     ids = ids_from(1, reported.size)
     reports = new_reports(rng, reported, ids)
     reports.update(state_at(timeline(ids, reported, reports["kategori_id"] - 1), window.end))

@@ -18,7 +18,7 @@ from simulator.services import (Live, Window, codes, ids_from, is_holiday, lates
 from simulator.sqlio import Columns, fetch, insert_columns, next_id, update_rows
 from simulator.timing import (NAT, SECONDS_PER_HOUR, add_working_hours, growth, hashed_choice,
                               hashed_lognormal, hashed_normal, hashed_uniform, hour_profile, month_of,
-                              record_keys, slot_arrivals, times_in_day, weekday_of)
+                              record_keys, slot_arrivals, weekday_of)
 
 SALT = 1
 STEPS = ("diterima", "diverifikasi", "didisposisikan", "diproses", "selesai")
@@ -246,10 +246,7 @@ def _officers(status: np.ndarray, opd: np.ndarray, keys) -> np.ndarray:
 # --- history ---------------------------------------------------------------------------------------
 def history(window: Window) -> dict[str, Columns]:
     rng = window.rng
-    days = window.days
-    per_day = rng.poisson(daily_mean(days) * window.scale)
-    received = times_in_day(rng, np.repeat(days, per_day), ref.COMPLAINT_HOUR_WEIGHTS)
-    received = np.sort(received[received <= window.end])
+    received = window.arrivals(daily_mean, ref.COMPLAINT_HOUR_WEIGHTS)
     ids = ids_from(1, received.size)
     complaints = new_complaints(rng, received, ids)
     kategori = complaints["kategori_id"] - 1

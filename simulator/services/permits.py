@@ -18,8 +18,7 @@ from simulator import reference as ref
 from simulator.services import Live, Window, codes, ids_from, latest, upto
 from simulator.sqlio import Columns, fetch, insert_columns, next_id, update_rows
 from simulator.timing import (NAT, SECONDS_PER_HOUR, add_working_hours, growth, hashed_choice,
-                              hashed_lognormal, hashed_uniform, hour_profile, record_keys, slot_arrivals,
-                              times_in_day)
+                              hashed_lognormal, hashed_uniform, hour_profile, record_keys, slot_arrivals)
 
 SALT = 2
 STAGES = ref.PERMIT_STAGES
@@ -159,10 +158,7 @@ def stage_rows(ids: np.ndarray, plan: dict, now: np.datetime64, after_stage: np.
 
 def history(window: Window) -> dict[str, Columns]:
     rng = window.rng
-    days = window.days
-    per_day = rng.poisson(daily_mean(days) * window.scale)
-    submitted = times_in_day(rng, np.repeat(days, per_day), _HOURS * 24)
-    submitted = np.sort(submitted[submitted <= window.end])
+    submitted = window.arrivals(daily_mean, _HOURS * 24)
     ids = ids_from(1, submitted.size)
     permits = new_permits(rng, submitted, ids)
     plan = timeline(ids, submitted, permits["jenis_izin_id"] - 1)
