@@ -6,16 +6,16 @@ BIN := $(VENV)/bin
 APP_STAMP := $(VENV)/.app-installed
 DEV_STAMP := $(VENV)/.dev-installed
 
-.PHONY: run test setup setup-test browser seed etl bench screenshots reset clean
+.PHONY: run test setup setup-test browser dbservers seed etl bench screenshots reset clean
 
 run: $(APP_STAMP) ## set up, create demo data if missing, first ETL pass, serve on :8050
 	$(BIN)/python app.py
 
-test: $(DEV_STAMP) browser ## set up and run unit + integration + real-browser tests
+test: $(DEV_STAMP) browser dbservers ## set up and run unit + integration + real-browser tests
 	$(BIN)/python -m pytest
 
 setup: $(APP_STAMP)
-setup-test: $(DEV_STAMP) browser
+setup-test: $(DEV_STAMP) browser dbservers
 
 $(APP_STAMP): requirements.txt
 	@# Debian's python3 needs python3-venv for `-m venv`; install it only when missing.
@@ -32,6 +32,10 @@ $(DEV_STAMP): $(APP_STAMP) requirements-dev.txt
 
 browser: ## Debian's Chromium for the real-browser tests (never `playwright install`)
 	@command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium chromium-driver; }
+
+dbservers: ## PostgreSQL 15 and MariaDB 10.11 binaries for the database tests (started by the tests)
+	@test -x /usr/lib/postgresql/15/bin/initdb -a -x /usr/sbin/mariadbd || { \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-15 mariadb-server; }
 
 seed: $(APP_STAMP) ## (re)create the demo service databases
 	$(BIN)/python -m simulator seed

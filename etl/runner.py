@@ -22,6 +22,7 @@ etl_state change on every pass and are meant to be read uncached.
 """
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
@@ -155,14 +156,13 @@ def run_stream(cfg: Config, engine: Engine, stream: Stream, pseudonymizer: pii.P
 
 def _load_stream(cfg: Config, engine: Engine, stream: Stream, pseudonymizer: pii.Pseudonymizer,
                  result: StreamResult, engines: dict[str, Engine], progress, batch_rows: int) -> None:
-    source_conn = _connect(cfg.sources[stream.service], stream.service, engines)
     target = schema.metadata.tables[stream.target]
     lookups = _Lookups(engine)
     with engine.connect() as conn:
         pending_rejects = load.rejected_keys(conn, stream.name)
-    with source_conn:
+    with _open_source(cfg, stream, engines) as batches_from:
         carry: pd.DataFrame | None = None
-        for chunk in extract.extract(stream, source_conn, result.cursor_from, batch_rows):
+        for chunk in batches_from(result.cursor_from, batch_rows):
             result.rows_read += len(chunk)
             frame = chunk if carry is None else pd.concat([carry, chunk], ignore_index=True)
             # Hold back the rows at the last cursor value: more may follow in the next chunk.
@@ -176,6 +176,20 @@ def _load_stream(cfg: Config, engine: Engine, stream: Stream, pseudonymizer: pii
                     progress(result)
         if carry is not None and not carry.empty:
             _load_batch(engine, stream, target, carry, result, pseudonymizer, lookups, pending_rejects, cfg)
+
+
+@contextlib.contextmanager
+def _open_source(cfg: Config, stream: Stream, engines: dict):
+    """Yield ``batches(watermark, batch_rows) -> Iterator[DataFrame]`` for the stream's reader.
+
+    Every reader yields frames with columns ``_key``, ``_cursor`` and the stream's canonical
+    fields, in cursor order, and raises extract.SourceError with a one-line reason."""
+    if stream.reader == "sql":
+        with _connect(cfg.sources[stream.service], stream.service, engines) as conn:
+            yield lambda watermark, rows: extract.extract(stream, conn, watermark, rows)
+    else:
+        from etl import feeds
+        yield lambda watermark, rows: feeds.extract(stream, cfg, watermark, rows)
 
 
 def _connect(url: str, service: str, engines: dict) -> sa.Connection:

@@ -131,6 +131,11 @@ class Stream:
     depends_on: tuple[str, ...] = ()   # streams whose store table this one looks up
     values: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # code translations
     enabled: bool = True
+    # Where rows come from: "sql" (a table/query of sources.<service>), "csv" (export files) or
+    # "open311" (a GeoReport v2 endpoint); reader settings (path, url, date formats) in ``options``.
+    reader: str = "sql"
+    options: Mapping[str, object] = field(default_factory=dict)
+    reconcile: bool = True             # periodic key reconciliation (deletes, missed late commits)
 
     @property
     def personal_fields(self) -> tuple[str, ...]:

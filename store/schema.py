@@ -18,7 +18,7 @@ from __future__ import annotations
 from sqlalchemy import (BigInteger, Boolean, Column, Date, DateTime, Double, Index, Integer,
                         MetaData, SmallInteger, String, Table, Text)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2   # 2: etl_state overlap tail, failures/retry, reconciliation; etl_run kind
 
 metadata = MetaData()
 
@@ -41,26 +41,38 @@ store_meta = Table(
     Column("value", String(200), nullable=False),
 )  # schema_version, data_version
 
-etl_state = Table(          # one watermark per stream, advanced in the same transaction as its rows
+etl_state = Table(          # one row per stream; watermark advanced in the same transaction as its rows
     "etl_state", metadata,
     Column("stream", String(60), primary_key=True),
-    Column("cursor_value", String(40)),          # ISO timestamp (or integer) of the last loaded cursor
+    Column("cursor_value", String(64)),          # ISO timestamp (or integer) of the last loaded cursor
+    # Overlap window: JSON {source key: row fingerprint} of the loaded rows whose cursor is within
+    # etl.overlap_seconds of the watermark; re-read rows with the same fingerprint are skipped.
+    Column("overlap_tail", Text),
     Column("last_success_at", DateTime),         # WIB
     Column("rows_total", BigInteger, nullable=False, default=0),
+    Column("last_attempt_at", DateTime),         # last run start, successful or not
+    Column("failures", Integer, nullable=False, default=0),   # consecutive failed runs
+    Column("last_failure_at", DateTime),
+    Column("last_error", Text),                  # reason of the last failure (kept after recovery)
+    Column("retry_at", DateTime),                # backoff: not retried before this time
+    Column("source_cursor", String(64)),         # the source's newest cursor at the last run (lag)
+    Column("last_reconciled_at", DateTime),      # last key reconciliation (deletes, missed rows)
 )
 
 etl_run = Table(
     "etl_run", metadata,
-    _pk("run_id"),
+    _pk("run_id"),                                    # microseconds since 1970: unique across processes
     Column("stream", String(60), nullable=False),
+    Column("kind", String(12), nullable=False, default="incremental"),  # incremental | full | reconcile
     Column("started_at", DateTime, nullable=False),   # WIB
     Column("finished_at", DateTime),
     Column("status", String(12), nullable=False),     # running | success | failed
     Column("rows_read", BigInteger, nullable=False, default=0),
     Column("rows_loaded", BigInteger, nullable=False, default=0),
     Column("rows_rejected", BigInteger, nullable=False, default=0),
-    Column("cursor_from", String(40)),
-    Column("cursor_to", String(40)),
+    Column("rows_deleted", BigInteger, nullable=False, default=0),
+    Column("cursor_from", String(64)),
+    Column("cursor_to", String(64)),
     Column("error", Text),
 )
 
@@ -117,7 +129,7 @@ dim_facility = Table(       # puskesmas and RSUD
 # --- facts: complaints (e-Masyarakat; later CSV / Open311 too) -----------------------------
 complaints = Table(
     "complaints", metadata,
-    Column("complaint_id", String(60), primary_key=True),      # "<source>:<source key>"
+    Column("complaint_id", String(100), primary_key=True),      # "<source>:<source key>"
     Column("ticket_no", String(40), nullable=False),
     Column("kind", String(30), nullable=False),                # pengaduan | aspirasi | permintaan_informasi
     Column("category", String(100), nullable=False),
@@ -146,8 +158,8 @@ complaints = Table(
 
 complaint_status_history = Table(
     "complaint_status_history", metadata,
-    Column("event_id", String(60), primary_key=True),
-    Column("complaint_id", String(60), nullable=False),
+    Column("event_id", String(100), primary_key=True),
+    Column("complaint_id", String(100), nullable=False),
     Column("status", String(20), nullable=False),
     Column("changed_at", DateTime, nullable=False),
     *_loaded(),

@@ -154,3 +154,27 @@ def dash_pages(store):
 
     create_app(store.cfg, store)
     return lambda name: importlib.import_module(f"pages.{name}")
+
+
+# --- real database servers (tests/dbservers.py) ----------------------------------------------
+
+@pytest.fixture(scope="session")
+def pg_server(tmp_path_factory):
+    """A PostgreSQL 15 server for the session; ``pg_server.create_database(name)`` -> URL."""
+    from tests.dbservers import PostgresServer
+
+    server = PostgresServer(tmp_path_factory.mktemp("postgres"))
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def mariadb_server(tmp_path_factory):
+    """A MariaDB 10.11 server for the session; ``mariadb_server.create_database(name)`` -> URL."""
+    from tests.dbservers import MariaDBServer
+
+    server = MariaDBServer(tmp_path_factory.mktemp("mariadb"))
+    server.start()
+    yield server
+    server.stop()
