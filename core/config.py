@@ -47,6 +47,17 @@ class DisplayConfig:
 
 
 @dataclass(frozen=True)
+class EtlConfig:
+    overlap_seconds: int = 300          # re-read changes this far behind the watermark (late commits)
+    reconcile_minutes: float = 60       # key reconciliation per stream (deletes, missed rows); 0 = off
+    retry_first_seconds: int = 30       # a failed stream is retried after 30 s, 60 s, 120 s ...
+    retry_max_seconds: int = 900        # ... up to this
+    source_timeout_seconds: int = 30    # connect / statement timeout on a source database
+    batch_rows: int = 50_000            # rows per committed batch
+    in_process_schedule: bool | None = None  # None: in the web process when the store is DuckDB
+
+
+@dataclass(frozen=True)
 class Config:
     path: Path
     mode: str
@@ -60,10 +71,23 @@ class Config:
     s_curve_band: dict[int, tuple[float, float]] = field(default_factory=dict)
     display: DisplayConfig = field(default_factory=DisplayConfig)
     boundaries_path: Path | None = None
+    etl: EtlConfig = field(default_factory=EtlConfig)
 
     @property
     def is_demo(self) -> bool:
         return self.mode == "demo"
+
+    @property
+    def store_is_duckdb(self) -> bool:
+        return self.store_url.startswith("duckdb")
+
+    @property
+    def schedule_in_web_process(self) -> bool:
+        """DuckDB allows one process per file, so the scheduler lives in the web server; with
+        PostgreSQL it runs as its own process (`python -m etl schedule`) unless configured."""
+        if self.etl.in_process_schedule is not None:
+            return self.etl.in_process_schedule
+        return self.store_is_duckdb
 
 
 def _resolve_url(url: str, base: Path, key: str) -> str:
@@ -174,4 +198,13 @@ def load_config(path: str | os.PathLike | None = None) -> Config:
             wall_playlist=tuple(str(p) for p in playlist),
         ),
         boundaries_path=boundaries_path,
+        etl=EtlConfig(
+            overlap_seconds=_get(raw, "etl.overlap_seconds", 300, int, minimum=0),
+            reconcile_minutes=_get(raw, "etl.reconcile_minutes", 60.0, float, minimum=0),
+            retry_first_seconds=_get(raw, "etl.retry_first_seconds", 30, int, minimum=1),
+            retry_max_seconds=_get(raw, "etl.retry_max_seconds", 900, int, minimum=1),
+            source_timeout_seconds=_get(raw, "etl.source_timeout_seconds", 30, int, minimum=1),
+            batch_rows=_get(raw, "etl.batch_rows", 50_000, int, minimum=100),
+            in_process_schedule=_get(raw, "etl.in_process_schedule", None, bool),
+        ),
     )

@@ -7,13 +7,17 @@ Bulk path per store:
 - DuckDB: the frame is registered with the raw DuckDB connection and inserted with
   ``INSERT ... SELECT ... ON CONFLICT (pk) DO UPDATE`` (DuckDB's native DataFrame scan;
   ``DataFrame.to_sql`` would be 10-100x slower).
-- PostgreSQL: ``INSERT ... ON CONFLICT DO UPDATE`` with executemany.
+- PostgreSQL: COPY into a temporary table, then ``INSERT ... SELECT ... ON CONFLICT (pk)
+  DO UPDATE`` (see `_upsert_postgresql`).
 - Anything else (SQLite in tests): delete the batch's keys, then insert.
 """
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import json
+import threading
+import time
 
 import numpy as np
 import pandas as pd
@@ -65,14 +69,27 @@ def _upsert_duckdb(conn: Connection, table: sa.Table, frame: pd.DataFrame, keys:
 
 def records(frame: pd.DataFrame, table: sa.Table) -> list[dict]:
     """Plain Python values (None for missing; date objects for DATE columns)."""
-    out = {}
+    names = [c.name for c in table.columns]
+    return [dict(zip(names, row)) for row in _rows(frame, table)]
+
+
+def _rows(frame: pd.DataFrame, table: sa.Table) -> list[tuple]:
+    """The frame's rows as tuples in the table's column order: plain Python values (None
+    for missing, date objects for DATE columns, datetime for DATETIME), converted per column
+    rather than per cell (a first load converts millions of cells)."""
+    columns = []
     for column in table.columns:
         values = frame[column.name]
-        if isinstance(column.type, sa.Date) and not isinstance(column.type, sa.DateTime):
+        if isinstance(column.type, sa.DateTime) and pd.api.types.is_datetime64_any_dtype(values.dtype):
+            values = pd.Series(values.dt.to_pydatetime(), index=values.index, dtype=object)
+        elif isinstance(column.type, sa.Date) and not isinstance(column.type, sa.DateTime):
             values = values.dt.date
-        out[column.name] = [None if _missing(v) else v for v in values.tolist()]
-    names = list(out)
-    return [dict(zip(names, row)) for row in zip(*out.values())]
+        missing = values.isna().to_numpy()
+        plain = values.tolist()
+        for i in np.flatnonzero(missing):
+            plain[i] = None
+        columns.append(plain)
+    return list(zip(*columns))
 
 
 def _missing(value) -> bool:
@@ -80,13 +97,26 @@ def _missing(value) -> bool:
 
 
 def _upsert_postgresql(conn: Connection, table: sa.Table, frame: pd.DataFrame, keys: list[str]) -> None:
-    from sqlalchemy.dialects.postgresql import insert
-
-    statement = insert(table)
-    updates = {c.name: statement.excluded[c.name] for c in table.columns if c.name not in keys}
-    statement = (statement.on_conflict_do_update(index_elements=keys, set_=updates) if updates
-                 else statement.on_conflict_do_nothing(index_elements=keys))
-    conn.execute(statement, records(frame, table))
+    """COPY the rows into a temporary table, then one INSERT ... SELECT ... ON CONFLICT into
+    the target: all inside the caller's transaction (the temp table is dropped at the end
+    and in any case at commit). ~10x faster than executemany of INSERTs."""
+    quote = conn.dialect.identifier_preparer.quote
+    target = quote(table.name)
+    temp = quote(f"bcc_copy_{table.name}_{next(_batch_names)}")
+    columns = ", ".join(quote(c.name) for c in table.columns)
+    updates = ", ".join(f"{quote(c.name)} = excluded.{quote(c.name)}"
+                        for c in table.columns if c.name not in keys)
+    keys_sql = ", ".join(quote(k) for k in keys)
+    conflict = (f"ON CONFLICT ({keys_sql}) DO UPDATE SET {updates}" if updates
+                else f"ON CONFLICT ({keys_sql}) DO NOTHING")
+    raw = conn.connection.driver_connection  # psycopg 3, in the transaction SQLAlchemy began
+    with raw.cursor() as cursor:
+        cursor.execute(f"CREATE TEMP TABLE {temp} (LIKE {target} INCLUDING DEFAULTS) ON COMMIT DROP")
+        with cursor.copy(f"COPY {temp} ({columns}) FROM STDIN") as copy:
+            for row in _rows(frame, table):
+                copy.write_row(row)
+        cursor.execute(f"INSERT INTO {target} ({columns}) SELECT {columns} FROM {temp} {conflict}")
+        cursor.execute(f"DROP TABLE {temp}")
 
 
 def _upsert_generic(conn: Connection, table: sa.Table, frame: pd.DataFrame, keys: list[str]) -> None:
@@ -148,14 +178,13 @@ def write_rejects(conn: Connection, rows: list[dict], already_rejected: set[str]
     ``already_rejected`` keys are replaced); the set is updated with the new keys."""
     if not rows:
         return
-    t = schema.etl_reject
     keys = {r["source_key"] for r in rows if r["source_key"] is not None}
     resolve_rejects(conn, rows[0]["stream"], sorted(keys & already_rejected))
     already_rejected |= keys
-    next_id = _max(conn, t.c.reject_id) + 1
+    next_id = new_ids(len(rows))
     frame = pd.DataFrame(rows)
     frame["reject_id"] = range(next_id, next_id + len(frame))
-    upsert(conn, t, frame)  # the bulk path: a broken source can reject a whole batch
+    upsert(conn, schema.etl_reject, frame)  # the bulk path: a broken source can reject a whole batch
 
 
 def resolve_rejects(conn: Connection, stream: str, loaded_keys: list[str]) -> None:
@@ -174,32 +203,81 @@ def rejected_keys(conn: Connection, stream: str) -> set[str]:
 
 # --- watermark and runs ------------------------------------------------------------------------------
 
+_last_id = 0
+_id_guard = threading.Lock()
+
+
+def new_ids(count: int = 1) -> int:
+    """The first of ``count`` fresh ids: microseconds since 1970, strictly increasing in this
+    process. Unique across processes too (two would have to start in the same microsecond),
+    unlike MAX()+1, which two ETL processes on one PostgreSQL store would both compute."""
+    global _last_id
+    with _id_guard:
+        first = max(time.time_ns() // 1_000, _last_id + 1)
+        _last_id = first + count - 1
+        return first
+
+
+def state_of(engine, stream: str) -> dict | None:
+    """The stream's etl_state row (None if it never ran), read outside any batch."""
+    t = schema.etl_state
+    with engine.connect() as conn:
+        row = conn.execute(sa.select(t).where(t.c.stream == stream)).mappings().first()
+    return dict(row) if row else None
+
+
 def read_state(conn: Connection, stream: str) -> dict:
     t = schema.etl_state
-    rows = conn.execute(sa.select(t).where(t.c.stream == stream)).mappings().all()
-    row = rows[0] if rows else None
+    row = conn.execute(sa.select(t).where(t.c.stream == stream)).mappings().first()
     if row is None:
-        conn.execute(t.insert().values(stream=stream, cursor_value=None, last_success_at=None, rows_total=0))
-        return {"stream": stream, "cursor_value": None, "last_success_at": None, "rows_total": 0}
+        conn.execute(t.insert().values(stream=stream, cursor_value=None, last_success_at=None,
+                                       rows_total=0, failures=0))
+        row = conn.execute(sa.select(t).where(t.c.stream == stream)).mappings().first()
     return dict(row)
 
 
-def advance_state(conn: Connection, stream: str, cursor_value: str, rows: int) -> None:
+def reset_state(conn: Connection, stream: str) -> None:
+    """Forget the watermark (a full re-sync reads every source row again; rows stay until the
+    reconciliation at its end removes what the source no longer has)."""
+    t = schema.etl_state
+    conn.execute(t.update().where(t.c.stream == stream).values(cursor_value=None, overlap_tail=None))
+
+
+def advance_state(conn: Connection, stream: str, cursor_value: str, rows: int, overlap_tail: str | None = None) -> None:
     t = schema.etl_state
     conn.execute(t.update().where(t.c.stream == stream)
-                 .values(cursor_value=cursor_value, rows_total=t.c.rows_total + rows))
+                 .values(cursor_value=cursor_value, rows_total=t.c.rows_total + rows, overlap_tail=overlap_tail))
 
 
 def mark_success(conn: Connection, stream: str, now) -> None:
     t = schema.etl_state
-    conn.execute(t.update().where(t.c.stream == stream).values(last_success_at=now))
+    conn.execute(t.update().where(t.c.stream == stream).values(last_success_at=now, failures=0, retry_at=None))
 
 
-def start_run(conn: Connection, stream: str, now, cursor_from: str | None) -> int:
+def mark_failure(conn: Connection, stream: str, now, error: str | None, *, first_seconds: int,
+                 max_seconds: int) -> None:
+    """Count the failure and back off: retry after first, 2x, 4x ... seconds, at most max."""
+    t = schema.etl_state
+    failures = (conn.execute(sa.select(t.c.failures).where(t.c.stream == stream)).scalar() or 0) + 1
+    wait = min(first_seconds * 2 ** min(failures - 1, 20), max_seconds)
+    conn.execute(t.update().where(t.c.stream == stream).values(
+        failures=failures, last_failure_at=now, last_error=error,
+        retry_at=now + dt.timedelta(seconds=wait)))
+
+
+def mark_reconciled(conn: Connection, stream: str, now) -> None:
+    t = schema.etl_state
+    conn.execute(t.update().where(t.c.stream == stream).values(last_reconciled_at=now))
+
+
+def start_run(conn: Connection, stream: str, now, cursor_from: str | None, kind: str = "incremental") -> int:
     t = schema.etl_run
-    run_id = _max(conn, t.c.run_id) + 1
-    conn.execute(t.insert().values(run_id=run_id, stream=stream, started_at=now, status="running",
-                                   rows_read=0, rows_loaded=0, rows_rejected=0, cursor_from=cursor_from))
+    run_id = new_ids()
+    conn.execute(t.insert().values(run_id=run_id, stream=stream, kind=kind, started_at=now, status="running",
+                                   rows_read=0, rows_loaded=0, rows_rejected=0, rows_deleted=0,
+                                   cursor_from=cursor_from))
+    s = schema.etl_state
+    conn.execute(s.update().where(s.c.stream == stream).values(last_attempt_at=now))
     return run_id
 
 
@@ -208,17 +286,12 @@ def finish_run(conn: Connection, run_id: int, **values) -> None:
     conn.execute(t.update().where(t.c.run_id == run_id).values(**values))
 
 
-def _max(conn: Connection, column: sa.Column) -> int:
-    """Largest id so far (0 if none). ``.all()`` drains the result: DuckDB refuses to
-    register a frame on a connection with a half-read result."""
-    return conn.execute(sa.select(sa.func.max(column))).all()[0][0] or 0
-
-
 def close_interrupted_runs_of(conn: Connection, stream: str, now) -> int:
     """A run of this stream left 'running' by a killed process is marked failed.
 
-    Called under the runner's pass lock, so no run of this process is still going; its
-    committed batches (rows and watermark together) are intact."""
+    Called under the runner's stream lock (a PostgreSQL advisory lock across processes), so no
+    run of this stream is still going; its committed batches (rows and watermark together) are
+    intact."""
     t = schema.etl_run
     return conn.execute(t.update().where(t.c.stream == stream, t.c.status == "running").values(
         status="failed", finished_at=now,

@@ -72,6 +72,8 @@ class Pseudonymizer:
     def __init__(self, key: bytes):
         self._mac = hmac.new(key, digestmod=hashlib.sha256)
         self._cache: dict[str, str] = {}
+        # 16 characters derived from the key, for pandas' keyed row hashes (row fingerprints)
+        self.row_hash_key = hashlib.sha256(b"row-fingerprint:" + key).hexdigest()[:16]
 
     def hash_one(self, value: str) -> str:
         hashed = self._cache.get(value)

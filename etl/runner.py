@@ -1,52 +1,71 @@
-"""The ETL runner: one pass over the streams, each stream incremental and restartable.
+"""The ETL runner: one pass over the streams, each stream incremental, restartable and safe to
+kill at any moment.
 
-Per stream: read the watermark (etl_state) -> extract rows with cursor > watermark in
-cursor order, in batches -> validate (bad rows to etl_reject, the rest go on) ->
-transform -> upsert by key -> advance the watermark and rows_total in the SAME
-transaction as the batch's rows -> record the run (etl_run). A killed run therefore
-loses and duplicates nothing: the next pass starts from the last committed batch.
+Per stream, under a per-stream lock (a thread lock, plus a PostgreSQL advisory lock when the
+store is PostgreSQL, so two processes never run the same stream at once):
 
-Batches end on a cursor boundary: rows sharing the batch's last cursor value are held
-back and go with the next batch, so a watermark never splits rows that have the same
-``updated_at``.
+1. Bookkeeping: a run left ``running`` by a killed process is closed as failed; a new
+   ``etl_run`` row is written (ids are microseconds since 1970: unique across processes).
+2. Extract rows with ``cursor > watermark - overlap`` in cursor order, in batches. The overlap
+   window (``etl.overlap_seconds``) catches late commits and two updates in the same second as
+   the watermark; the rows already loaded from that window are remembered in
+   ``etl_state.overlap_tail`` as {key: [cursor, fingerprint of the raw row]}, so a re-read row
+   that did not change is skipped (not re-loaded, not counted) and one that changed loads again.
+3. Validate (bad rows to etl_reject, the rest go on) -> transform -> upsert by key -> advance
+   the watermark, the overlap tail and rows_total in the SAME transaction as the batch's rows.
+   A killed run therefore loses and duplicates nothing: the next pass starts from the last
+   committed batch. Batches end on a cursor boundary, so a watermark never splits rows with the
+   same ``updated_at``.
+4. Key reconciliation (every ``etl.reconcile_minutes`` and after ``--full``): all keys and
+   cursors of the source are compared with the store. Rows deleted in the source (spam,
+   duplicates) are deleted from the store; rows the store lacks or holds in an older version
+   (a commit later than the overlap window) are loaded by key.
+5. A failing stream (source down or timing out, table or column missing, a write error) is
+   recorded failed with a one-line reason, ``etl_state.failures`` counts up and ``retry_at``
+   backs off (30 s, 60 s, 120 s ... up to ``etl.retry_max_seconds``); the pass goes on with the
+   other streams and the scheduler's retry job runs the stream again when it is due, so
+   recovery is automatic when the source returns.
 
-Watermarks are strict (``cursor > watermark``): a source must give each change an
-``updated_at`` not earlier than changes already committed (the demo sources do; a
-source with clock skew would need a look-back window, a later issue).
-
-A failing stream (source unreachable, table or column missing, a write error) is
-recorded failed with a one-line reason and the pass goes on with the other streams.
-After the pass the store's data version is bumped once if any row was loaded or
-rejected, so read-side caches recompute exactly when the data changed; etl_run and
-etl_state change on every pass and are meant to be read uncached.
+After the pass the store's data version is bumped once if any row was loaded, deleted or
+rejected, so read-side caches recompute exactly when the data changed; etl_run and etl_state
+change on every pass and are read uncached.
 """
 from __future__ import annotations
 
+import base64
 import contextlib
+import datetime as dt
+import json
 import logging
+import re
 import threading
 import time
-from collections.abc import Callable
+import zlib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from core.calendar import now_wib
 from core.config import Config, ConfigError
 from etl import extract, load, pii
 from etl.streams import Stream, configured_streams, default_streams
 from etl.transforms import TransformContext
-from etl.validate import coerce
+from etl.validate import as_datetime, coerce
 from store import schema
-from core.calendar import now_wib
 from store.engine import bump_data_version, read_frame, wib_now_naive
 
 log = logging.getLogger("bcc.etl")
 
 BATCH_ROWS = 50_000
-# One pass at a time per process (the scheduler, the CLI and an operator's "run now").
+_KEYS_PER_QUERY = 1_000
+# Held while a pass runs in this process (the scheduler skips its pass while another runs).
 PASS_LOCK = threading.Lock()
+_STREAM_LOCKS: dict[str, threading.Lock] = {}
+_STREAM_LOCKS_GUARD = threading.Lock()
 
 
 @dataclass
@@ -54,10 +73,13 @@ class StreamResult:
     stream: str
     service: str
     target: str
-    status: str = "running"          # running | success | failed
+    kind: str = "incremental"        # incremental | full
+    status: str = "running"          # running | success | failed | skipped (locked or backing off)
     rows_read: int = 0
     rows_loaded: int = 0
     rows_rejected: int = 0
+    rows_deleted: int = 0
+    rows_expected: int | None = None  # first/full load: source rows to read (for progress)
     cursor_from: str | None = None
     cursor_to: str | None = None
     seconds: float = 0.0
@@ -66,7 +88,11 @@ class StreamResult:
 
     @property
     def ok(self) -> bool:
-        return self.status == "success"
+        return self.status in ("success", "skipped")
+
+    @property
+    def changed(self) -> int:
+        return self.rows_loaded + self.rows_rejected + self.rows_deleted
 
 
 def select_streams(cfg: Config, names: list[str] | None = None) -> list[Stream]:
@@ -80,165 +106,316 @@ def select_streams(cfg: Config, names: list[str] | None = None) -> list[Stream]:
     return [s for s in streams if s.name in names]
 
 
-def run_pass(cfg: Config, engine: Engine, *, streams: list[str] | None = None,
+def run_pass(cfg: Config, engine: Engine, *, streams: list[str] | None = None, full: bool = False,
+             retry_only: bool = False, force: bool = False,
              progress: Callable[[StreamResult], None] | None = None,
-             batch_rows: int = BATCH_ROWS) -> list[StreamResult]:
+             batch_rows: int | None = None) -> list[StreamResult]:
     """Run the selected streams (default: all enabled), dimensions first.
 
-    ``progress(result)`` is called after every batch and when a stream ends. Raises
-    ConfigError only for problems that stop every stream (bad stream config, missing
-    pseudonym key); per-stream failures are in the returned results."""
+    ``full``: re-sync the selected streams from scratch (watermark reset, every source row read
+    again, then reconciled). ``retry_only``: only streams that failed and whose backoff is over
+    (the scheduler's retry job). Streams still backing off are skipped unless named in
+    ``streams`` or ``force``. ``progress(result)`` is called after every batch and when a stream
+    ends. Raises ConfigError only for problems that stop every stream (bad stream config,
+    missing pseudonym key); per-stream failures are in the returned results."""
     selected = select_streams(cfg, streams)
     pseudonymizer = pii.Pseudonymizer(pii.pseudonym_key(cfg.mode))
+    force = force or bool(streams) or full
+    batch_rows = batch_rows or cfg.etl.batch_rows
     with PASS_LOCK:
         started = time.perf_counter()
         results: list[StreamResult] = []
         engines: dict[str, Engine | extract.SourceError] = {}
         try:
             for stream in selected:
+                due = _due(engine, stream.name, retry_only=retry_only, force=force)
+                if due is not True:
+                    if due is not None:
+                        log.info("stream %s skipped: %s", stream.name, due)
+                    continue
                 failed_deps = [r.stream for r in results if r.stream in stream.depends_on and not r.ok]
-                result = run_stream(cfg, engine, stream, pseudonymizer, engines=engines,
-                                    progress=progress, batch_rows=batch_rows,
-                                    skip_reason=f"skipped: {', '.join(failed_deps)} failed in this pass"
-                                    if failed_deps else None)
+                skip = f"skipped: {', '.join(failed_deps)} failed in this pass" if failed_deps else None
+                result = run_stream(cfg, engine, stream, pseudonymizer, engines=engines, progress=progress,
+                                    batch_rows=batch_rows, full=full, skip_reason=skip)
                 results.append(result)
         finally:
             for source in engines.values():
                 if isinstance(source, Engine):
                     source.dispose()
-        changed = sum(r.rows_loaded + r.rows_rejected for r in results)
-        if changed:
+        if any(r.changed for r in results):
             with engine.begin() as conn:
                 version = bump_data_version(conn)
             log.info("data version %s", version)
-        log.info("pass done in %.1f s: %d loaded, %d rejected, %d failed stream(s)",
+        log.info("pass done in %.1f s: %d loaded, %d deleted, %d rejected, %d failed stream(s)",
                  time.perf_counter() - started, sum(r.rows_loaded for r in results),
-                 sum(r.rows_rejected for r in results), sum(not r.ok for r in results))
+                 sum(r.rows_deleted for r in results), sum(r.rows_rejected for r in results),
+                 sum(not r.ok for r in results))
         return results
 
 
+def _due(engine: Engine, stream: str, *, retry_only: bool, force: bool) -> bool | str | None:
+    """True if the stream should run now; else why not (None: nothing worth logging)."""
+    state = load.state_of(engine, stream)
+    failing = state is not None and (state.get("failures") or 0) > 0
+    if retry_only and not failing:
+        return None
+    if force or not failing or state.get("retry_at") is None:
+        return True
+    if state["retry_at"] <= _now():
+        return True
+    return f"backing off after {state['failures']} failure(s) until {state['retry_at']:%H:%M:%S}"
+
+
 def run_stream(cfg: Config, engine: Engine, stream: Stream, pseudonymizer: pii.Pseudonymizer, *,
-               engines: dict[str, Engine] | None = None, progress=None, batch_rows: int = BATCH_ROWS,
-               skip_reason: str | None = None) -> StreamResult:
-    result = StreamResult(stream.name, stream.service, stream.target)
+               engines: dict | None = None, progress=None, batch_rows: int = BATCH_ROWS,
+               full: bool = False, skip_reason: str | None = None) -> StreamResult:
+    result = StreamResult(stream.name, stream.service, stream.target, kind="full" if full else "incremental")
     started = time.perf_counter()
-    with engine.begin() as conn:
-        load.close_interrupted_runs_of(conn, stream.name, _now())
-        state = load.read_state(conn, stream.name)
-        result.cursor_from = result.cursor_to = state["cursor_value"]
-        result.run_id = load.start_run(conn, stream.name, _now(), state["cursor_value"])
-    try:
-        if skip_reason:
-            raise extract.SourceError(skip_reason)
-        _load_stream(cfg, engine, stream, pseudonymizer, result, engines if engines is not None else {},
-                     progress, batch_rows)
-        result.status = "success"
-    except Exception as exc:  # recorded, logged, and the pass goes on
-        result.status = "failed"
-        result.error = _one_line(exc)
-        log.error("stream %s failed: %s", stream.name, result.error,
-                  exc_info=not isinstance(exc, extract.SourceError))
-    result.seconds = time.perf_counter() - started
-    with engine.begin() as conn:
-        now = _now()
-        load.finish_run(conn, result.run_id, status=result.status, finished_at=now,
-                        rows_read=result.rows_read, rows_loaded=result.rows_loaded,
-                        rows_rejected=result.rows_rejected, cursor_to=result.cursor_to,
-                        error=result.error)
-        if result.ok:
-            load.mark_success(conn, stream.name, now)
-    log.info("stream %s %s: read %d, loaded %d, rejected %d in %.2f s", stream.name, result.status,
-             result.rows_read, result.rows_loaded, result.rows_rejected, result.seconds)
+    with _stream_lock(engine, stream.name) as acquired:
+        if not acquired:
+            result.status = "skipped"
+            result.error = "another run of this stream is in progress"
+            log.info("stream %s skipped: %s", stream.name, result.error)
+            return result
+        try:
+            with engine.begin() as conn:
+                load.close_interrupted_runs_of(conn, stream.name, _now())
+                if full:
+                    load.reset_state(conn, stream.name)
+                state = load.read_state(conn, stream.name)
+                result.cursor_from = result.cursor_to = state["cursor_value"]
+                result.run_id = load.start_run(conn, stream.name, _now(), state["cursor_value"], kind=result.kind)
+        except sa.exc.SQLAlchemyError as exc:  # the store itself fails: nothing to record it in
+            result.status, result.error = "failed", f"store: {_one_line(exc)}"
+            log.error("stream %s not run: %s", stream.name, result.error)
+            return result
+        try:
+            if skip_reason:
+                raise extract.SourceError(skip_reason)
+            _sync_stream(cfg, engine, stream, pseudonymizer, result, state, engines if engines is not None else {},
+                         progress, batch_rows, full)
+            result.status = "success"
+        except Exception as exc:  # recorded, logged, and the pass goes on
+            result.status = "failed"
+            result.error = _one_line(exc)
+            log.error("stream %s failed: %s", stream.name, result.error,
+                      exc_info=not isinstance(exc, extract.SourceError))
+        result.seconds = time.perf_counter() - started
+        try:
+            with engine.begin() as conn:
+                now = _now()
+                load.finish_run(conn, result.run_id, status=result.status, finished_at=now,
+                                rows_read=result.rows_read, rows_loaded=result.rows_loaded,
+                                rows_rejected=result.rows_rejected, rows_deleted=result.rows_deleted,
+                                cursor_to=result.cursor_to, error=result.error)
+                if result.ok:
+                    load.mark_success(conn, stream.name, now)
+                else:
+                    load.mark_failure(conn, stream.name, now, result.error,
+                                      first_seconds=cfg.etl.retry_first_seconds,
+                                      max_seconds=cfg.etl.retry_max_seconds)
+        except sa.exc.SQLAlchemyError as exc:
+            log.error("stream %s: could not record the run's end: %s", stream.name, _one_line(exc))
+    log.info("stream %s %s: read %d, loaded %d, deleted %d, rejected %d in %.2f s", stream.name,
+             result.status, result.rows_read, result.rows_loaded, result.rows_deleted,
+             result.rows_rejected, result.seconds)
     if progress:
         progress(result)
     return result
 
 
-def _load_stream(cfg: Config, engine: Engine, stream: Stream, pseudonymizer: pii.Pseudonymizer,
-                 result: StreamResult, engines: dict[str, Engine], progress, batch_rows: int) -> None:
-    target = schema.metadata.tables[stream.target]
-    lookups = _Lookups(engine)
-    with engine.connect() as conn:
-        pending_rejects = load.rejected_keys(conn, stream.name)
-    with _open_source(cfg, stream, engines) as batches_from:
+# --- one stream ------------------------------------------------------------------------------------
+
+class _Sync:
+    """What a stream's run needs while it loads batches."""
+
+    def __init__(self, cfg: Config, engine: Engine, stream: Stream, pseudonymizer, result: StreamResult,
+                 state: dict):
+        self.cfg, self.engine, self.stream, self.result = cfg, engine, stream, result
+        self.pseudonymizer = pseudonymizer
+        self.target = schema.metadata.tables[stream.target]
+        self.lookups = _Lookups(engine)
+        self.overlap = dt.timedelta(seconds=cfg.etl.overlap_seconds)
+        self.tail: dict[str, list] = json.loads(state.get("overlap_tail") or "{}")
+        self.watermark: str | None = state["cursor_value"]
+        with engine.connect() as conn:
+            self.pending_rejects = load.rejected_keys(conn, stream.name)
+
+
+def _sync_stream(cfg: Config, engine: Engine, stream: Stream, pseudonymizer, result: StreamResult,
+                 state: dict, engines: dict, progress, batch_rows: int, full: bool) -> None:
+    sync = _Sync(cfg, engine, stream, pseudonymizer, result, state)
+    first_load = sync.watermark is None
+    with _open_source(cfg, stream, engines) as source:
+        if first_load and progress and source.count is not None:
+            result.rows_expected = source.count()
         carry: pd.DataFrame | None = None
-        for chunk in batches_from(result.cursor_from, batch_rows):
-            result.rows_read += len(chunk)
+        for chunk in source.batches(_read_from(sync.watermark, sync.overlap), batch_rows):
             frame = chunk if carry is None else pd.concat([carry, chunk], ignore_index=True)
             # Hold back the rows at the last cursor value: more may follow in the next chunk.
             at_end = frame["_cursor"] == frame["_cursor"].iloc[-1]
             carry = frame[at_end].reset_index(drop=True)
             ready = frame[~at_end]
             if not ready.empty:
-                _load_batch(engine, stream, target, ready, result, pseudonymizer, lookups,
-                            pending_rejects, cfg)
+                _load_batch(sync, ready)
                 if progress:
                     progress(result)
         if carry is not None and not carry.empty:
-            _load_batch(engine, stream, target, carry, result, pseudonymizer, lookups, pending_rejects, cfg)
+            _load_batch(sync, carry)
+        if _reconcile_due(cfg, stream, state, full, first_load) and source.keys is not None:
+            _reconcile(sync, source, batch_rows, progress)
+        elif first_load:
+            with engine.begin() as conn:  # a first load has just read every row: reconciled
+                load.mark_reconciled(conn, stream.name, _now())
+
+
+@dataclass
+class _Source:
+    batches: Callable[[str | None, int], Iterator[pd.DataFrame]]   # (read from, rows) -> frames
+    keys: Callable[[], pd.DataFrame | None] | None                # every key + cursor, or None
+    by_keys: Callable[[list], Iterator[pd.DataFrame]] | None      # rows of these keys
+    count: Callable[[], int] | None                               # rows in the source
 
 
 @contextlib.contextmanager
-def _open_source(cfg: Config, stream: Stream, engines: dict):
-    """Yield ``batches(watermark, batch_rows) -> Iterator[DataFrame]`` for the stream's reader.
-
-    Every reader yields frames with columns ``_key``, ``_cursor`` and the stream's canonical
-    fields, in cursor order, and raises extract.SourceError with a one-line reason."""
+def _open_source(cfg: Config, stream: Stream, engines: dict) -> Iterator[_Source]:
+    """The stream's reader. Every reader yields frames with columns ``_key``, ``_cursor`` and
+    the stream's canonical fields, in cursor order, and raises extract.SourceError with a
+    one-line reason."""
     if stream.reader == "sql":
-        with _connect(cfg.sources[stream.service], stream.service, engines) as conn:
-            yield lambda watermark, rows: extract.extract(stream, conn, watermark, rows)
+        with _connect(cfg, stream.service, engines) as conn:
+            yield _Source(
+                batches=lambda since, rows: extract.extract(stream, conn, since, rows),
+                keys=lambda: _source_keys(stream, conn),
+                by_keys=lambda keys: _rows_by_key(stream, conn, keys),
+                count=lambda: _source_count(stream, conn))
     else:
         from etl import feeds
-        yield lambda watermark, rows: feeds.extract(stream, cfg, watermark, rows)
+        yield _Source(batches=lambda since, rows: feeds.extract(stream, cfg, since, rows),
+                      keys=lambda: feeds.all_keys(stream, cfg), by_keys=None, count=None)
 
 
-def _connect(url: str, service: str, engines: dict) -> sa.Connection:
+def _connect(cfg: Config, service: str, engines: dict) -> sa.Connection:
     """A connection to a service database. A failure is remembered for the rest of the pass,
     so the other streams of an unreachable service fail at once, not after more timeouts."""
+    url = cfg.sources[service]
     known = engines.get(url)
     if isinstance(known, extract.SourceError):
         raise known
     try:
         if known is None:
-            engines[url] = known = extract.source_engine(url)
+            engines[url] = known = _source_engine(url, cfg.etl.source_timeout_seconds)
         try:
             return known.connect()
         except sa.exc.DBAPIError as exc:
-            raise extract.SourceError(f"cannot connect to the {service} database: "
-                                      f"{extract.first_line(exc.orig)}") from None
+            raise extract.SourceError(f"cannot connect to the {service} database "
+                                      f"({_where(url)}): {extract.first_line(exc.orig)}") from None
     except extract.SourceError as exc:
         engines[url] = exc
         raise
 
 
-def _load_batch(engine: Engine, stream: Stream, target: sa.Table, raw: pd.DataFrame,
-                result: StreamResult, pseudonymizer: pii.Pseudonymizer, lookups: _Lookups,
-                pending_rejects: set[str], cfg: Config) -> None:
+def _source_engine(url: str, timeout: int) -> Engine:
+    try:
+        return extract.source_engine(url, timeout_seconds=timeout)
+    except TypeError:  # an extract without timeouts
+        return extract.source_engine(url)
+
+
+def _where(url: str) -> str:
+    parsed = sa.engine.make_url(url)
+    return f"{parsed.host}:{parsed.port or ''}/{parsed.database}" if parsed.host else str(parsed.database)
+
+
+def _read_from(watermark: str | None, overlap: dt.timedelta) -> str | None:
+    """The cursor to read after: the watermark moved back by the overlap window, written the
+    way the source writes its cursors (SQLite compares them as text)."""
+    if watermark is None or not overlap:
+        return watermark
+    if re.fullmatch(r"-?\d+", watermark):
+        return watermark  # integer cursors (sequence numbers) need no window
+    try:
+        moment = dt.datetime.fromisoformat(watermark)
+    except ValueError:
+        return watermark
+    earlier = moment - overlap
+    text = earlier.isoformat(sep="T" if "T" in watermark else " ")
+    if "." not in watermark.rpartition(":")[2]:
+        text = text.split(".")[0]
+    return text
+
+
+# --- batches ----------------------------------------------------------------------------------------
+
+def _fingerprints(raw: pd.DataFrame, hash_key: str) -> np.ndarray:
+    """One fingerprint per raw row (every extracted column, as read): a keyed 64-bit hash, so
+    the personal fields it covers cannot be recovered by hashing guesses; written as 11
+    base64 characters (no digit runs that look like a phone number)."""
+    hashed = pd.util.hash_pandas_object(raw.astype("str"), index=False, hash_key=hash_key).to_numpy()
+    raw_bytes = hashed.astype(">u8").tobytes()
+    return np.array([base64.urlsafe_b64encode(raw_bytes[i:i + 8]).decode()[:11]
+                     for i in range(0, len(raw_bytes), 8)], dtype=object)
+
+
+def _load_batch(sync: _Sync, raw: pd.DataFrame, *, advance: bool = True) -> None:
+    """Validate, transform and upsert one batch; with ``advance`` also move the watermark and
+    the overlap tail, all in one transaction. Rows re-read from the overlap window that did
+    not change since they were loaded are dropped first."""
+    stream, result = sync.stream, sync.result
+    raw = raw.reset_index(drop=True)
+    keys = raw["_key"].astype("str").to_numpy()
+    prints = _fingerprints(raw, sync.pseudonymizer.row_hash_key)
+    if sync.tail:
+        seen = np.fromiter((sync.tail.get(k, (None, None))[1] == p for k, p in zip(keys, prints)),
+                           dtype=bool, count=len(raw))
+        if seen.any():
+            raw, keys, prints = raw[~seen].reset_index(drop=True), keys[~seen], prints[~seen]
+    result.rows_read += len(raw)  # new or changed rows; unchanged re-reads are not counted
     now = wib_now_naive()
     typed, reasons = coerce(raw, stream)
+    watermark = _watermark(raw, typed) if advance else None
+    if watermark is not None and sync.watermark is not None and not _later(watermark, sync.watermark):
+        watermark = sync.watermark  # rows re-read from the overlap window never move it back
+    if raw.empty:
+        return
     good = typed[~typed.index.isin(reasons.index)]
-    context = TransformContext(sla=cfg.sla, pseudonymizer=pseudonymizer, label=stream.label,
-                               loaded_at=pd.Timestamp(now), lookup=lookups.get)
+    context = TransformContext(sla=sync.cfg.sla, pseudonymizer=sync.pseudonymizer, label=stream.label,
+                               loaded_at=pd.Timestamp(now), lookup=sync.lookups.get)
     rows = stream.transform(good, context) if not good.empty else None
     if context.rejected:
         reasons = pd.concat([reasons, pd.Series(context.rejected, dtype="str")])
         rows = rows.drop(index=list(context.rejected), errors="ignore")
-    watermark = _watermark(raw, typed)
-    with engine.begin() as conn:
-        loaded = load.upsert(conn, target, rows) if rows is not None else 0
-        if pending_rejects and loaded:  # rows that load now are no longer rejects
-            keys = [k for k in good.loc[rows.index, "source_key"].astype("str") if k in pending_rejects]
-            load.resolve_rejects(conn, stream.name, keys)
-            pending_rejects.difference_update(keys)
+    tail = _new_tail(sync, raw, typed, keys, prints, watermark) if advance else None
+    with sync.engine.begin() as conn:
+        loaded = load.upsert(conn, sync.target, rows) if rows is not None else 0
+        if sync.pending_rejects and loaded:  # rows that load now are no longer rejects
+            fixed = [k for k in good.loc[rows.index, "source_key"].astype("str") if k in sync.pending_rejects]
+            load.resolve_rejects(conn, stream.name, fixed)
+            sync.pending_rejects.difference_update(fixed)
         rejects = load.reject_records(raw, reasons.sort_index(), typed["source_key"].astype("str"),
                                       run_id=result.run_id, stream=stream, now=now)
-        load.write_rejects(conn, rejects, pending_rejects)
-        if watermark is not None:
-            load.advance_state(conn, stream.name, watermark, loaded)
+        load.write_rejects(conn, rejects, sync.pending_rejects)
+        if advance and watermark is not None:
+            load.advance_state(conn, stream.name, watermark, loaded, json.dumps(tail, separators=(",", ":")))
     result.rows_loaded += loaded
     result.rows_rejected += len(reasons)
-    if watermark is not None:
-        result.cursor_to = watermark
+    if advance and watermark is not None:
+        sync.watermark = result.cursor_to = watermark
+        sync.tail = tail
+
+
+def _new_tail(sync: _Sync, raw: pd.DataFrame, typed: pd.DataFrame, keys: np.ndarray, prints: np.ndarray,
+              watermark: str | None) -> dict:
+    """The overlap tail after this batch: rows (old and new) whose cursor is within the window."""
+    if watermark is None or not sync.overlap or re.fullmatch(r"-?\d+", watermark):
+        return {}
+    horizon = pd.Timestamp(dt.datetime.fromisoformat(watermark) - sync.overlap)
+    tail = {k: v for k, v in sync.tail.items() if pd.Timestamp(v[0]) >= horizon}
+    cursors = typed["updated_at"]
+    recent = (cursors >= horizon).fillna(False).to_numpy()
+    for key, cursor, fingerprint in zip(keys[recent], cursors[recent], prints[recent]):
+        tail[key] = [cursor.isoformat(sep=" "), fingerprint]
+    return tail
 
 
 def _watermark(raw: pd.DataFrame, typed: pd.DataFrame) -> str | None:
@@ -250,6 +427,145 @@ def _watermark(raw: pd.DataFrame, typed: pd.DataFrame) -> str | None:
     if not valid.any():
         return None
     return extract.watermark_text(raw["_cursor"].to_numpy()[valid][-1])
+
+
+def _later(a: str, b: str) -> bool:
+    try:
+        return pd.Timestamp(a) > pd.Timestamp(b)
+    except (ValueError, TypeError):
+        return a > b
+
+
+# --- key reconciliation ---------------------------------------------------------------------------------
+
+def _reconcile_due(cfg: Config, stream: Stream, state: dict, full: bool, first_load: bool) -> bool:
+    if not stream.reconcile or stream.kind == "dimension":
+        return False
+    if full:
+        return True
+    if first_load or not cfg.etl.reconcile_minutes:
+        return False
+    last = state.get("last_reconciled_at")
+    return last is None or _now() - last >= dt.timedelta(minutes=cfg.etl.reconcile_minutes)
+
+
+def _reconcile(sync: _Sync, source: _Source, batch_rows: int, progress) -> None:
+    """Make the store's rows of this stream match the source's keys: delete what the source no
+    longer has, load what the store lacks or holds in an older version."""
+    stream, engine, target = sync.stream, sync.engine, sync.target
+    in_source = source.keys()
+    if in_source is None:
+        return
+    key_column = target.primary_key.columns[0]
+    to_store = _store_keys(stream, key_column, in_source["_key"])
+    src = pd.DataFrame({"key": to_store.astype("str"),
+                        "cursor": as_datetime(in_source["_cursor"]).dt.floor("s")})
+    src = src.dropna(subset=["key"]).drop_duplicates("key", keep="last")
+    stored = read_frame(engine, sa.select(key_column.label("key"), target.c.source_updated_at.label("cursor"))
+                        .where(target.c.source == stream.label))
+    stored["key"] = stored["key"].astype("str")
+    stored["cursor"] = pd.to_datetime(stored["cursor"]).dt.floor("s")
+    merged = src.merge(stored, on="key", how="outer", suffixes=("_src", "_store"), indicator=True)
+    gone = merged.loc[merged["_merge"] == "right_only", "key"].tolist()
+    stale = merged[(merged["_merge"] == "left_only")
+                   | ((merged["_merge"] == "both") & (merged["cursor_src"] > merged["cursor_store"]))]
+    # keys already in etl_reject stay there until the source fixes them (a newer cursor)
+    source_keys = dict(zip(to_store.astype("str"), in_source["_key"]))
+    reload = [source_keys[k] for k in stale["key"]
+              if k in source_keys and str(source_keys[k]) not in sync.pending_rejects]
+    if gone:
+        values = [int(k) for k in gone] if isinstance(key_column.type, sa.Integer) else gone
+        with engine.begin() as conn:
+            for start in range(0, len(values), _KEYS_PER_QUERY):
+                part = values[start:start + _KEYS_PER_QUERY]
+                sync.result.rows_deleted += conn.execute(
+                    target.delete().where(key_column.in_(part), target.c.source == stream.label)).rowcount
+        log.info("stream %s: %d row(s) deleted in the source removed from the store", stream.name, len(gone))
+    if reload and source.by_keys is not None:
+        log.info("stream %s: %d row(s) missing or outdated in the store reloaded by key", stream.name, len(reload))
+        for frame in source.by_keys(reload):
+            _load_batch(sync, frame, advance=False)
+            if progress:
+                progress(sync.result)
+    with engine.begin() as conn:
+        load.mark_reconciled(conn, stream.name, _now())
+
+
+def _store_keys(stream: Stream, key_column: sa.Column, source_keys: pd.Series) -> pd.Series:
+    """Source keys as the store's primary key (the transforms' rule): whole numbers for integer
+    keys, '<label prefix>:<key>' for text keys (complaints from several sources)."""
+    if isinstance(key_column.type, sa.Integer):
+        number = pd.to_numeric(source_keys, errors="coerce")
+        return number.where(number % 1 == 0).astype("Int64")
+    prefix = "".join(ch for ch in stream.label.lower() if ch.isalnum()) + ":"
+    return prefix + source_keys.astype("str").str.strip()
+
+
+def _source_keys(stream: Stream, conn: sa.Connection) -> pd.DataFrame:
+    quote = conn.dialect.identifier_preparer.quote
+    query = (f"SELECT s.{quote(stream.key)} AS _key, s.{quote(stream.cursor)} AS _cursor "
+             f"FROM {extract._from_clause(stream, conn)}")
+    try:
+        result = conn.execute(sa.text(query))
+        return pd.DataFrame.from_records(result.cursor.fetchall(), columns=["_key", "_cursor"])
+    except sa.exc.DBAPIError as exc:
+        raise extract.SourceError(f"cannot list the keys of {stream.source!r}: {extract.first_line(exc.orig)}") from None
+
+
+def _source_count(stream: Stream, conn: sa.Connection) -> int | None:
+    try:
+        return int(conn.execute(sa.text(f"SELECT COUNT(*) FROM {extract._from_clause(stream, conn)}")).scalar())
+    except sa.exc.DBAPIError:
+        conn.rollback()
+        return None
+
+
+def _rows_by_key(stream: Stream, conn: sa.Connection, keys: list) -> Iterator[pd.DataFrame]:
+    """Full rows (as extract yields them) of these source keys, in cursor order."""
+    base = str(extract.build_query(stream, conn, incremental=False))
+    quote = conn.dialect.identifier_preparer.quote
+    where = f"s.{quote(stream.cursor)} IS NOT NULL"
+    for start in range(0, len(keys), _KEYS_PER_QUERY):
+        part = [k.item() if hasattr(k, "item") else k for k in keys[start:start + _KEYS_PER_QUERY]]
+        query = sa.text(base.replace(where, f"s.{quote(stream.key)} IN :keys"))
+        query = query.bindparams(sa.bindparam("keys", expanding=True))
+        try:
+            result = conn.execute(query, {"keys": part})
+        except sa.exc.DBAPIError as exc:
+            raise extract.SourceError(f"cannot read {stream.source!r} by key: "
+                                      f"{extract.first_line(exc.orig)}") from None
+        rows = result.cursor.fetchall()
+        if rows:
+            yield pd.DataFrame.from_records(rows, columns=list(result.keys()), coerce_float=True)
+
+
+# --- locks, lookups, small helpers ----------------------------------------------------------------------
+
+@contextlib.contextmanager
+def _stream_lock(engine: Engine, stream: str):
+    """Yield True if this process may run the stream now: no other thread here runs it, and (on
+    a PostgreSQL store) no other process (advisory lock, released if the process dies)."""
+    with _STREAM_LOCKS_GUARD:
+        lock = _STREAM_LOCKS.setdefault(stream, threading.Lock())
+    if not lock.acquire(blocking=False):
+        yield False
+        return
+    try:
+        if engine.dialect.name != "postgresql":
+            yield True
+            return
+        key = zlib.crc32(f"bcc-etl:{stream}".encode())
+        with engine.connect() as conn:
+            got = conn.execute(sa.text("SELECT pg_try_advisory_lock(:k)"), {"k": key}).scalar()
+            conn.commit()
+            try:
+                yield bool(got)
+            finally:
+                if got:
+                    conn.execute(sa.text("SELECT pg_advisory_unlock(:k)"), {"k": key})
+                    conn.commit()
+    finally:
+        lock.release()
 
 
 class _Lookups:
@@ -287,14 +603,15 @@ def store_status(engine: Engine) -> pd.DataFrame:
 
     Columns: stream, last_run_id, last_started_at, last_finished_at, last_status
     (running | success | failed), last_seconds, last_rows_read, last_rows_loaded,
-    last_rows_rejected, last_error, cursor_value, last_success_at, rows_total, open_rejects."""
+    last_rows_rejected, last_error, cursor_value, last_success_at, rows_total, open_rejects,
+    failures, retry_at."""
     return read_frame(engine, """
         SELECT s.stream, r.run_id AS last_run_id, r.started_at AS last_started_at,
                r.finished_at AS last_finished_at, r.status AS last_status,
                r.rows_read AS last_rows_read, r.rows_loaded AS last_rows_loaded,
-               r.rows_rejected AS last_rows_rejected, r.error AS last_error,
-               s.cursor_value, s.last_success_at, s.rows_total,
-               COALESCE(j.open_rejects, 0) AS open_rejects
+               r.rows_rejected AS last_rows_rejected, r.rows_deleted AS last_rows_deleted,
+               r.error AS last_error, s.cursor_value, s.last_success_at, s.rows_total,
+               COALESCE(j.open_rejects, 0) AS open_rejects, s.failures, s.retry_at
         FROM etl_state s
         LEFT JOIN (SELECT stream, MAX(run_id) AS run_id FROM etl_run GROUP BY stream) lr
                ON lr.stream = s.stream

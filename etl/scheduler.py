@@ -1,10 +1,19 @@
-"""Background schedule: an ETL pass every ``schedule.etl_minutes``; in demo mode also a
-simulator tick every ``simulator.tick_seconds`` (new live activity in the sources).
+"""Background schedule:
 
-Runs in the web server's process (DuckDB allows one process per file). Passes never
-overlap: APScheduler's ``max_instances=1`` covers the job itself and the runner's
-PASS_LOCK covers a pass started elsewhere in the process (CLI, an operator button);
-a scheduled pass that finds the lock taken is skipped, not queued.
+- an ETL pass every ``schedule.etl_minutes``;
+- a retry job every ``etl.retry_first_seconds``: streams that failed and whose backoff is over
+  run again, so a source that comes back is picked up within seconds, not at the next pass;
+- in demo mode a simulator tick every ``simulator.tick_seconds`` (new live activity).
+
+With a DuckDB store this runs inside the web server's process (one process per file); with
+PostgreSQL it runs as its own process (``python -m etl schedule``).
+
+Never the same stream twice at once: the runner locks each stream (a thread lock, plus a
+PostgreSQL advisory lock across processes), and APScheduler's ``max_instances=1`` keeps a job
+from overlapping itself; a pass that finds the pass lock taken is skipped, not queued. Missed
+runs coalesce into one (``coalesce=True``). Nothing lives only in memory: watermarks, failure
+counts and backoff times are in etl_state, so a restarted scheduler carries on where the last
+one stopped (a run killed with its process is closed as interrupted by the next run).
 """
 from __future__ import annotations
 
@@ -20,21 +29,25 @@ from etl import runner
 log = logging.getLogger("bcc.etl.scheduler")
 
 ETL_JOB_ID = "etl-pass"
+RETRY_JOB_ID = "etl-retry"
 TICK_JOB_ID = "simulator-tick"
 
 
-def etl_job(cfg: Config, engine: Engine) -> None:
+def etl_job(cfg: Config, engine: Engine, *, retry_only: bool = False) -> None:
     if runner.PASS_LOCK.locked():
-        log.info("ETL pass skipped: another pass is still running")
+        if not retry_only:
+            log.info("ETL pass skipped: another pass is still running")
         return
     try:
-        results = runner.run_pass(cfg, engine)
+        results = runner.run_pass(cfg, engine, retry_only=retry_only)
     except Exception:  # a scheduler job must never die: log and try again next time
         log.exception("ETL pass failed")
         return
     for result in results:
         if not result.ok:
             log.warning("stream %s failed: %s", result.stream, result.error)
+        elif retry_only:
+            log.warning("stream %s recovered: loaded %d row(s)", result.stream, result.rows_loaded)
 
 
 def tick_job(cfg: Config) -> None:
@@ -55,11 +68,14 @@ def start_scheduler(cfg: Config, engine: Engine, *, run_now: bool = True) -> Bac
     first = {"next_run_time": dt.datetime.now(dt.timezone.utc)} if run_now else {}  # None would pause it
     scheduler.add_job(etl_job, "interval", seconds=interval, args=(cfg, engine), id=ETL_JOB_ID,
                       name="ETL pass", misfire_grace_time=max(60, int(interval)), **first)
+    retry = cfg.etl.retry_first_seconds
+    scheduler.add_job(etl_job, "interval", seconds=retry, args=(cfg, engine), kwargs={"retry_only": True},
+                      id=RETRY_JOB_ID, name="ETL retry of failed streams", misfire_grace_time=retry)
     if cfg.is_demo:
         scheduler.add_job(tick_job, "interval", seconds=cfg.simulator.tick_seconds, args=(cfg,),
                           id=TICK_JOB_ID, name="simulator tick",
                           misfire_grace_time=cfg.simulator.tick_seconds)
     scheduler.start()
-    log.info("scheduler started: ETL every %.1f min%s", cfg.etl_minutes,
-             f", simulator tick every {cfg.simulator.tick_seconds} s" if cfg.is_demo else "")
+    log.info("scheduler started: ETL every %.1f min, failed streams retried from %d s%s", cfg.etl_minutes,
+             retry, f", simulator tick every {cfg.simulator.tick_seconds} s" if cfg.is_demo else "")
     return scheduler

@@ -1,0 +1,220 @@
+"""Nothing lost, nothing doubled: the overlap window, key reconciliation, full re-sync,
+backoff and per-stream locks, against real SQLite sources and a real DuckDB store."""
+from __future__ import annotations
+
+import datetime as dt
+import threading
+
+import pandas as pd
+import sqlalchemy as sa
+
+from conftest import source_engine
+from etl import load, runner
+from etl.__main__ import main as cli
+from etl.runner import run_pass
+from store.engine import read_frame
+
+COMPLAINT = "SELECT status, resolved_at, source_updated_at FROM complaints WHERE complaint_id = :id"
+
+
+def by_stream(results) -> dict[str, runner.StreamResult]:
+    return {r.stream: r for r in results}
+
+
+def execute(url: str, statement: str, **params) -> int:
+    engine = source_engine(url)
+    with engine.begin() as conn:
+        count = conn.execute(sa.text(statement), params).rowcount
+    engine.dispose()
+    return count
+
+
+def query(url: str, statement: str, **params) -> pd.DataFrame:
+    engine = source_engine(url)
+    try:
+        return read_frame(engine, statement, params)
+    finally:
+        engine.dispose()
+
+
+def state(engine, stream: str) -> dict:
+    return load.state_of(engine, stream)
+
+
+def complaint(engine, key: int) -> dict:
+    rows = read_frame(engine, COMPLAINT, {"id": f"emasyarakat:{key}"})
+    return rows.iloc[0].to_dict() if len(rows) else {}
+
+
+def open_complaint(url: str) -> tuple[int, str]:
+    """An open complaint and its updated_at, far from the watermark."""
+    row = query(url, "SELECT id, updated_at FROM pengaduan WHERE status = 'diproses' "
+                     "ORDER BY updated_at LIMIT 1").iloc[0]
+    return int(row["id"]), str(row["updated_at"])
+
+
+def store_frame(engine, table: str, key: str) -> pd.DataFrame:
+    frame = read_frame(engine, f"SELECT * FROM {table} ORDER BY {key}")
+    return frame.drop(columns=["loaded_at"]).reset_index(drop=True)
+
+
+# --- overlap window ---------------------------------------------------------------------------------------
+
+def test_a_late_commit_within_the_overlap_window_is_loaded(test_config, store_engine, fresh_sources):
+    url = fresh_sources["complaints"]
+    run_pass(test_config, store_engine)
+    watermark = dt.datetime.fromisoformat(state(store_engine, "complaints")["cursor_value"])
+    key, _ = open_complaint(url)
+    # A transaction that started before the last pass commits now with an older updated_at.
+    late = (watermark - dt.timedelta(minutes=2)).strftime("%Y-%m-%d %H:%M:%S")
+    execute(url, "UPDATE pengaduan SET status = 'selesai', tgl_selesai = :t, updated_at = :t WHERE id = :id",
+            t=late, id=key)
+    result = by_stream(run_pass(test_config, store_engine))["complaints"]
+    assert complaint(store_engine, key)["status"] == "selesai"
+    assert result.rows_read == 1 and result.rows_loaded == 1  # the unchanged re-reads are skipped
+    assert state(store_engine, "complaints")["cursor_value"] == watermark.isoformat(sep=" ") or \
+        dt.datetime.fromisoformat(state(store_engine, "complaints")["cursor_value"]) == watermark
+
+
+def test_two_updates_in_the_same_second_as_the_watermark_end_current(test_config, store_engine, fresh_sources):
+    url = fresh_sources["complaints"]
+    run_pass(test_config, store_engine)
+    key, _ = open_complaint(url)
+    same_second = "2026-11-23 10:30:00"
+    execute(url, "UPDATE pengaduan SET status = 'diproses', updated_at = :t WHERE id = :id", t=same_second, id=key)
+    run_pass(test_config, store_engine)
+    assert state(store_engine, "complaints")["cursor_value"].startswith(same_second)
+    # second update, same updated_at as the watermark: a strict `cursor > watermark` misses it
+    execute(url, "UPDATE pengaduan SET status = 'selesai', tgl_selesai = :t, updated_at = :t WHERE id = :id",
+            t=same_second, id=key)
+    result = by_stream(run_pass(test_config, store_engine))["complaints"]
+    assert complaint(store_engine, key)["status"] == "selesai"
+    assert result.rows_loaded == 1
+    # and a pass with no change reads and loads nothing
+    again = by_stream(run_pass(test_config, store_engine))["complaints"]
+    assert (again.rows_read, again.rows_loaded) == (0, 0)
+
+
+# --- reconciliation -------------------------------------------------------------------------------------
+
+def test_rows_deleted_in_the_source_disappear_and_late_commits_beyond_the_window_load(
+        make_config, fresh_sources, store_engine, test_config):
+    url = fresh_sources["complaints"]
+    run_pass(test_config, store_engine)
+    spam = query(url, "SELECT id FROM pengaduan ORDER BY id LIMIT 3")["id"].tolist()
+    key, _ = open_complaint(url)
+    assert all(complaint(store_engine, k) for k in spam)
+    execute(url, f"DELETE FROM pengaduan WHERE id IN ({', '.join(map(str, spam))})")
+    # a commit far older than the overlap window (clock skew of hours on the app server)
+    execute(url, "UPDATE pengaduan SET status = 'selesai', tgl_selesai = '2026-11-20 09:00:00', "
+                 "updated_at = '2026-11-20 09:00:00' WHERE id = :id", id=key)
+    result = by_stream(run_pass(test_config, store_engine))["complaints"]
+    assert result.rows_deleted == 0 and complaint(store_engine, key)["status"] == "diproses"  # not yet due
+
+    cfg = make_config(fresh_sources, extra={"etl": {"reconcile_minutes": 0.001}}, name="reconcile")
+    result = by_stream(run_pass(cfg, store_engine))["complaints"]
+    assert result.rows_deleted == 3
+    assert not any(complaint(store_engine, k) for k in spam)
+    assert complaint(store_engine, key)["status"] == "selesai"
+    source_total = query(url, "SELECT COUNT(*) AS n FROM pengaduan")["n"].iat[0]
+    assert read_frame(store_engine, "SELECT COUNT(*) AS n FROM complaints")["n"].iat[0] == source_total
+    assert state(store_engine, "complaints")["last_reconciled_at"] is not None
+    runs = read_frame(store_engine, "SELECT rows_deleted FROM etl_run WHERE stream = 'complaints' "
+                                    "ORDER BY run_id DESC LIMIT 1")
+    assert runs["rows_deleted"].iat[0] == 3
+
+
+def test_full_resync_of_one_stream_equals_a_clean_load(test_config, store_engine, fresh_sources, capsys):
+    url = fresh_sources["cleanliness"]
+    run_pass(test_config, store_engine)
+    clean = store_frame(store_engine, "cleanliness_reports", "report_id")
+    # damage the store behind the ETL's back: a row gone, a row altered, a row that never existed
+    with store_engine.begin() as conn:
+        first, second = conn.execute(sa.text("SELECT report_id FROM cleanliness_reports "
+                                             "ORDER BY report_id LIMIT 2")).scalars().all()
+        conn.execute(sa.text("DELETE FROM cleanliness_reports WHERE report_id = :k"), {"k": first})
+        conn.execute(sa.text("UPDATE cleanliness_reports SET status = 'baru' WHERE report_id = :k"), {"k": second})
+        conn.execute(sa.text("INSERT INTO cleanliness_reports SELECT * REPLACE (999999999 AS report_id) "
+                             "FROM cleanliness_reports WHERE report_id = :k"), {"k": second})
+    assert cli(["run", "--config", str(test_config.path), "--full", "cleanliness_reports"]) == 0
+    out = capsys.readouterr().out
+    assert "cleanliness_reports" in out and "deleted" in out and "complaints" not in out
+    assert store_frame(store_engine, "cleanliness_reports", "report_id").equals(clean)
+    assert len(clean) == query(url, "SELECT COUNT(*) AS n FROM laporan")["n"].iat[0]
+    kinds = read_frame(store_engine, "SELECT kind FROM etl_run WHERE stream = 'cleanliness_reports' "
+                                     "ORDER BY run_id")["kind"].tolist()
+    assert kinds == ["incremental", "full"]
+
+
+# --- failures, backoff, locks ----------------------------------------------------------------------------
+
+def test_a_failing_stream_backs_off_and_recovers_by_itself(make_config, fresh_sources, store_engine, tmp_path):
+    path = fresh_sources["permits"].removeprefix("sqlite:///")
+    moved = tmp_path / "permits-away.sqlite"
+    import os
+    os.rename(path, moved)  # the e-Perizinan server is down
+    cfg = make_config(fresh_sources, extra={"etl": {"retry_first_seconds": 60, "retry_max_seconds": 240}})
+    results = by_stream(run_pass(cfg, store_engine))
+    assert "does not exist" in results["permit_types"].error and "does not exist" in results["permit_stages"].error
+    assert results["permits"].error == "skipped: permit_types failed in this pass"
+    assert results["complaints"].ok and results["clinic_visits"].ok  # the others go on
+    st = state(store_engine, "permits")
+    assert st["failures"] == 1 and "permit_types failed" in st["last_error"] and st["last_success_at"] is None
+    assert st["retry_at"] - st["last_failure_at"] == dt.timedelta(seconds=60)
+    # a retry right away is not due yet; failures double the wait up to the maximum
+    assert run_pass(cfg, store_engine, retry_only=True) == []
+    for expected_wait in (120, 240, 240):
+        with store_engine.begin() as conn:  # time passes
+            conn.execute(sa.text("UPDATE etl_state SET retry_at = retry_at - INTERVAL 1 HOUR"))
+        retried = by_stream(run_pass(cfg, store_engine, retry_only=True))
+        assert set(retried) == {"permit_types", "permits", "permit_stages"}  # only the failing ones
+        st = state(store_engine, "permits")
+        assert st["retry_at"] - st["last_failure_at"] == dt.timedelta(seconds=expected_wait)
+    # the source comes back: the retry job loads it and the failure count resets
+    os.rename(moved, path)
+    with store_engine.begin() as conn:
+        conn.execute(sa.text("UPDATE etl_state SET retry_at = retry_at - INTERVAL 1 HOUR"))
+    retried = by_stream(run_pass(cfg, store_engine, retry_only=True))
+    assert retried["permits"].ok and retried["permits"].rows_loaded > 0
+    st = state(store_engine, "permits")
+    assert st["failures"] == 0 and st["retry_at"] is None and st["last_success_at"] is not None
+
+
+def test_the_same_stream_never_runs_twice_at_once(test_config, store_engine):
+    from etl import pii
+
+    stream = runner.select_streams(test_config, ["opd"])[0]
+    pseudonymizer = pii.Pseudonymizer(pii.pseudonym_key("demo"))
+    inside, release = threading.Event(), threading.Event()
+    original = runner._sync_stream
+
+    def slow_sync(*args, **kwargs):
+        inside.set()
+        release.wait(30)
+        return original(*args, **kwargs)
+
+    runner._sync_stream = slow_sync
+    try:
+        worker = threading.Thread(target=runner.run_stream, args=(test_config, store_engine, stream, pseudonymizer))
+        worker.start()
+        assert inside.wait(30)
+        second = runner.run_stream(test_config, store_engine, stream, pseudonymizer)
+        assert second.status == "skipped" and "in progress" in second.error
+        release.set()
+        worker.join(30)
+    finally:
+        runner._sync_stream = original
+        release.set()
+    runs = read_frame(store_engine, "SELECT status FROM etl_run WHERE stream = 'opd'")
+    assert runs["status"].tolist() == ["success"]
+
+
+def test_a_run_left_running_by_a_dead_process_is_closed_and_resumed(test_config, store_engine):
+    with store_engine.begin() as conn:
+        load.read_state(conn, "complaints")
+        load.start_run(conn, "complaints", dt.datetime(2026, 11, 23, 9, 0), None)
+    result = by_stream(run_pass(test_config, store_engine))["complaints"]
+    assert result.ok
+    runs = read_frame(store_engine, "SELECT status, error FROM etl_run WHERE stream = 'complaints' ORDER BY run_id")
+    assert runs["status"].tolist() == ["failed", "success"]
+    assert runs["error"].iat[0].startswith("interrupted")
