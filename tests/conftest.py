@@ -163,10 +163,10 @@ def pg_server(tmp_path_factory):
     """A PostgreSQL 15 server for the session; ``pg_server.create_database(name)`` -> URL."""
     from tests.dbservers import PostgresServer
 
-    server = PostgresServer(tmp_path_factory.mktemp("postgres"))
+    server = PostgresServer()
     server.start()
     yield server
-    server.stop()
+    server.cleanup()
 
 
 @pytest.fixture(scope="session")
@@ -174,7 +174,7 @@ def mariadb_server(tmp_path_factory):
     """A MariaDB 10.11 server for the session; ``mariadb_server.create_database(name)`` -> URL."""
     from tests.dbservers import MariaDBServer
 
-    server = MariaDBServer(tmp_path_factory.mktemp("mariadb"))
+    server = MariaDBServer()
     server.start()
     yield server
-    server.stop()
+    server.cleanup()

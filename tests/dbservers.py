@@ -54,7 +54,10 @@ def _wait_port(port: int, proc: subprocess.Popen, log: Path, what: str, seconds:
 def _run_as(user: str | None, argv: list[str], **kw) -> subprocess.CompletedProcess:
     if user and os.geteuid() == 0:
         argv = ["su", user, "-s", "/bin/sh", "-c", " ".join(_q(a) for a in argv)]
-    return subprocess.run(argv, check=True, capture_output=True, text=True, **kw)
+    done = subprocess.run(argv, capture_output=True, text=True, **kw)
+    if done.returncode:
+        raise ServerError(f"{argv[-1][:200]} failed ({done.returncode}): {(done.stderr or done.stdout)[-1500:]}")
+    return done
 
 
 def _q(arg: str) -> str:
@@ -66,8 +69,14 @@ class _Server:
     name = "server"
 
     def __init__(self, base: Path | None = None):
+        # As root the server runs as postgres/mysql, which cannot enter pytest's private tmp
+        # dirs (mode 700): then the data lives in a fresh dir of its own under /tmp.
+        if base is not None and os.geteuid() == 0:
+            base = None
         self._own_base = base is None
         self.base = Path(base or tempfile.mkdtemp(prefix=f"bcc-{self.name}-"))
+        if self._own_base:
+            os.chmod(self.base, 0o755)
         self.port = free_port()
         self.proc: subprocess.Popen | None = None
         self.log = self.base / f"{self.name}.log"
