@@ -1,10 +1,12 @@
 """Binjai Command Center analytics: the Dash app.
 
 `create_app(cfg)` builds the app (pages, /health, locally served Bootstrap);
-`server = create_app().server` is what gunicorn serves; `python app.py` (or `make run`)
-is the embedded default: demo service databases if missing, a first ETL pass, the
-scheduler (ETL every few minutes, simulator activity in demo mode) and the web server,
-all in one process (DuckDB allows only one process to open its file).
+`python app.py` (or `make run`) is the embedded default: demo service databases if
+missing, a first ETL pass, the scheduler (ETL every few minutes, simulator activity in
+demo mode) and the web server, all in one process (DuckDB allows only one process to open
+its file). With a PostgreSQL store the web server can instead run as several gunicorn
+workers (`gunicorn -w 4 wsgi:server`, see wsgi.py: the app only, no scheduler, no
+seeding) beside one `python -m etl schedule` process.
 """
 from __future__ import annotations
 
@@ -23,7 +25,7 @@ from flask import jsonify, send_from_directory
 from core.config import Config, ConfigError, load_config
 from metrics.base import Store, get_store, set_store
 from metrics.health import health
-from store.engine import StoreError, init_store, make_engine
+from store.engine import StoreError, StoreSchemaError, init_store, make_engine
 
 ROOT = Path(__file__).resolve().parent
 BOOTSTRAP_DIR = Path(xstatic_bootstrap.BASE_DIR)
@@ -146,8 +148,7 @@ def serve(cfg: Config) -> None:
     from etl.runner import run_pass
     from etl.scheduler import start_scheduler
 
-    engine = make_engine(cfg.store_url)
-    init_store(engine)
+    engine = _open_store(cfg)
     if cfg.is_demo:
         from simulator.generate import seed_databases, sources_exist
         if not sources_exist(cfg.sources):
@@ -162,15 +163,39 @@ def serve(cfg: Config) -> None:
              f"{sum(r.rows_loaded for r in results):,}", time.monotonic() - began)
     store = Store(engine, cfg)
     app = create_app(cfg, store)
-    scheduler = start_scheduler(cfg, engine, run_now=False)  # the first pass just ran
+    scheduler = None
+    if cfg.schedule_in_web_process:
+        scheduler = start_scheduler(cfg, engine, run_now=False)  # the first pass just ran
+    else:  # PostgreSQL: the scheduler is a process of its own
+        log.info("no scheduler in this process: run `python -m etl schedule` beside it")
     _stop_on_signals()
     log.info("serving on http://%s:%s/  (Ctrl-C stops)", cfg.host, cfg.port)
     try:
         app.run(host=cfg.host, port=cfg.port, debug=False, threaded=True)
     finally:
-        scheduler.shutdown(wait=True)
+        if scheduler is not None:
+            scheduler.shutdown(wait=True)
         engine.dispose()
         log.info("stopped cleanly")
+
+
+def _open_store(cfg: Config):
+    """The store's engine, initialised. A demo DuckDB store of an older schema version is
+    derived data only: it is deleted and rebuilt from the demo sources by the first pass."""
+    engine = make_engine(cfg.store_url)
+    try:
+        init_store(engine)
+    except StoreSchemaError as exc:
+        if not (cfg.is_demo and cfg.store_is_duckdb):
+            raise
+        engine.dispose()
+        path = Path(cfg.store_url.removeprefix("duckdb:///"))
+        log.warning("%s; demo mode: rebuilding %s from the sources", exc, path)
+        for stale in (path, path.with_name(path.name + ".wal")):
+            stale.unlink(missing_ok=True)
+        engine = make_engine(cfg.store_url)
+        init_store(engine)
+    return engine
 
 
 def _stop_on_signals() -> None:
