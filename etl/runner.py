@@ -247,6 +247,11 @@ def _sync_stream(cfg: Config, engine: Engine, stream: Stream, pseudonymizer, res
     sync = _Sync(cfg, engine, stream, pseudonymizer, result, state)
     first_load = sync.watermark is None
     with _open_source(cfg, stream, engines) as source:
+        if source.newest is not None:  # how far the store is behind the source (shown on /data)
+            newest = source.newest()
+            if newest is not None:
+                with engine.begin() as conn:
+                    load.set_source_cursor(conn, stream.name, newest)
         if first_load and progress and source.count is not None:
             result.rows_expected = source.count()
         carry: pd.DataFrame | None = None
@@ -275,6 +280,7 @@ class _Source:
     keys: Callable[[], pd.DataFrame | None] | None                # every key + cursor, or None
     by_keys: Callable[[list], Iterator[pd.DataFrame]] | None      # rows of these keys
     count: Callable[[], int] | None                               # rows in the source
+    newest: Callable[[], str | None] | None = None                # the source's newest cursor
 
 
 @contextlib.contextmanager
@@ -288,7 +294,8 @@ def _open_source(cfg: Config, stream: Stream, engines: dict) -> Iterator[_Source
                 batches=lambda since, rows: extract.extract(stream, conn, since, rows),
                 keys=lambda: _source_keys(stream, conn),
                 by_keys=lambda keys: _rows_by_key(stream, conn, keys),
-                count=lambda: _source_count(stream, conn))
+                count=lambda: _source_count(stream, conn),
+                newest=lambda: _source_newest(stream, conn))
     else:
         from etl import feeds
         yield _Source(batches=lambda since, rows: feeds.extract(stream, cfg, since, rows),
@@ -518,6 +525,17 @@ def _source_count(stream: Stream, conn: sa.Connection) -> int | None:
     except sa.exc.DBAPIError:
         conn.rollback()
         return None
+
+
+def _source_newest(stream: Stream, conn: sa.Connection) -> str | None:
+    quote = conn.dialect.identifier_preparer.quote
+    try:
+        value = conn.execute(sa.text(f"SELECT MAX(s.{quote(stream.cursor)}) FROM "
+                                     f"{extract._from_clause(stream, conn)}")).scalar()
+    except sa.exc.DBAPIError:
+        conn.rollback()
+        return None  # extract reports the real problem with the source
+    return None if value is None else extract.watermark_text(value)
 
 
 def _rows_by_key(stream: Stream, conn: sa.Connection, keys: list) -> Iterator[pd.DataFrame]:
