@@ -33,6 +33,7 @@ class Kpi:
     status: str | None = None        # ok | warn | bad | None: colours the tile's edge
     hint: str | None = None          # e.g. "SLA 3 hari kerja"
     vs: str | None = None            # what `previous` is, if not the previous period (e.g. last year)
+    compare: bool = True             # False: a state, not a period figure (no "vs previous" line)
 
 
 def change_pct(value, previous) -> float | None:
@@ -59,7 +60,7 @@ def kpi_tile(kpi: Kpi, page: str) -> dbc.Card:
     return dbc.Card(dbc.CardBody([
         html.Div(kpi.label, className="kpi-label"),
         html.Div(kpi.format(kpi.value), className="kpi-value", id=f"{page}-kpi-{kpi.key}"),
-        _delta(kpi),
+        _delta(kpi) if kpi.compare else None,
         html.Div(kpi.hint, className="kpi-hint text-body-secondary") if kpi.hint else None,
     ]), className="kpi-tile h-100", style={"borderLeft": f"6px solid {edge}"})
 
@@ -113,10 +114,12 @@ def _cell(value, col: Col, numeric: bool):
 
 
 def table_card(page: str, name: str, title: str, frame: pd.DataFrame, columns: list[Col],
-               about: str | None = None, page_size: int = 10) -> dbc.Card:
+               about: str | None = None, page_size: int = 10,
+               style_data_conditional: list[dict] | None = None) -> dbc.Card:
     """A sortable, CSV-exportable table of already-aggregated rows (never personal data).
     Count and percentage columns hold numbers (sorted as numbers, shown in the language's
-    format); the others hold their formatted text."""
+    format); the others hold their formatted text. ``style_data_conditional``: DataTable
+    cell styles (e.g. a status column coloured by its text)."""
     formats = [_numeric_format(c.format) for c in columns]
     rows = [{c.field: _cell(v, c, f is not None) for c, f, v in zip(columns, formats, row)}
             for row in frame[[c.field for c in columns]].itertuples(index=False, name=None)]
@@ -129,6 +132,7 @@ def table_card(page: str, name: str, title: str, frame: pd.DataFrame, columns: l
         style_as_list_view=True, cell_selectable=False,
         style_table={"overflowX": "auto"},
         style_header={"fontWeight": "600"},
+        style_data_conditional=style_data_conditional or [],
         style_cell={"textAlign": "left", "padding": "6px 10px", "whiteSpace": "normal",
                     "height": "auto", "fontFamily": "var(--bs-body-font-family)"},
     ) if rows else html.Div(t("empty"), className="text-body-secondary p-3")

@@ -10,18 +10,20 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 import dash_bootstrap_components as dbc
+import pandas as pd
 from dash import dcc, html
 
-from components.i18n import fmt_date, fmt_datetime, t, use_lang
+from components.i18n import add_strings, fmt_date, fmt_datetime, lang, t, use_lang
 from components.theme import use_theme
 from core.calendar import now_wib
 from core.filters import Filters
 from core.geo import KECAMATAN
 from metrics.base import Store, get_store, query_now
-from metrics.health import source_freshness
+from metrics.health import source_freshness, stale_sources, stream_health
 
 NAV = [("/", "nav.overview"), ("/complaints", "nav.complaints"), ("/permits", "nav.permits"),
-       ("/clinics", "nav.clinics"), ("/budget", "nav.budget"), ("/cleanliness", "nav.cleanliness")]
+       ("/clinics", "nav.clinics"), ("/budget", "nav.budget"), ("/cleanliness", "nav.cleanliness"),
+       ("/data", "nav.data")]
 
 
 def is_wall(query: dict) -> bool:
@@ -61,17 +63,62 @@ def filter_bar(f: Filters) -> dbc.Row:
     ], className="g-3 align-items-end filter-bar")
 
 
-def freshness_line(store: Store) -> html.Div:
-    fresh = source_freshness(store)
+add_strings({
+    "nav.data": {"id": "Data", "en": "Data"},
+    "data.last_loaded": {"id": "data terakhir {at}", "en": "data as of {at}"},
+    "data.unreachable_since": {"id": "sumber tidak terjangkau sejak {at}", "en": "source unreachable since {at}"},
+    "data.failing_since": {"id": "gagal dimuat sejak {at}", "en": "loading failing since {at}"},
+    "data.more_sources": {"id": "+{n} sumber lain", "en": "+{n} more sources"},
+    "data.details": {"id": "Rincian di halaman Data", "en": "Details on the Data page"},
+})
+
+STALE_DETAILED = 2   # sources spelled out in the stale warning; more are only named
+
+
+def short_time(value, today: dt.date | None = None) -> str:
+    """14.05 (id) / 14:05 (en) for today, else the date and time ("22 Nov 2026 14.05 WIB")."""
+    if value is None or pd.isna(value):
+        return t("data.never")
+    value = pd.Timestamp(value).to_pydatetime()
+    today = today or now_wib().date()
+    if value.date() != today:
+        return fmt_datetime(value)
+    return f"{value.hour:02d}{'.' if lang() == 'id' else ':'}{value.minute:02d}"
+
+
+def stale_text(source) -> str:
+    """'e-Dokter: data terakhir 14.05, sumber tidak terjangkau sejak 14.07' for one stale source
+    (a row of metrics.health.stale_sources)."""
+    never = source.last_success is None or pd.isna(source.last_success)
+    text = f"{source.label}: " + (t("data.never") if never else
+                                  t("data.last_loaded", at=short_time(source.last_success)))
+    if source.failing and not pd.isna(source.failing_since):
+        key = "data.unreachable_since" if source.unreachable else "data.failing_since"
+        text += ", " + t(key, at=short_time(source.failing_since))
+    return text
+
+
+def freshness_line(store: Store, query: dict | None = None) -> html.Div:
+    """'Data as of ...' and, when a source is stale, which one and since when, linking to /data;
+    the last errors are the link's tooltip."""
+    streams = stream_health(store)
+    fresh = source_freshness(store, streams)
     loaded = fresh["last_success"].dropna()
     as_of = fmt_datetime(min(loaded)) if len(loaded) else t("data.never")
-    stale = fresh[fresh["stale"]]
+    stale = stale_sources(store, streams)
     parts = [html.Span(f"{t('data.as_of')} {as_of}", id="data-as-of"),
              html.Span(f" · {t('data.version')} {store.data_version()}", className="text-body-secondary")]
     if len(stale):
-        names = ", ".join(t(f"nav.{s}") for s in stale["service"])
-        parts.append(dbc.Badge(f"{t('data.stale')}: {names}", color="danger", className="ms-2",
-                               id="stale-warning"))
+        sources = list(stale.itertuples())
+        shown = [stale_text(s) for s in sources[:STALE_DETAILED]]
+        if len(sources) > STALE_DETAILED:
+            shown.append(t("data.more_sources", n=len(sources) - STALE_DETAILED))
+        errors = [f"{s.label}: {s.error}" for s in sources if isinstance(s.error, str) and s.error]
+        parts.append(html.A(
+            [dbc.Badge(t("data.stale"), color="danger", className="me-1"),
+             html.Span("; ".join(shown), className="stale-detail")],
+            href="/data" + keep_query(query or {}), id="stale-warning", className="stale-warning ms-2",
+            title="\n".join(errors + [t("data.details")])))
     if store.cfg.is_demo:
         parts.append(html.Span(f" · {t('source.demo')}", className="text-body-secondary"))
     return html.Div(parts, className="freshness small")
@@ -83,7 +130,7 @@ def page_shell(page: str, path: str, title: str, subtitle: str, query: dict, sto
     header = html.Div([
         html.Div([html.H1(title, className="page-title"),
                   html.Div(subtitle, className="page-subtitle text-body-secondary")]),
-        freshness_line(store),
+        freshness_line(store, query),
         html.Div(f"{fmt_date(f.start)} – {fmt_date(f.end)}"
                  + (f" · {KECAMATAN[f.kecamatan]}" if f.kecamatan else ""),
                  className="small text-body-secondary") if (f and wall) else None,

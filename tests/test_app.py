@@ -51,7 +51,7 @@ def test_a_source_not_loaded_for_too_long_is_flagged_stale_on_health_and_pages(l
     assert response.status_code == 200 and response.json["sources"]["permits"]["stale"] is True
     overview = next(p for p in dash.page_registry.values() if p["path"] == "/")
     rendered = str(overview["layout"]())
-    assert "stale-warning" in rendered and "Data usang: Perizinan" in rendered
+    assert "stale-warning" in rendered and "Data usang" in rendered and "e-Perizinan: data terakhir" in rendered
 
 
 def test_a_store_of_another_schema_version_is_refused_with_the_fix(tmp_path):
@@ -85,13 +85,13 @@ def _render_every_page(cfg, store, query) -> list[str]:
 @pytest.mark.parametrize("query", ODD_QUERIES, ids=str)
 def test_every_page_renders_for_odd_links(loaded_store, loaded_config, query):
     rendered = _render_every_page(loaded_config, Store(loaded_store, loaded_config), query)
-    assert len(rendered) == 6
+    assert len(rendered) == 7
     assert not any("<script>" in page for page in rendered)
 
 
 def test_every_page_renders_on_an_empty_store(test_config, store_engine):
     rendered = _render_every_page(test_config, Store(store_engine, test_config), {})
-    assert len(rendered) == 6
+    assert len(rendered) == 7
 
 
 def test_previous_period_of_a_window_ending_now_stops_at_the_same_time_of_day():

@@ -172,3 +172,43 @@ def test_a_hostile_complaint_is_shown_as_text_without_its_nik(page, running_app)
     assert "1275011203870001" not in page.content()
     assert page.evaluate("window.bccPwned") is None
     assert page.console_errors == []
+
+
+def test_data_page_lists_every_stream_and_a_rejected_row(page, running_app):
+    """/data: one status row per stream, and a bad source row in the rejects table, filterable
+    by stream. Runs after the other tests: it adds a rejected row."""
+    from core.calendar import now_wib
+    from etl.runner import run_pass
+    from etl.streams import default_streams
+
+    now = now_wib().replace(tzinfo=None, microsecond=0)
+    source = sa.create_engine(running_app.cfg.sources["complaints"])
+    with source.begin() as conn:
+        row = dict(conn.execute(sa.text("SELECT * FROM pengaduan ORDER BY id LIMIT 1")).mappings().one())
+        new_id = conn.execute(sa.text("SELECT MAX(id) FROM pengaduan")).scalar() + 1
+        row.update(id=new_id, no_tiket=f"EMS-BAD-{new_id}", status="hilang", updated_at=now)
+        conn.execute(sa.text(f"INSERT INTO pengaduan ({', '.join(row)}) VALUES ({', '.join(':' + c for c in row)})"),
+                     row)
+    source.dispose()
+    results = run_pass(running_app.cfg, running_app.engine)
+    assert all(r.ok for r in results) and sum(r.rows_rejected for r in results) == 1
+
+    open_and_settle(page, running_app.base_url + "/data")
+    expected = [s.name for s in default_streams() if s.enabled]
+    shown = page.locator("#data-streams td[data-dash-column=stream]").all_inner_texts()
+    assert shown == expected
+    states = page.locator("#data-streams td[data-dash-column=state_text]").all_inner_texts()
+    assert states == ["OK"] * len(expected)
+    with running_app.engine.connect() as conn:
+        open_rejects = conn.execute(sa.text("SELECT COUNT(*) FROM etl_reject")).scalar()
+    assert open_rejects >= 1 and page.locator("#data-kpi-rejects").inner_text() == str(open_rejects)
+    rejects = page.locator("#data-rejects td").all_inner_texts()
+    assert str(new_id) in rejects and "complaints" in rejects
+    assert any("unknown status" in cell and "'hilang'" in cell for cell in rejects)
+    assert any(f"no_tiket=EMS-BAD-{new_id}" in cell for cell in rejects)
+
+    page.locator("#data-rejects-complaints").click()
+    page.wait_for_url(re.compile(r"/data\?stream=complaints$"), timeout=15_000)
+    open_and_settle(page, page.url)
+    assert str(new_id) in page.locator("#data-rejects td").all_inner_texts()
+    assert page.console_errors == []
