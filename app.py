@@ -55,7 +55,7 @@ def create_app(cfg: Config | None = None, store: Store | None = None) -> dash.Da
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
     app.layout = html.Div([
-        dcc.Store(id="bcc-version", data=store.data_version()),
+        dcc.Store(id="bcc-version", data=_shown_state(store)),
         dcc.Store(id="bcc-config", data={"playlist": list(cfg.display.wall_playlist),
                                          "rotate_s": cfg.display.wall_rotate_seconds}),
         dcc.Interval(id="bcc-refresh", interval=cfg.display.refresh_seconds * 1000),
@@ -100,9 +100,10 @@ def _register_callbacks(app: dash.Dash) -> None:
     @app.callback(Output("bcc-version", "data"), Input("bcc-refresh", "n_intervals"),
                   State("bcc-version", "data"), prevent_initial_call=True)
     def watch_data_version(_, shown):
-        """A new ETL run (new data version) re-renders the page being shown."""
-        version = get_store().data_version()
-        return version if version != shown else no_update
+        """New data, or a source that started or stopped failing or went stale, re-renders the
+        page being shown (an open briefing page must not hide an outage until reloaded)."""
+        state = _shown_state(get_store())
+        return state if state != shown else no_update
 
     # Theme (light for briefings, dark for the wall) and wall rotation run in the browser.
     app.clientside_callback(
@@ -177,6 +178,16 @@ def serve(cfg: Config) -> None:
             scheduler.shutdown(wait=True)
         engine.dispose()
         log.info("stopped cleanly")
+
+
+def _shown_state(store: Store) -> str:
+    """'<data version>:<stale or failing sources>' - what a shown page depends on."""
+    from metrics.health import stale_sources
+    try:
+        stale = ",".join(sorted(stale_sources(store)["label"].astype(str)))
+    except Exception:  # noqa: BLE001 - the marker must never break the page
+        stale = "?"
+    return f"{store.data_version()}:{stale}"
 
 
 def _open_store(cfg: Config):

@@ -54,6 +54,7 @@ class EtlConfig:
     retry_max_seconds: int = 900        # ... up to this
     source_timeout_seconds: int = 30    # connect / statement timeout on a source database
     batch_rows: int = 50_000            # rows per committed batch
+    keep_runs_days: int = 90            # etl_run history kept (failures and counts per run)
     in_process_schedule: bool | None = None  # None: in the web process when the store is DuckDB
 
 
@@ -205,6 +206,7 @@ def load_config(path: str | os.PathLike | None = None) -> Config:
             retry_max_seconds=_get(raw, "etl.retry_max_seconds", 900, int, minimum=1),
             source_timeout_seconds=_get(raw, "etl.source_timeout_seconds", 30, int, minimum=1),
             batch_rows=_get(raw, "etl.batch_rows", 50_000, int, minimum=100),
+            keep_runs_days=_get(raw, "etl.keep_runs_days", 90, int, minimum=1),
             in_process_schedule=_get(raw, "etl.in_process_schedule", None, bool),
         ),
     )

@@ -315,6 +315,15 @@ def finish_run(conn: Connection, run_id: int, **values) -> None:
     conn.execute(t.update().where(t.c.run_id == run_id).values(**values))
 
 
+def prune_runs(conn: Connection, before) -> int:
+    """Forget finished runs that started before ``before`` (etl_run grows by ~720 rows a day
+    per stream); a stream's latest run is always kept."""
+    t = schema.etl_run
+    latest = sa.select(sa.func.max(t.c.run_id)).group_by(t.c.stream).scalar_subquery()
+    return conn.execute(t.delete().where(t.c.started_at < before, t.c.status != "running",
+                                         t.c.run_id.not_in(latest))).rowcount
+
+
 def close_interrupted_runs_of(conn: Connection, stream: str, now) -> int:
     """A run of this stream left 'running' by a killed process is marked failed.
 

@@ -142,10 +142,10 @@ def run_pass(cfg: Config, engine: Engine, *, streams: list[str] | None = None, f
             for source in engines.values():
                 if isinstance(source, Engine):
                     source.dispose()
-        if any(r.changed for r in results):
-            with engine.begin() as conn:
-                version = bump_data_version(conn)
-            log.info("data version %s", version)
+        with engine.begin() as conn:
+            load.prune_runs(conn, _now() - dt.timedelta(days=cfg.etl.keep_runs_days))
+            if any(r.changed for r in results):
+                log.info("data version %s", bump_data_version(conn))
         log.info("pass done in %.1f s: %d loaded, %d deleted, %d rejected, %d failed stream(s)",
                  time.perf_counter() - started, sum(r.rows_loaded for r in results),
                  sum(r.rows_deleted for r in results), sum(r.rows_rejected for r in results),

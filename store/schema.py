@@ -74,7 +74,8 @@ etl_run = Table(
     Column("cursor_from", String(64)),
     Column("cursor_to", String(64)),
     Column("error", Text),
-)
+    Index("ix_etl_run_stream_started", "stream", "started_at"),
+)  # pruned after etl.keep_runs_days (default 90): a stream runs ~720 times a day
 
 etl_reject = Table(         # a bad row, kept with its reason; its batch's good rows still load
     "etl_reject", metadata,

@@ -256,3 +256,17 @@ def test_a_restarted_scheduler_carries_on_where_the_last_one_stopped(test_config
         s: (1 if s == "complaints" else 0) for s in second["stream"]}
     assert read_frame(store_engine, "SELECT COUNT(*) AS n FROM complaints")["n"].iat[0] == loaded
     assert complaint(store_engine, key)["status"] == "selesai"
+
+
+def test_old_runs_are_pruned_but_each_streams_latest_run_is_kept(test_config, store_engine):
+    old = dt.datetime(2026, 1, 5, 9, 0)
+    with store_engine.begin() as conn:
+        for stream in ("complaints", "complaints", "permits"):
+            load.read_state(conn, stream)
+            run_id = load.start_run(conn, stream, old, None)
+            load.finish_run(conn, run_id, status="success", finished_at=old)
+    run_pass(test_config, store_engine, streams=["complaints"])
+    runs = read_frame(store_engine, "SELECT stream, started_at FROM etl_run ORDER BY run_id")
+    # complaints' two old runs are gone (a new one exists); permits' only run stays
+    assert runs["stream"].tolist() == ["permits", "complaints"]
+    assert runs["started_at"].iat[0] == pd.Timestamp(old)
