@@ -118,7 +118,7 @@ def _missing(value) -> bool:
 def _upsert_postgresql(conn: Connection, table: sa.Table, frame: pd.DataFrame, keys: list[str]) -> None:
     """COPY the rows into a temporary table, then one INSERT ... SELECT ... ON CONFLICT into
     the target: all inside the caller's transaction (the temp table is dropped at the end
-    and in any case at commit). ~10x faster than executemany of INSERTs."""
+    and in any case at commit). The write phase of a first load: ~6x faster than executemany."""
     quote = conn.dialect.identifier_preparer.quote
     target = quote(table.name)
     temp = quote(f"bcc_copy_{table.name}_{next(_batch_names)}")

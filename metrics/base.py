@@ -2,7 +2,13 @@
 
 Metrics functions take a `Store` and explicit filters and return small tidy DataFrames
 aggregated in SQL. SQL here must run on DuckDB and PostgreSQL alike (standard SQL,
-`date_trunc`, `EXTRACT`, `COUNT(*) FILTER (WHERE ...)`, named `:params`).
+`date_trunc`, `EXTRACT`, `COUNT(*) FILTER (WHERE ...)`, named `:params`). The traps
+tests/test_pg_store.py guards against: PostgreSQL gives NUMERIC (Python Decimal) for
+`100.0 * x / y`, `SUM(bigint)` and `EXTRACT(...)`, so ratios are written
+`100.0 * CAST(x AS DOUBLE PRECISION) / NULLIF(y, 0)` and sums of BIGINT are CAST back;
+`date_trunc` gets a TIMESTAMP (not a DATE); medians are `percentile_cont(0.5) WITHIN GROUP
+(ORDER BY ...)` (no `median`, `epoch()`, `date_diff`); LIMIT is an inlined int; results that
+are sorted have a total order (ties broken by a key), since the engines break ties differently.
 Results are cached by (query, parameters, data version): each completed ETL run bumps
 the version, so a refresh after a run recomputes and every other request is a cache hit.
 """

@@ -117,7 +117,7 @@ def ytd_totals(store: Store, f: Filters) -> pd.DataFrame:
                       WHERE l.fiscal_year = :year AND r.paid_on < :end)
         SELECT CAST(COALESCE(pagu.pagu_rp, 0) AS BIGINT) AS pagu_rp,
                CAST(COALESCE(paid.realized_rp, 0) AS BIGINT) AS realized_rp,
-               100.0 * COALESCE(paid.realized_rp, 0) / NULLIF(pagu.pagu_rp, 0) AS realized_pct
+               100.0 * CAST(COALESCE(paid.realized_rp, 0) AS DOUBLE PRECISION) / NULLIF(pagu.pagu_rp, 0) AS realized_pct
         FROM pagu CROSS JOIN paid
     """, **_year_params(f))
 
@@ -152,9 +152,9 @@ def s_curve(store: Store, f: Filters) -> pd.DataFrame:
         SELECT months.month,
                CAST(COALESCE(paid.realized_rp, 0) AS BIGINT) AS realized_rp,
                CAST(COALESCE(plan.plan_rp, 0) AS BIGINT) AS plan_rp,
-               100.0 * SUM(COALESCE(paid.realized_rp, 0)) OVER (ORDER BY months.month)
+               100.0 * CAST(SUM(COALESCE(paid.realized_rp, 0)) OVER (ORDER BY months.month) AS DOUBLE PRECISION)
                      / NULLIF(pagu.pagu_rp, 0) AS cum_realized_pct,
-               100.0 * SUM(COALESCE(plan.plan_rp, 0)) OVER (ORDER BY months.month)
+               100.0 * CAST(SUM(COALESCE(plan.plan_rp, 0)) OVER (ORDER BY months.month) AS DOUBLE PRECISION)
                      / NULLIF(pagu.pagu_rp, 0) AS cum_plan_pct
         FROM months CROSS JOIN pagu
         LEFT JOIN paid ON paid.month = months.month
@@ -191,7 +191,7 @@ def by_opd(store: Store, f: Filters) -> pd.DataFrame:
                COALESCE(o.opd_short, pagu.opd_code) AS opd_short,
                CAST(pagu.pagu_rp AS BIGINT) AS pagu_rp,
                CAST(COALESCE(paid.realized_rp, 0) AS BIGINT) AS realized_rp,
-               100.0 * COALESCE(paid.realized_rp, 0) / NULLIF(pagu.pagu_rp, 0) AS realized_pct,
+               100.0 * CAST(COALESCE(paid.realized_rp, 0) AS DOUBLE PRECISION) / NULLIF(pagu.pagu_rp, 0) AS realized_pct,
                CAST(COALESCE(plan.plan_total_rp, 0) AS BIGINT) AS plan_total_rp,
                CAST(COALESCE(plan.planned_to_date_rp, 0) AS DOUBLE PRECISION) AS planned_to_date_rp
         FROM pagu
@@ -214,9 +214,9 @@ def by_spending_type(store: Store, f: Filters) -> pd.DataFrame:
                       WHERE l.fiscal_year = :year AND r.paid_on < :end GROUP BY l.spending_type)
         SELECT pagu.spending_type, CAST(pagu.pagu_rp AS BIGINT) AS pagu_rp,
                CAST(COALESCE(paid.realized_rp, 0) AS BIGINT) AS realized_rp,
-               100.0 * COALESCE(paid.realized_rp, 0) / NULLIF(pagu.pagu_rp, 0) AS realized_pct
+               100.0 * CAST(COALESCE(paid.realized_rp, 0) AS DOUBLE PRECISION) / NULLIF(pagu.pagu_rp, 0) AS realized_pct
         FROM pagu LEFT JOIN paid ON paid.spending_type = pagu.spending_type
-        ORDER BY pagu.pagu_rp DESC
+        ORDER BY pagu.pagu_rp DESC, pagu.spending_type
     """, **_year_params(f))
 
 

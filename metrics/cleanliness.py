@@ -141,7 +141,7 @@ def by_kelurahan(store: Store, f: Filters) -> pd.DataFrame:
     (count), per_10k (reports per 10,000 residents); 0 for kelurahan without any."""
     sql = f"""
         SELECT k.kelurahan_code, k.kelurahan_name, COALESCE(r.reports, 0) AS reports,
-               10000.0 * COALESCE(r.reports, 0) / NULLIF(k.population, 0) AS per_10k
+               10000.0 * CAST(COALESCE(r.reports, 0) AS DOUBLE PRECISION) / NULLIF(k.population, 0) AS per_10k
         FROM (SELECT * FROM dim_kelurahan WHERE {KEC_FILTER}) k
         LEFT JOIN (SELECT kelurahan_code, COUNT(*) AS reports FROM cleanliness_reports
                    WHERE {REPORTED} AND {KEC_FILTER} GROUP BY kelurahan_code) r

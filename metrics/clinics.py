@@ -68,11 +68,11 @@ def period_summary(store: Store, f: Filters) -> pd.DataFrame:
     return store.frame(f"""
         SELECT COUNT(*) AS visits,
                percentile_cont(0.5) WITHIN GROUP (ORDER BY wait_minutes) AS median_wait_minutes,
-               100.0 * COUNT(*) FILTER (WHERE wait_minutes <= :standard)
+               100.0 * CAST(COUNT(*) FILTER (WHERE wait_minutes <= :standard) AS DOUBLE PRECISION)
                      / NULLIF(COUNT(wait_minutes), 0) AS within_standard_pct,
-               100.0 * COUNT(*) FILTER (WHERE status = 'tidak_hadir') / NULLIF(COUNT(*), 0) AS no_show_pct,
-               100.0 * COUNT(*) FILTER (WHERE channel = 'online') / NULLIF(COUNT(*), 0) AS online_pct,
-               100.0 * COUNT(*) FILTER (WHERE payer = 'BPJS') / NULLIF(COUNT(*), 0) AS bpjs_pct
+               100.0 * CAST(COUNT(*) FILTER (WHERE status = 'tidak_hadir') AS DOUBLE PRECISION) / NULLIF(COUNT(*), 0) AS no_show_pct,
+               100.0 * CAST(COUNT(*) FILTER (WHERE channel = 'online') AS DOUBLE PRECISION) / NULLIF(COUNT(*), 0) AS online_pct,
+               100.0 * CAST(COUNT(*) FILTER (WHERE payer = 'BPJS') AS DOUBLE PRECISION) / NULLIF(COUNT(*), 0) AS bpjs_pct
         FROM clinic_visits
         WHERE {_PERIOD} AND {KEC_FILTER}
     """, standard=store.cfg.sla.clinic_max_wait_minutes, **f.params())
@@ -84,7 +84,7 @@ def trend(store: Store, f: Filters) -> pd.DataFrame:
     patients). Days without visits (Sundays, holidays) have no row."""
     grain = trend_grain(f)
     return store.frame(f"""
-        SELECT CAST(date_trunc('{grain}', visit_date) AS DATE) AS bucket, COUNT(*) AS visits,
+        SELECT CAST(date_trunc('{grain}', CAST(visit_date AS TIMESTAMP)) AS DATE) AS bucket, COUNT(*) AS visits,
                percentile_cont(0.5) WITHIN GROUP (ORDER BY wait_minutes) AS median_wait_minutes
         FROM clinic_visits
         WHERE {_PERIOD} AND {KEC_FILTER}
@@ -125,7 +125,7 @@ def visits_per_kelurahan(store: Store, f: Filters) -> pd.DataFrame:
     return store.frame(f"""
         SELECT kel.kelurahan_code, kel.kelurahan_name, kel.population,
                COALESCE(v.visits, 0) AS visits,
-               10000.0 * COALESCE(v.visits, 0) / NULLIF(kel.population, 0) AS per_10k
+               10000.0 * CAST(COALESCE(v.visits, 0) AS DOUBLE PRECISION) / NULLIF(kel.population, 0) AS per_10k
         FROM dim_kelurahan kel
         LEFT JOIN (SELECT kelurahan_code, COUNT(*) AS visits
                    FROM clinic_visits
@@ -147,7 +147,7 @@ def _live_params(f: Filters, now: dt.datetime) -> dict:
 # Minutes waited so far today: the running wait while still waiting (now - registered_at),
 # else the recorded wait (null for a registration never called).
 _WAIT_SO_FAR = """CASE WHEN v.status = 'menunggu'
-                       THEN EXTRACT(EPOCH FROM (:now - v.registered_at)) / 60.0
+                       THEN CAST(EXTRACT(EPOCH FROM (:now - v.registered_at)) AS DOUBLE PRECISION) / 60.0
                        ELSE v.wait_minutes END"""
 
 
@@ -183,12 +183,12 @@ def longest_waiting(store: Store, f: Filters, now: dt.datetime, limit: int = 50)
     return store.frame(f"""
         WITH fac AS ({_FACILITIES})
         SELECT fac.facility_name, v.poli, v.registered_at,
-               EXTRACT(EPOCH FROM (:now - v.registered_at)) / 60.0 AS minutes_waiting,
+               CAST(EXTRACT(EPOCH FROM (:now - v.registered_at)) AS DOUBLE PRECISION) / 60.0 AS minutes_waiting,
                v.channel, v.payer
         FROM clinic_visits v JOIN fac ON fac.facility_code = v.facility_code
         WHERE v.visit_date >= :day_start AND v.visit_date < :day_end AND v.status = 'menunggu'
           AND v.registered_at <= :now
           AND (CAST(:kec AS VARCHAR) IS NULL OR fac.kecamatan_code = :kec)
-        ORDER BY v.registered_at, fac.facility_name, v.poli
+        ORDER BY v.registered_at, fac.facility_name, v.poli, v.visit_id
         LIMIT {int(limit)}
     """, **_live_params(f, now))

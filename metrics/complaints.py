@@ -184,8 +184,8 @@ def opd_league(store: Store, f: Filters, now: dt.datetime | None = None) -> pd.D
     frame = store.frame(sql, **window_params(f, now))
     frame = frame.assign(sla_pct=[pct(m, d) for m, d in zip(frame["sla_met"], frame["sla_due"])])
     frame = frame.assign(unassigned=frame["opd_code"].isna())
-    return (frame.sort_values(["unassigned", "sla_pct", "overdue", "received"],
-                              ascending=[True, True, False, False], na_position="last")
+    return (frame.sort_values(["unassigned", "sla_pct", "overdue", "received", "opd_code"],
+                              ascending=[True, True, False, False, True], na_position="last")
             .drop(columns="unassigned").reset_index(drop=True))
 
 
@@ -196,7 +196,7 @@ def by_kelurahan(store: Store, f: Filters) -> pd.DataFrame:
     sql = f"""
         SELECT k.kelurahan_code, k.kelurahan_name, k.population,
                COALESCE(c.received, 0) AS received,
-               10000.0 * COALESCE(c.received, 0) / NULLIF(k.population, 0) AS per_10k
+               10000.0 * CAST(COALESCE(c.received, 0) AS DOUBLE PRECISION) / NULLIF(k.population, 0) AS per_10k
         FROM (SELECT * FROM dim_kelurahan WHERE {KEC_FILTER}) k
         LEFT JOIN (SELECT kelurahan_code, COUNT(*) AS received FROM complaints
                    WHERE {RECEIVED} AND {KEC_FILTER} GROUP BY kelurahan_code) c
@@ -244,3 +244,20 @@ def backlog_age(store: Store, f: Filters, now: dt.datetime | None = None) -> pd.
     lows = [0] + [e + 1 for e in edges]
     highs: list[int | None] = [*edges, None]
     return pd.DataFrame({"bucket": range(4), "low": lows, "high": highs, "open": counts.astype("int64")})
+
+
+def complaints_by_source(store: Store, f: Filters, now: dt.datetime | None = None) -> pd.DataFrame:
+    """Per source system or feed (the store's ``source``: e-Masyarakat, a CSV export, an Open311
+    feed ...), complaints received in the window: received (count), open (of those, still open
+    now), sla_due / sla_met (resolution SLA cohort, as in by_category) and sla_pct (% resolved
+    within SLA, None when none is due). Largest source first; a source without complaints in
+    the window has no row."""
+    sql = f"""
+        SELECT source, COUNT(*) AS received,
+               COUNT(*) FILTER (WHERE {OPEN_NOW}) AS open,
+               COUNT(*) FILTER (WHERE {RESOLUTION_DUE}) AS sla_due,
+               COUNT(*) FILTER (WHERE {RESOLUTION_DUE} AND {RESOLUTION_MET}) AS sla_met
+        FROM complaints WHERE {RECEIVED} AND {KEC_FILTER}
+        GROUP BY source ORDER BY received DESC, source"""
+    frame = store.frame(sql, **window_params(f, now))
+    return frame.assign(sla_pct=[pct(m, d) for m, d in zip(frame["sla_met"], frame["sla_due"])])

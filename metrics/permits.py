@@ -106,7 +106,7 @@ def in_process(store: Store, f: Filters, now: dt.datetime | None = None) -> dict
 
 def revenue_rp(store: Store, f: Filters) -> int:
     """Retribution (whole Rupiah) of permits issued (terbit) in the window."""
-    sql = (f"SELECT COALESCE(SUM(retribution_rp), 0) FROM permits"
+    sql = (f"SELECT CAST(COALESCE(SUM(retribution_rp), 0) AS BIGINT) FROM permits"
            f" WHERE {DECIDED} AND status = 'terbit' AND {KEC_FILTER}")
     return int(store.scalar(sql, **f.params()) or 0)
 

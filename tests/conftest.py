@@ -178,3 +178,27 @@ def mariadb_server(tmp_path_factory):
     server.start()
     yield server
     server.cleanup()
+
+
+# --- the same analytics store on PostgreSQL (tests/test_pg_store.py) -------------------------
+
+@pytest.fixture(scope="session")
+def pg_loaded_config(source_urls, pg_server, tmp_path_factory) -> Config:
+    """Like ``loaded_config``, over the same sources, with a PostgreSQL store."""
+    folder = tmp_path_factory.mktemp("pg_loaded")
+    return write_config(folder, source_urls, pg_server.create_database("bcc_pg_loaded"))
+
+
+@pytest.fixture(scope="session")
+def pg_loaded_store(pg_loaded_config):
+    """Engine of a PostgreSQL store after one ETL pass over ``source_urls`` (read-only)."""
+    from etl.runner import run_pass
+    from store.engine import init_store, make_engine
+
+    engine = make_engine(pg_loaded_config.store_url)
+    init_store(engine)
+    results = run_pass(pg_loaded_config, engine)
+    failed = [f"{r.stream}: {r.error}" for r in results if not r.ok]
+    assert not failed, f"the ETL pass into PostgreSQL failed: {failed}"
+    yield engine
+    engine.dispose()
