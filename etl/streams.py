@@ -20,10 +20,23 @@ its own schema in ``config.yaml`` without code changes::
 
 Canonical field names, their kinds and rules (``fields``) are the transform's input
 contract and stay in code.
+
+Complaints can also come from files and feeds other systems export (etl/feeds.py):
+``complaints_csv`` (``reader: csv``, export files) and ``complaints_open311`` (``reader:
+open311``, a GeoReport v2 endpoint), both off until enabled; their reader settings are under
+``options`` (see docs/sources.md)::
+
+    streams:
+      complaints_csv:
+        enabled: true
+        options: {path: imports/lapor/*.csv, delimiter: ";", date_format: "%d/%m/%Y %H.%M"}
 """
 from __future__ import annotations
 
+import codecs
 import dataclasses
+import datetime as dt
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -49,6 +62,11 @@ CLEANLINESS_STATUSES = ("baru", "diverifikasi", "dikerjakan", "selesai", "ditola
 # The name each source system goes by on screens and in store.<table>.source.
 SOURCE_LABELS = {"complaints": "e-Masyarakat", "permits": "e-Perizinan", "clinics": "e-Dokter",
                  "budget": "e-Anggaran", "cleanliness": "e-Saberling"}
+
+# Where a stream's rows come from (etl/feeds.py reads the non-SQL ones).
+READERS = ("sql", "csv", "open311")
+# A CSV stream's cursor when the export has no modified-time column: each file's mtime.
+FILE_MTIME = "@file_mtime"
 
 
 @dataclass(frozen=True)
@@ -149,11 +167,14 @@ class Stream:
             return self.cursor
         return self.columns.get(name) or name
 
-    def with_overrides(self, raw: Mapping, where: str) -> Stream:
-        """A copy with the config.yaml overrides applied; ConfigError names a bad key."""
+    def with_overrides(self, raw: Mapping, where: str, base: Path | None = None) -> Stream:
+        """A copy with the config.yaml overrides applied; ConfigError names a bad key.
+
+        ``base``: the config file's folder (relative file paths in ``options`` are resolved
+        against it)."""
         if not isinstance(raw, Mapping):
             raise ConfigError(f"{where}: expected a mapping of settings, got {raw!r}")
-        allowed = {"source", "key", "cursor", "columns", "values", "label", "enabled"}
+        allowed = {"source", "key", "cursor", "columns", "values", "label", "enabled", "reader", "options"}
         unknown = set(raw) - allowed
         if unknown:
             raise ConfigError(f"{where}: unknown setting(s) {sorted(unknown)}; "
@@ -177,21 +198,228 @@ class Stream:
                 raise ConfigError(f"{where}.columns: unknown field(s) {sorted(unknown)}; this stream's "
                                   f"fields are {', '.join(self.fields)}")
             for name, column in columns.items():
-                if column is None and self.fields[name].required:
-                    raise ConfigError(f"{where}.columns.{name}: this field is required; "
-                                      f"map it to a source column")
                 if column is not None and not isinstance(column, str):
                     raise ConfigError(f"{where}.columns.{name}: expected a column name or null")
             changes["columns"] = MappingProxyType({**self.columns, **columns})
         if "values" in raw:
             values = raw["values"]
+            codes = [n for n, f in self.fields.items() if f.kind == "code"]
             if not isinstance(values, Mapping) or not all(
-                    n in self.fields and isinstance(m, Mapping) for n, m in values.items()):
+                    n in codes and isinstance(m, Mapping) for n, m in values.items()):
                 raise ConfigError(f"{where}.values: expected field: {{source code: canonical code}} "
-                                  f"for fields of this stream ({', '.join(self.fields)})")
-            changes["values"] = MappingProxyType(
-                {n: MappingProxyType({str(k): str(v) for k, v in m.items()}) for n, m in values.items()})
-        return dataclasses.replace(self, **changes)
+                                  f"for code fields of this stream ({', '.join(codes)})")
+            # Keys are compared after the source value is normalised (trimmed, case, '_' for
+            # spaces), so {Baru: diterima} matches 'Baru', 'BARU' and ' baru '. Per field, a
+            # map replaces the default one; other fields keep theirs.
+            changes["values"] = MappingProxyType({**self.values, **{
+                n: MappingProxyType({_normal_code(k, self.fields[n].case): str(v) for k, v in m.items()})
+                for n, m in values.items()}})
+        reader = raw.get("reader", self.reader)
+        if reader not in READERS:
+            raise ConfigError(f"{where}.reader: expected one of {', '.join(READERS)}, got {reader!r}")
+        if "reader" in raw:
+            changes["reader"] = reader
+        if "options" in raw or reader != self.reader or reader != "sql":  # (default paths resolved too)
+            given = raw.get("options") or {}
+            if not isinstance(given, Mapping):
+                raise ConfigError(f"{where}.options: expected a mapping of reader settings, got {given!r}")
+            defaults = self.options if reader == self.reader else {}
+            merged = {**defaults, **given}
+            if isinstance(given.get("constants"), Mapping) and defaults.get("constants"):
+                merged["constants"] = {**defaults["constants"], **given["constants"]}
+            changes["options"] = MappingProxyType(
+                _reader_options(self, reader, merged, f"{where}.options", base))
+        updated = dataclasses.replace(self, **changes)
+        updated._check_reader(where, raw)
+        return updated
+
+    def _check_reader(self, where: str, raw: Mapping) -> None:
+        """Settings that only make sense together: every required field has a source (a column,
+        or for file and feed readers a constant), and an enabled file stream's folder exists."""
+        constants = self.options.get("constants") or {}
+        for name, spec in self.fields.items():
+            if spec.required and not self.columns.get(name) and name not in constants:
+                extra = f" or set {where}.options.constants.{name}" if self.reader != "sql" else ""
+                raise ConfigError(f"{where}.columns.{name}: this field is required; "
+                                  f"map it to a source column{extra}")
+        if self.reader == "sql":
+            return
+        if self.target != "complaints" and self.reader == "open311":
+            raise ConfigError(f"{where}.reader: open311 feeds complaints only; this stream fills {self.target}")
+        if "source" in raw:
+            setting = "options.path" if self.reader == "csv" else "options.url"
+            raise ConfigError(f"{where}.source: a {self.reader} stream reads {setting}, not a table; "
+                              f"remove source")
+        if self.reader == "open311" and self.enabled and not self.options.get("url"):
+            raise ConfigError(f"{where}.options.url: required for an enabled open311 stream, e.g. "
+                              f"https://lapor.example.go.id/open311/v2 (the base of requests.json)")
+        if self.reader == "csv" and self.enabled:
+            folder = glob_folder(Path(str(self.options["path"])))
+            if not folder.is_dir():
+                raise ConfigError(f"{where}.options.path: folder {folder} does not exist; create it or "
+                                  f"fix the path (relative paths start at the config file's folder)")
+
+
+# --- reader settings (``options``) -----------------------------------------------------------------
+
+_GLOB_CHARS = set("*?[")
+OPEN311_FIRST_LOAD_DAYS = 365   # a first Open311 load without options.since reaches this far back
+
+
+def _normal_code(value, case: str | None) -> str:
+    """A code the way etl.validate.normalise_code writes it (for the keys of ``values``)."""
+    text = re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", "", str(value)).strip()
+    if case == "lower":
+        return re.sub("[ \t\r\n\u00a0-]+", "_", text.lower())
+    return text.upper() if case == "upper" else text
+
+
+def glob_folder(path: Path) -> Path:
+    """The folder part of a file path or glob pattern: /x/exports/*/aduan*.csv -> /x/exports."""
+    parts = path.parts
+    for i, part in enumerate(parts):
+        if _GLOB_CHARS & set(part):
+            return Path(*parts[:i]) if i else Path(".")
+    return path.parent
+
+
+def _opt_text(value, key: str, *, example: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ConfigError(f"{key}: expected a non-empty text, e.g. {example}; got {value!r}")
+    return value.strip()
+
+
+def _opt_int(value, key: str, *, minimum: int, maximum: int | None = None) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum \
+            or (maximum is not None and value > maximum):
+        bound = f"{minimum}..{maximum}" if maximum is not None else f"at least {minimum}"
+        raise ConfigError(f"{key}: expected a whole number {bound}, got {value!r}")
+    return value
+
+
+def _opt_seconds(value, key: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= 600:
+        raise ConfigError(f"{key}: expected seconds between 0 and 600, got {value!r}")
+    return float(value)
+
+
+def _date_formats(value, key: str) -> tuple[str, ...] | None:
+    if value is None:
+        return None
+    formats = [value] if isinstance(value, str) else value
+    if not isinstance(formats, (list, tuple)) or not formats or not all(
+            isinstance(f, str) and "%" in f for f in formats):
+        raise ConfigError(f"{key}: expected a strftime format such as '%d/%m/%Y %H:%M' or a list of "
+                          f"them (tried in order), got {value!r}")
+    return tuple(formats)
+
+
+def _constants(stream: Stream, value, key: str) -> Mapping[str, object]:
+    if not isinstance(value, Mapping):
+        raise ConfigError(f"{key}: expected field: value pairs, e.g. {{channel: lapor}}, got {value!r}")
+    for name, constant in value.items():
+        if name not in stream.fields:
+            raise ConfigError(f"{key}: unknown field {name!r}; this stream's fields are "
+                              f"{', '.join(stream.fields)}")
+        if stream.fields[name].kind == "personal":
+            raise ConfigError(f"{key}.{name}: a personal-data field cannot be a constant")
+        if isinstance(constant, bool) or not isinstance(constant, (str, int, float)):
+            raise ConfigError(f"{key}.{name}: expected a text or a number, got {constant!r}")
+    return MappingProxyType(dict(value))
+
+
+def _since(value, key: str) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    try:
+        return dt.datetime.fromisoformat(str(value)).isoformat(sep=" ")
+    except ValueError:
+        raise ConfigError(f"{key}: expected a date such as 2024-01-01, got {value!r}") from None
+
+
+def _reader_options(stream: Stream, reader: str, raw: Mapping, key: str, base: Path | None) -> dict:
+    """Validated ``options`` of a reader (defaults filled in, relative paths made absolute)."""
+    allowed = {"sql": set(),
+               "csv": {"path", "delimiter", "encoding", "date_format", "constants", "complete"},
+               "open311": {"url", "jurisdiction_id", "window_days", "lookback_days", "since", "page_size",
+                           "timeout_seconds", "start_param", "end_param", "constants"}}[reader]
+    unknown = set(raw) - allowed
+    if unknown:
+        listed = ", ".join(sorted(allowed)) if allowed else "none (the sql reader has no options)"
+        raise ConfigError(f"{key}: unknown setting(s) {sorted(unknown)} for reader {reader}; allowed: {listed}")
+    out: dict = {}
+    if "constants" in raw:
+        out["constants"] = _constants(stream, raw["constants"] or {}, f"{key}.constants")
+    if reader == "csv":
+        if raw.get("path") is None:
+            raise ConfigError(f"{key}.path: required: the export file or a glob such as imports/lapor/*.csv")
+        path = Path(_opt_text(raw["path"], f"{key}.path", example="imports/lapor/*.csv")).expanduser()
+        out["path"] = str(path if path.is_absolute() or base is None else base / path)
+        delimiter = raw.get("delimiter", ",")
+        if delimiter in ("tab", "\\t"):
+            delimiter = "\t"
+        if not isinstance(delimiter, str) or len(delimiter) != 1 or delimiter in "\"\r\n":
+            raise ConfigError(f"{key}.delimiter: expected one character such as ',' ';' or tab, "
+                              f"got {delimiter!r}")
+        out["delimiter"] = delimiter
+        encoding = _opt_text(raw.get("encoding", "utf-8-sig"), f"{key}.encoding", example="utf-8 or cp1252")
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            raise ConfigError(f"{key}.encoding: unknown encoding {encoding!r}; use e.g. utf-8, "
+                              f"utf-8-sig, cp1252 or latin-1") from None
+        out["encoding"] = encoding
+        out["date_format"] = _date_formats(raw.get("date_format"), f"{key}.date_format")
+        complete = raw.get("complete", True)
+        if not isinstance(complete, bool):
+            raise ConfigError(f"{key}.complete: expected true (the files hold every record) or "
+                              f"false (they are increments), got {complete!r}")
+        out["complete"] = complete
+    elif reader == "open311":
+        url = raw.get("url")
+        if url is not None:
+            url = _opt_text(url, f"{key}.url", example="https://lapor.example.go.id/open311/v2")
+            if not re.match(r"^https?://[^/\s]+", url):
+                raise ConfigError(f"{key}.url: expected an http:// or https:// URL, got {url!r}")
+            url = url.rstrip("/").removesuffix("/requests.json").removesuffix("/requests.xml")
+        out["url"] = url
+        jurisdiction = raw.get("jurisdiction_id")
+        out["jurisdiction_id"] = None if jurisdiction is None else _opt_text(
+            str(jurisdiction), f"{key}.jurisdiction_id", example="binjaikota.go.id")
+        out["window_days"] = _opt_int(raw.get("window_days", 30), f"{key}.window_days", minimum=1, maximum=366)
+        out["lookback_days"] = _opt_int(raw.get("lookback_days", 30), f"{key}.lookback_days", minimum=0,
+                                        maximum=3660)
+        out["since"] = _since(raw.get("since"), f"{key}.since")
+        out["page_size"] = _opt_int(raw.get("page_size", 100), f"{key}.page_size", minimum=1, maximum=10_000)
+        timeout = raw.get("timeout_seconds")
+        out["timeout_seconds"] = None if timeout is None else _opt_seconds(timeout, f"{key}.timeout_seconds")
+        for name, default in (("start_param", "start_date"), ("end_param", "end_date")):
+            out[name] = _opt_text(raw.get(name, default), f"{key}.{name}", example=default)
+    return out
+
+
+def _complaint_fields() -> dict[str, Field]:
+    """The complaint transform's input fields (every complaint stream shares them)."""
+    return {"ticket_no": code(required=True, case="upper", max_len=40),
+            "kind": code(required=True, max_len=30),
+            "category": text(required=True, max_len=100),
+            "title": text(required=True, max_len=200, mask=True),
+            "channel": code(required=True, max_len=20),
+            "kelurahan_code": kelurahan(),
+            "opd_code": code(case="upper", max_len=20),
+            "status": code(required=True, values=COMPLAINT_STATUSES),
+            "reporter_nik": personal(), "reporter_phone": personal(), "reporter_email": personal(),
+            "received_at": timestamp(required=True),
+            "verified_at": timestamp(not_before="received_at"),
+            "dispositioned_at": timestamp(not_before="received_at"),
+            "processing_at": timestamp(not_before="received_at"),
+            "resolved_at": timestamp(not_before="received_at"),
+            "rejected_at": timestamp(not_before="received_at"),
+            "rating": integer(minimum=1, maximum=5)}
 
 
 def _stream(name, service, target, source, columns, fields, transform, **kw) -> Stream:
@@ -247,23 +475,7 @@ def default_streams() -> list[Stream]:
                  "dispositioned_at": "tgl_disposisi", "processing_at": "tgl_proses",
                  "resolved_at": "tgl_selesai", "rejected_at": "tgl_ditolak",
                  "rating": "rating_kepuasan"},
-                {"ticket_no": code(required=True, case="upper", max_len=40),
-                 "kind": code(required=True, max_len=30),
-                 "category": text(required=True, max_len=100),
-                 "title": text(required=True, max_len=200, mask=True),
-                 "channel": code(required=True, max_len=20),
-                 "kelurahan_code": kelurahan(),
-                 "opd_code": code(case="upper", max_len=20),
-                 "status": code(required=True, values=COMPLAINT_STATUSES),
-                 "reporter_nik": personal(), "reporter_phone": personal(), "reporter_email": personal(),
-                 "received_at": timestamp(required=True),
-                 "verified_at": timestamp(not_before="received_at"),
-                 "dispositioned_at": timestamp(not_before="received_at"),
-                 "processing_at": timestamp(not_before="received_at"),
-                 "resolved_at": timestamp(not_before="received_at"),
-                 "rejected_at": timestamp(not_before="received_at"),
-                 "rating": integer(minimum=1, maximum=5)},
-                t.complaint),
+                _complaint_fields(), t.complaint),
         _stream("complaint_status_history", "complaints", "complaint_status_history",
                 "riwayat_status_pengaduan",
                 {"complaint_key": "pengaduan_id", "status": "status", "changed_at": "created_at"},
@@ -271,6 +483,48 @@ def default_streams() -> list[Stream]:
                  "status": code(required=True, values=COMPLAINT_STATUSES),
                  "changed_at": timestamp(required=True)},
                 t.complaint_status_event),
+        # --- complaints from other systems' exports and feeds (etl/feeds.py; off until enabled) ----
+        # A CSV export (e.g. SP4N-LAPOR!'s): a city maps its own headers under columns; the cursor
+        # is each file's modification time unless `cursor:` names a modified-time column.
+        _stream("complaints_csv", "complaints", "complaints", "CSV export files (options.path)",
+                {"ticket_no": "no_tiket", "kind": "jenis", "category": "kategori", "title": "judul",
+                 "channel": None, "kelurahan_code": "kode_kelurahan", "opd_code": "kode_opd",
+                 "status": "status", "reporter_nik": "nik", "reporter_phone": "telepon",
+                 "reporter_email": "email", "received_at": "tanggal_laporan", "verified_at": None,
+                 "dispositioned_at": None, "processing_at": None, "resolved_at": "tanggal_selesai",
+                 "rejected_at": None, "rating": None},
+                _complaint_fields(), t.complaint, key="id", cursor=FILE_MTIME, key_kind="text",
+                label="LAPOR! CSV", reader="csv", enabled=False,
+                options=MappingProxyType({"path": "data/imports/complaints/*.csv", "delimiter": ",",
+                                          "encoding": "utf-8-sig", "date_format": None, "complete": True,
+                                          "constants": MappingProxyType({"channel": "lapor"})}),
+                values=MappingProxyType({"status": MappingProxyType({
+                    "baru": "diterima", "menunggu": "diterima", "verifikasi": "diverifikasi",
+                    "disposisi": "didisposisikan", "koordinasi": "didisposisikan", "proses": "diproses",
+                    "ditindaklanjuti": "diproses", "tindak_lanjut": "diproses", "tolak": "ditolak"})})),
+        # Open311 GeoReport v2 (GET {url}/requests.json in date windows). Its open/closed states
+        # and FixMyStreet's finer ones are translated by `values`; `constants` fill the fields
+        # GeoReport has no column for.
+        _stream("complaints_open311", "complaints", "complaints", "Open311 GeoReport v2 (options.url)",
+                {"ticket_no": "service_request_id", "kind": None, "category": "service_name",
+                 "title": "description", "channel": None, "kelurahan_code": None,
+                 "opd_code": "agency_responsible", "status": "status", "reporter_nik": None,
+                 "reporter_phone": None, "reporter_email": None, "received_at": "requested_datetime",
+                 "verified_at": None, "dispositioned_at": None, "processing_at": None,
+                 "resolved_at": None, "rejected_at": None, "rating": None},
+                _complaint_fields(), t.complaint, key="service_request_id", cursor="updated_datetime",
+                key_kind="text", label="Open311", reader="open311", enabled=False, reconcile=False,
+                options=MappingProxyType({"url": None, "jurisdiction_id": None, "window_days": 30,
+                                          "lookback_days": 30, "since": None, "page_size": 100,
+                                          "timeout_seconds": None, "start_param": "start_date",
+                                          "end_param": "end_date",
+                                          "constants": MappingProxyType({"kind": "pengaduan",
+                                                                         "channel": "open311"})}),
+                values=MappingProxyType({"status": MappingProxyType({
+                    "open": "diproses", "closed": "selesai", "confirmed": "diterima",
+                    "investigating": "diproses", "in_progress": "diproses", "action_scheduled": "diproses",
+                    "fixed": "selesai", "no_further_action": "selesai", "not_responsible": "ditolak",
+                    "duplicate": "ditolak", "internal_referral": "didisposisikan"})})),
         # --- permits (e-Perizinan) ---------------------------------------------------------------
         _stream("permits", "permits", "permits",
                 "SELECT p.*, j.kode_izin FROM permohonan_izin p "
@@ -403,10 +657,19 @@ def configured_streams(cfg: Config) -> list[Stream]:
     unknown = set(overrides) - names
     if unknown:
         raise ConfigError(f"streams: unknown stream(s) {sorted(unknown)}; known: {', '.join(sorted(names))}")
-    streams = [s.with_overrides(overrides[s.name], f"streams.{s.name}") if s.name in overrides else s
+    base = Path(cfg.path).parent if getattr(cfg, "path", None) else None
+    streams = [s.with_overrides(overrides[s.name], f"streams.{s.name}", base) if s.name in overrides else s
                for s in streams]
+    labelled: dict[tuple[str, str], str] = {}
     for s in streams:
         if s.service not in SERVICES:
             raise ConfigError(f"stream {s.name}: unknown service {s.service!r}")
+        # Streams filling one table need their own label: ids are '<label letters>:<key>'.
+        prefix = (s.target, "".join(ch for ch in s.label.lower() if ch.isalnum()))
+        if s.enabled and prefix in labelled:
+            raise ConfigError(f"streams.{s.name}.label: {s.label!r} would give the same ids as stream "
+                              f"{labelled[prefix]} (both fill {s.target}); give each source its own label")
+        if s.enabled:
+            labelled[prefix] = s.name
     # Dimensions first; otherwise keep the declared order (stable sort).
     return sorted(streams, key=lambda s: s.kind != "dimension")

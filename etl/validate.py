@@ -144,7 +144,38 @@ def coerce(raw: pd.DataFrame, stream: Stream) -> tuple[pd.DataFrame, pd.Series]:
             earlier = out[name] < out[spec.not_before]
             problems.add(earlier, f"{stream.source_column(name)} is before "
                                   f"{stream.source_column(spec.not_before)}", raw.get(name))
-    return out, problems.reasons()
+    reasons = problems.reasons()
+    if "_problem" in raw:  # what a file/feed reader found wrong with a record (etl/feeds.py) says it all
+        found = raw["_problem"].dropna().astype("str")
+        reasons = pd.concat([reasons.drop(found.index, errors="ignore"), found]).sort_index()
+    return out, reasons
+
+
+# Active content a browser would run: a script/iframe/object/embed tag, an on*= event handler
+# inside a tag, a javascript: URL. Explicit character classes, not \s or \b: pandas then runs
+# the pattern in pyarrow (RE2), not row by row in Python.
+_ACTIVE_HTML = (r"<[ \t\r\n/]*(?:script|iframe|object|embed)[ \t\r\n/>]|javascript[ \t\r\n]*:"
+                r"|<[a-z][^>]*[ \t\r\n/\"']on[a-z]+[ \t\r\n]*=")
+TOO_LONG_FACTOR = 10  # free text longer than 10x its field's max_len is rejected, not truncated
+
+
+def _check_text(values: pd.Series, present: pd.Series, column: str, spec: Field, problems: Problems) -> None:
+    """Text that is not data but damage or an attack rejects the row:
+    a NUL byte (binary or truncated data; PostgreSQL cannot store it), free text over 10x its
+    field's maximum length (shorter overruns are truncated), active HTML. SQL-looking text is data:
+    it only ever travels as a bound parameter, and pages render text escaped."""
+    if not present.any():
+        return
+    text = values.where(present).astype("str")
+    problems.add(text.str.contains("\x00", regex=False), f"NUL byte in {column}", values)
+    if spec.kind == "text" and spec.max_len:
+        length = text.str.len()
+        too_long = length > TOO_LONG_FACTOR * spec.max_len
+        problems.add(too_long, f"{column} is far longer than its {spec.max_len} characters (over "
+                               f"{TOO_LONG_FACTOR}x); length",
+                     length.where(too_long, 0).fillna(0).astype("int64").astype(object))
+    problems.add(text.str.contains(_ACTIVE_HTML, case=False, regex=True),
+                 f"active HTML (script, iframe, event handler or javascript: URL) in {column}", values)
 
 
 def _coerce_field(name: str, spec: Field, values: pd.Series, present: pd.Series, column: str,
@@ -181,6 +212,7 @@ def _coerce_field(name: str, spec: Field, values: pd.Series, present: pd.Series,
         problems.add(present & ~known, f"unknown kelurahan code in {column}", values)
         return codes.where(known)
     # text / code
+    _check_text(values, present, column, spec, problems)
     if kind == "code":
         result = normalise_code(values, spec.case)
         mapping = stream.values.get(name)

@@ -107,6 +107,11 @@ add_strings({
     "complaints.status.diproses": {"id": "Diproses", "en": "In progress"},
     "complaints.status.selesai": {"id": "Selesai", "en": "Resolved"},
     "complaints.status.ditolak": {"id": "Ditolak", "en": "Rejected"},
+    "complaints.sources": {"id": "Sumber pengaduan", "en": "Complaint sources"},
+    "complaints.sources_about": {
+        "id": "Sistem atau umpan asal pengaduan yang masuk dalam periode; % selesai tepat waktu",
+        "en": "System or feed the complaints received in the period came from; % resolved on time"},
+    "complaints.col.source": {"id": "Sumber", "en": "Source"},
 })
 
 TITLE_MAX_CHARS = 60   # the urgent table shows the (masked) title shortened to one line
@@ -264,6 +269,16 @@ def _urgent_table(store: Store, f: Filters, now: dt.datetime) -> dbc.Card:
     ], about=t("complaints.urgent_about", days=store.cfg.sla.complaint_resolution_days), page_size=12)
 
 
+def _source_table(store: Store, f: Filters, now: dt.datetime) -> dbc.Card:
+    """Where the complaints came from: e-Masyarakat, CSV exports, Open311 feeds (etl/feeds.py)."""
+    return table_card(PAGE, "sources", t("complaints.sources"), m.complaints_by_source(store, f, now), [
+        Col("source", t("complaints.col.source")),
+        Col("received", t("complaints.col.received"), fmt_int),
+        Col("open", t("complaints.col.open"), fmt_int),
+        Col("sla_pct", t("complaints.col.sla_pct"), fmt_pct),
+    ], about=t("complaints.sources_about"), page_size=6)
+
+
 def _row(*cols: tuple) -> dbc.Row:
     return dbc.Row([dbc.Col(card, xs=12, xl=width, className="mb-3") for card, width in cols], className="g-3")
 
@@ -281,6 +296,7 @@ def _briefing(store: Store, f: Filters, now: dt.datetime) -> list:
         _row((_urgent_table(store, f, now), 8),
              (chart_card(PAGE, "map", t("complaints.map"), map_figure(m.by_kelurahan(store, f), store),
                          about=t("complaints.map_about"), height=560), 4)),
+        _row((_source_table(store, f, now), 6)),
     ]
 
 

@@ -4,8 +4,10 @@
     sources_exist(urls) -> bool
 
 ``urls`` maps each service name (complaints, permits, clinics, budget, cleanliness) to a
-SQLAlchemy URL. Each database's schema (simulator.schema) is dropped and recreated, then
-filled with history ending at ``end`` (naive WIB; default now). Same seed, end and
+SQLAlchemy URL: SQLite files, or MariaDB/MySQL (mysql+pymysql://) and PostgreSQL
+(postgresql+psycopg://) databases, created when missing. Several services may share one
+URL (no table names collide). Each service's tables (simulator.schema) are dropped and
+recreated, then filled with history ending at ``end`` (naive WIB; default now). Same seed, end and
 arguments give identical databases: each service draws from its own generator seeded
 with (seed, service number), and per-record timings are hashes of the record.
 """
@@ -21,7 +23,8 @@ from core.calendar import now_wib, to_wib_naive
 from core.config import SERVICES
 from simulator.schema import DATABASES
 from simulator.services import Window, budget, cleanliness, clinics, complaints, permits
-from simulator.sqlio import create_indexes, fast_load_pragmas, insert_columns, make_engine, recreate_tables
+from simulator.sqlio import (create_indexes, ensure_database, fast_load_pragmas, insert_columns, make_engine,
+                             recreate_tables)
 
 GENERATORS = {"complaints": complaints.history, "permits": permits.history, "clinics": clinics.history,
               "budget": budget.history, "cleanliness": cleanliness.history}
@@ -52,6 +55,7 @@ def seed_service(service: str, url: str, *, seed: int, history_days: int, scale:
     metadata = DATABASES[service][0]
     rng = np.random.default_rng([seed, SERVICES.index(service)])
     tables = GENERATORS[service](Window.ending(end, history_days, rng, scale))
+    ensure_database(url)
     engine = make_engine(url)
     try:
         with engine.begin() as conn:

@@ -25,7 +25,7 @@ from simulator import reference as ref
 from simulator.generate import history_end
 from simulator.schema import DATABASES
 from simulator.services import Live, budget, cleanliness, clinics, complaints, permits
-from simulator.sqlio import make_engine
+from simulator.sqlio import make_engine, shown_url
 from simulator.timing import to_datetime64
 
 ADVANCERS = {"complaints": complaints.advance, "permits": permits.advance, "clinics": clinics.advance,
@@ -68,9 +68,11 @@ def tick(urls: dict[str, str], now: dt.datetime | None = None, *, seed: int | No
                 if not _is_behind(conn, metadata.tables[MAIN_TABLE[service]], now64):
                     continue        # already simulated past `now`: never move records backwards
                 ADVANCERS[service](conn, dict(metadata.tables), live)
-        except sa.exc.OperationalError as exc:
-            if "no such table" in str(exc) or "doesn't exist" in str(exc) or "does not exist" in str(exc):
-                raise SourcesMissing(f"the {service} database at {urls[service]} has no tables; "
+        except sa.exc.DBAPIError as exc:   # SQLite: OperationalError; MariaDB, PostgreSQL: ProgrammingError
+            if any(text in str(exc) for text in ("no such table", "doesn't exist", "does not exist",
+                                                 "Unknown database")):
+                raise SourcesMissing(f"the {service} database at {shown_url(urls[service])} does not exist "
+                                     f"or has no tables; "
                                      f"create it with `python -m simulator seed`") from None
             raise
         counts.update(live.counts)

@@ -3,13 +3,24 @@
 Indonesian table and column names, created_at/updated_at on every table, status-history
 tables, and the personal data real sources hold (NIK, names, phone numbers, e-mail,
 BPJS numbers). Portable SQLAlchemy types so the same schema creates on SQLite,
-MariaDB/MySQL and PostgreSQL. Timestamps are naive WIB wall-clock time, as these apps
-store them. Money is whole Rupiah (BIGINT).
+MariaDB/MySQL and PostgreSQL. Timestamps are naive WIB wall-clock time in whole seconds,
+as these apps store them (MariaDB DATETIME, PostgreSQL TIMESTAMP WITHOUT TIME ZONE). Money
+is whole Rupiah: BIGINT on SQLite, DECIMAL(18,2) on the servers as the PHP apps declare it
+(drivers return decimal.Decimal). Coordinates are double precision (MySQL's plain FLOAT
+would be single). No booleans; free text is TEXT (64 KB on MariaDB). MariaDB tables are
+utf8mb4, so names and texts with any Unicode character round-trip.
+
+The five schemas have no table name in common, so all five can live in one database.
 """
 from __future__ import annotations
 
-from sqlalchemy import (BigInteger, Column, Date, DateTime, Float, ForeignKey, Index,
-                        Integer, MetaData, SmallInteger, String, Table, Text)
+from sqlalchemy import (BigInteger, Column, Date, DateTime, Double, Float, ForeignKey, Index,
+                        Integer, MetaData, Numeric, SmallInteger, String, Table, Text)
+
+# whole Rupiah; the server variant is what the city's PHP apps declare
+RUPIAH = BigInteger().with_variant(Numeric(18, 2), "mysql", "mariadb", "postgresql")
+# degrees; MySQL/MariaDB FLOAT is 4 bytes (about 1 m off), so DOUBLE there
+COORDINATE = Float().with_variant(Double(), "mysql", "mariadb")
 
 
 def _stamps() -> list[Column]:
@@ -46,8 +57,8 @@ Table("pengaduan", emasyarakat,
       Column("email_pelapor", String(100)),
       Column("kode_kelurahan", String(13)),
       Column("alamat", String(200)),
-      Column("latitude", Float),
-      Column("longitude", Float),
+      Column("latitude", COORDINATE),
+      Column("longitude", COORDINATE),
       Column("kanal", String(20), nullable=False),          # android | web | sms | call_center | sosmed
       Column("opd_id", Integer, ForeignKey("opd.id")),      # set at disposition
       Column("status", String(20), nullable=False),         # diterima > diverifikasi > didisposisikan > diproses > selesai | ditolak
@@ -76,7 +87,7 @@ Table("jenis_izin", eperizinan,
       Column("nama_izin", String(150), nullable=False),
       Column("sla_hari_kerja", SmallInteger, nullable=False),   # service level in working days
       Column("tingkat_risiko", String(20), nullable=False),     # rendah | menengah_rendah | menengah_tinggi | tinggi
-      Column("tarif_dasar", BigInteger, nullable=False),        # base retribution, Rupiah (0 = free)
+      Column("tarif_dasar", RUPIAH, nullable=False),        # base retribution, Rupiah (0 = free)
       *_stamps())
 
 Table("permohonan_izin", eperizinan,
@@ -94,7 +105,7 @@ Table("permohonan_izin", eperizinan,
       Column("status", String(20), nullable=False),         # proses | terbit | ditolak
       Column("tgl_pengajuan", DateTime, nullable=False),
       Column("tgl_keputusan", DateTime),
-      Column("nilai_retribusi", BigInteger),                # Rupiah
+      Column("nilai_retribusi", RUPIAH),                # Rupiah
       *_stamps())
 
 Table("riwayat_tahap_izin", eperizinan,
@@ -115,7 +126,7 @@ Table("faskes", edokter,
       Column("nama_faskes", String(150), nullable=False),
       Column("jenis_faskes", String(20), nullable=False),   # puskesmas | rsud
       Column("kode_kelurahan", String(13), nullable=False),
-      Column("latitude", Float), Column("longitude", Float),
+      Column("latitude", COORDINATE), Column("longitude", COORDINATE),
       *_stamps())
 
 Table("poli", edokter,
@@ -184,14 +195,14 @@ Table("anggaran", eanggaran,            # one pagu line: kegiatan x jenis belanj
       Column("kegiatan_id", Integer, ForeignKey("kegiatan.id"), nullable=False),
       Column("jenis_belanja", String(40), nullable=False),  # pegawai | barang_jasa | modal | hibah | bansos | tidak_terduga
       Column("kode_rekening", String(30), nullable=False),
-      Column("pagu", BigInteger, nullable=False),           # Rupiah
+      Column("pagu", RUPIAH, nullable=False),           # Rupiah
       *_stamps())
 
 Table("anggaran_kas", eanggaran,        # monthly cash plan per pagu line
       Column("id", Integer, primary_key=True, autoincrement=False),
       Column("anggaran_id", Integer, ForeignKey("anggaran.id"), nullable=False, index=True),
       Column("bulan", SmallInteger, nullable=False),
-      Column("nilai", BigInteger, nullable=False),          # Rupiah
+      Column("nilai", RUPIAH, nullable=False),          # Rupiah
       *_stamps())
 
 Table("realisasi_sp2d", eanggaran,      # payments (SP2D)
@@ -199,7 +210,7 @@ Table("realisasi_sp2d", eanggaran,      # payments (SP2D)
       Column("no_sp2d", String(40), nullable=False, unique=True),
       Column("anggaran_id", Integer, ForeignKey("anggaran.id"), nullable=False, index=True),
       Column("tanggal_sp2d", Date, nullable=False),
-      Column("nilai", BigInteger, nullable=False),          # Rupiah
+      Column("nilai", RUPIAH, nullable=False),          # Rupiah
       Column("nama_penerima", String(150)),                 # payee: may be a person
       Column("rekening_penerima", String(30)),
       Column("uraian", Text),
@@ -218,8 +229,8 @@ Table("laporan", esaberling,
       Column("kategori_id", Integer, ForeignKey("kategori_laporan.id"), nullable=False),
       Column("deskripsi", Text),
       Column("foto_url", String(250)),
-      Column("latitude", Float, nullable=False),
-      Column("longitude", Float, nullable=False),
+      Column("latitude", COORDINATE, nullable=False),
+      Column("longitude", COORDINATE, nullable=False),
       Column("kode_kelurahan", String(13)),
       Column("nama_pelapor", String(100)),
       Column("telepon_pelapor", String(20)),
@@ -237,3 +248,9 @@ DATABASES: dict[str, tuple[MetaData, str]] = {
     "budget": (eanggaran, "eanggaran"),
     "cleanliness": (esaberling, "esaberling"),
 }
+
+# MariaDB/MySQL: utf8mb4 whatever the server's or database's default character set is
+for _metadata, _ in DATABASES.values():
+    for _table in _metadata.tables.values():
+        _table.dialect_kwargs.update(mysql_charset="utf8mb4", mysql_collate="utf8mb4_unicode_ci",
+                                     mariadb_charset="utf8mb4", mariadb_collate="utf8mb4_unicode_ci")

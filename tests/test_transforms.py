@@ -201,17 +201,21 @@ def test_validation_rejects_bad_rows_with_reasons_and_keeps_good_ones():
             _raw_complaint(_key=6, resolved_at="2026-03-01 10:00:00"),
             _raw_complaint(_key=7, rating=9),
             _raw_complaint(_key=8, title="x" * 100_000 + "\x00"),
-            _raw_complaint(_key=9, title="\x00\x07 ")]
+            _raw_complaint(_key=9, title="\x00\x07 "),
+            _raw_complaint(_key=10, title="x" * 1_000),
+            _raw_complaint(_key=11, title="<img src=x onerror=alert(1)>")]
     typed, reasons = coerce(pd.DataFrame(rows), stream)
-    assert sorted(reasons.index) == [1, 2, 3, 4, 5, 6, 8]
+    assert sorted(reasons.index) == [1, 2, 3, 4, 5, 6, 7, 8, 10]
     assert "unparseable timestamp in created_at: 'kemarin sore'" in reasons[1]
     assert "unknown kelurahan code in kode_kelurahan" in reasons[2]
     assert reasons[3] == "missing key id"
     assert "unknown status" in reasons[4]
     assert "tgl_selesai is before created_at" in reasons[5]
     assert "above 5: rating_kepuasan" in reasons[6]
-    assert len(typed.loc[7, "title"]) == 200   # long free text is truncated, not rejected
-    assert reasons[8].startswith("judul is empty once cleaned")
+    assert "NUL byte in judul" in reasons[7] and "judul is far longer than its 200 characters" in reasons[7]
+    assert len(typed.loc[9, "title"]) == 200   # free text up to 10x too long is truncated, not rejected
+    assert "NUL byte in judul" in reasons[8] and "judul is empty once cleaned" in reasons[8]
+    assert reasons[10].startswith("active HTML")
 
 
 def test_negative_amount_is_rejected():

@@ -141,11 +141,13 @@ def test_tables_sort_numbers_as_numbers(page, running_app):
 
 
 HOSTILE_TITLE = "1275011203870001 <img src=x onerror=bccPwned=1>';DROP TABLE t"
+ODD_TITLE = "1275011203870001 <b>tebal</b>';DROP TABLE pengaduan;--"
 
 
-def test_a_hostile_complaint_is_shown_as_text_without_its_nik(page, running_app):
-    """A complaint whose title carries HTML, SQL and a NIK goes through the ETL to the overdue
-    list: shown literally, never executed, the NIK masked. Runs last: it adds a row."""
+def test_hostile_complaints_are_rejected_or_shown_as_text_without_the_nik(page, running_app):
+    """Two complaints through the ETL: one with active HTML (an onerror handler) is rejected and
+    shown on /data as inert text; one with harmless markup and SQL goes to the overdue list,
+    shown literally, never executed. The NIK is masked in both. Runs last: it adds rows."""
     from core.calendar import now_wib
     from etl.runner import run_pass
     from simulator.schema import emasyarakat
@@ -156,19 +158,25 @@ def test_a_hostile_complaint_is_shown_as_text_without_its_nik(page, running_app)
     pengaduan = emasyarakat.tables["pengaduan"]
     with source.begin() as conn:
         new_id = conn.execute(sa.select(sa.func.max(pengaduan.c.id))).scalar() + 1
-        conn.execute(pengaduan.insert().values(
-            id=new_id, no_tiket=f"EMS-HOSTILE-{new_id}", jenis="pengaduan", kategori_id=1,
-            judul=HOSTILE_TITLE, isi="<script>window.bccPwned=1</script>", kode_kelurahan="12.75.02.1001",
-            kanal="web", status="diterima", created_at=received, updated_at=now))
+        for key, title in ((new_id, HOSTILE_TITLE), (new_id + 1, ODD_TITLE)):
+            conn.execute(pengaduan.insert().values(
+                id=key, no_tiket=f"EMS-HOSTILE-{key}", jenis="pengaduan", kategori_id=1,
+                judul=title, isi="keluhan", kode_kelurahan="12.75.02.1001",
+                kanal="web", status="diterima", created_at=received, updated_at=now))
     source.dispose()
-    assert all(r.ok for r in run_pass(cfg, running_app.engine))
+    results = run_pass(cfg, running_app.engine)
+    assert all(r.ok for r in results) and sum(r.rows_rejected for r in results) == 1
 
     start = (now - dt.timedelta(days=1600)).date().isoformat()
     open_and_settle(page, f"{running_app.base_url}/complaints?start={start}")
-    first_row = page.locator("#complaints-overdue td").all_inner_texts()
-    shown = " ".join(first_row)
-    assert f"EMS-HOSTILE-{new_id}" in shown
-    assert "[NIK] <img src=x onerror=bccPwned=1>';DROP TABLE t" in shown
+    shown = " ".join(page.locator("#complaints-overdue td").all_inner_texts())
+    assert f"EMS-HOSTILE-{new_id + 1}" in shown and f"EMS-HOSTILE-{new_id}" not in shown
+    assert "[NIK] <b>tebal</b>';DROP TABLE pengaduan;--" in shown
+    assert "1275011203870001" not in page.content()
+
+    open_and_settle(page, f"{running_app.base_url}/data?stream=complaints")
+    rejects = " ".join(page.locator("#data-rejects td").all_inner_texts())
+    assert str(new_id) in rejects and "HTML" in rejects
     assert "1275011203870001" not in page.content()
     assert page.evaluate("window.bccPwned") is None
     assert page.console_errors == []
