@@ -13,6 +13,7 @@ Usable from the command line too (the benchmark and a developer's shell):
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -88,12 +89,40 @@ class _Server:
     def __exit__(self, *exc):
         self.stop()
 
-    def pause(self) -> None:
-        """SIGSTOP the server: connections hang, as with a source that times out."""
-        self.proc.send_signal(signal.SIGSTOP)
+    def pids(self) -> list[int]:
+        """The server's processes, the one we started first. PostgreSQL's postmaster (started
+        through su) and each of its children run in a session of their own, so one signal to
+        a process group would miss them."""
+        data = getattr(self, "data", None)
+        pid_file = data / "postmaster.pid" if data is not None else None
+        if pid_file is None or not pid_file.is_file():
+            return [self.proc.pid]
+        postmaster = int(pid_file.read_text().split()[0])
+        children = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == postmaster:
+                    children.append(int(stat.parent.name))
+            except (OSError, ValueError, IndexError):
+                pass
+        return [self.proc.pid, postmaster, *children]
 
-    def resume(self) -> None:
-        self.proc.send_signal(signal.SIGCONT)
+    @contextlib.contextmanager
+    def frozen(self):
+        """SIGSTOP every process of the server: it accepts TCP connections but never answers
+        (a hung source). su is stopped first and continued last: a su that sees its child
+        stop stops itself and then no longer passes on the signal that shuts the server down."""
+        pids = self.pids()
+        for pid in pids:
+            os.kill(pid, signal.SIGSTOP)
+        try:
+            yield
+        finally:
+            for pid in reversed(pids):
+                try:
+                    os.kill(pid, signal.SIGCONT)
+                except ProcessLookupError:
+                    pass
 
     def stop(self) -> None:
         if self.proc and self.proc.poll() is None:
@@ -180,12 +209,6 @@ class PostgresServer(_Server):
                 os.killpg(self.proc.pid, signal.SIGKILL)
                 self.proc.wait(10)
         self.proc = None
-
-    def pause(self) -> None:
-        os.killpg(self.proc.pid, signal.SIGSTOP)
-
-    def resume(self) -> None:
-        os.killpg(self.proc.pid, signal.SIGCONT)
 
     def url(self, database: str) -> str:
         return f"postgresql+psycopg://bcc@127.0.0.1:{self.port}/{database}"

@@ -276,38 +276,6 @@ def test_a_dropped_column_or_table_fails_only_its_stream_naming_it(request, kind
         source.dispose()
 
 
-def _server_pids(server) -> list[int]:
-    """The server's processes, the one we started first. PostgreSQL's postmaster (started
-    through su) and each of its children run in a session of their own, so one signal to a
-    process group misses them (tests/dbservers.py's pause() does)."""
-    data = getattr(server, "data", None)
-    if data is None or not (data / "postmaster.pid").is_file():
-        return [server.proc.pid]
-    postmaster = int((data / "postmaster.pid").read_text().split()[0])
-    children = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        with contextlib.suppress(OSError, ValueError, IndexError):
-            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == postmaster:
-                children.append(int(stat.parent.name))
-    return [server.proc.pid, postmaster, *children]
-
-
-@contextlib.contextmanager
-def _frozen(server):
-    """SIGSTOP every process of the server: it accepts TCP connections but never answers.
-    su is stopped first and continued last: a su that sees its child stop stops itself and
-    then no longer passes on the signal that shuts the server down."""
-    pids = _server_pids(server)
-    for pid in pids:
-        os.kill(pid, signal.SIGSTOP)
-    try:
-        yield
-    finally:
-        for pid in reversed(pids):
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGCONT)
-
-
 @pytest.mark.parametrize("kind", ["mariadb", "postgresql"])
 def test_a_hung_server_fails_with_timed_out_instead_of_hanging(request, kind, monkeypatch):
     server = _servers(request)[kind]
@@ -321,7 +289,7 @@ def test_a_hung_server_fails_with_timed_out_instead_of_hanging(request, kind, mo
         with engine.connect() as conn:
             assert sum(len(b) for b in extract.extract(stream, conn, None, 100)) > 0
         conn = engine.connect()        # connected, then the server stops answering
-        with _frozen(server):
+        with server.frozen():
             started = time.monotonic()
             with pytest.raises(extract.SourceError) as caught:
                 list(extract.extract(stream, conn, None, 100))
@@ -339,3 +307,80 @@ def test_a_hung_server_fails_with_timed_out_instead_of_hanging(request, kind, mo
             assert sum(len(b) for b in extract.extract(stream, conn, None, 100)) > 0
     finally:
         engine.dispose()
+
+
+# --- an outage of a real server, and every source kind into a PostgreSQL store --------------------------
+
+def test_a_source_server_outage_fails_its_streams_only_and_recovers_by_itself(mariadb_server, seeded, tmp_path):
+    """e-Saberling's MariaDB goes down: its stream fails with the reason, the others load, the
+    pages' stale line names it once stale; the server comes back and the retry loads it."""
+    from metrics.base import Store
+    from metrics.health import stale_sources, stream_health
+
+    url = mariadb_server.create_database("saberling_outage")
+    seed_service("cleanliness", url, **SMALL)
+    from conftest import copy_sources
+
+    sources = {**copy_sources(seeded["sqlite"], tmp_path / "copies"), "cleanliness": url}
+    cfg = write_config(tmp_path / "outage", sources, f"duckdb:///{tmp_path / 'outage.duckdb'}",
+                       extra={"etl": {"source_timeout_seconds": 3, "retry_first_seconds": 60},
+                              "display": {"stale_after_minutes": 1}})
+    engine = make_engine(cfg.store_url)
+    init_store(engine)
+    try:
+        _pass(cfg, engine)
+        assert tick(sources, SEED_END + dt.timedelta(hours=6), seed=5, scale=SMALL["scale"])
+        mariadb_server.stop()                                  # the outage
+        started = time.monotonic()
+        results = _pass(cfg, engine, ok=False)
+        assert time.monotonic() - started < 30
+        failed = {name for name, r in results.items() if not r.ok}
+        assert failed == {"cleanliness_reports"}
+        assert "cannot connect" in results["cleanliness_reports"].error
+        assert results["complaints"].rows_loaded > 0           # the others go on
+        with engine.begin() as conn:                           # ... and an hour passes
+            conn.execute(sa.text("UPDATE etl_state SET last_success_at = last_success_at - INTERVAL 1 HOUR "
+                                 "WHERE stream = 'cleanliness_reports'"))
+        store = Store(engine, cfg)
+        health = stream_health(store).set_index("stream")
+        assert health.loc["cleanliness_reports", "failures"] == 1
+        assert bool(health.loc["cleanliness_reports", "failing"]) and bool(health.loc["cleanliness_reports", "stale"])
+        stale = stale_sources(store)
+        assert stale["label"].tolist() == ["e-Saberling"] and bool(stale["unreachable"].iat[0])
+
+        assert run_pass(cfg, engine, retry_only=True) == []    # backing off: not due yet
+        mariadb_server.restart()                               # the server is back
+        with engine.begin() as conn:
+            conn.execute(sa.text("UPDATE etl_state SET retry_at = retry_at - INTERVAL 1 HOUR"))
+        retried = {r.stream: r for r in run_pass(cfg, engine, retry_only=True)}
+        assert list(retried) == ["cleanliness_reports"] and retried["cleanliness_reports"].ok
+        assert retried["cleanliness_reports"].rows_loaded > 0  # the activity during the outage
+        _assert_counts_match(engine, sources, "after the outage")
+        assert stale_sources(Store(engine, cfg)).empty
+    finally:
+        engine.dispose()
+
+
+def test_mariadb_and_postgresql_sources_into_a_postgresql_store(seeded, pg_server, tmp_path):
+    """The other half of the matrix (sources -> DuckDB is above): MariaDB and PostgreSQL sources
+    into a PostgreSQL store give the same service tables as SQLite sources into DuckDB."""
+    cfg, engine = _store(tmp_path / "reference", seeded["sqlite"])
+    try:
+        _pass(cfg, engine)
+        expected = _service_tables(engine)
+    finally:
+        engine.dispose()
+    for kind in ("mariadb", "postgresql"):
+        store_url = pg_server.create_database(f"store_from_{kind}")
+        cfg = write_config(tmp_path / f"pg_{kind}", seeded[kind], store_url)
+        engine = make_engine(store_url)
+        init_store(engine)
+        try:
+            _pass(cfg, engine)
+            _assert_counts_match(engine, seeded[kind], kind)
+            got = _service_tables(engine)
+        finally:
+            engine.dispose()
+        for table in TARGETS:
+            pd.testing.assert_frame_equal(got[table], expected[table], check_dtype=False,
+                                          obj=f"{table} from {kind} into PostgreSQL")
