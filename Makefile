@@ -43,7 +43,7 @@ seed: $(APP_STAMP) ## (re)create the demo service databases
 etl: $(APP_STAMP) ## one ETL pass over all streams
 	$(BIN)/python -m etl run
 
-bench: $(APP_STAMP) ## speed figures (printed, never asserted in tests)
+bench: $(APP_STAMP) dbservers ## speed figures incl. a throwaway PostgreSQL store (printed, never asserted in tests)
 	$(BIN)/python -m bench
 
 screenshots: $(DEV_STAMP) browser ## every page at 1920x1080 and 3840x2160 into artifacts/screens
