@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import json
+import secrets
 import threading
 import time
 
@@ -64,7 +65,10 @@ def _upsert_duckdb(conn: Connection, table: sa.Table, frame: pd.DataFrame, keys:
         raw.execute(f"INSERT INTO {quote(table.name)} ({columns}) SELECT {selected} FROM {name} {conflict}"
                     ).fetchall()  # drain: DuckDB refuses new work while a result is pending
     finally:
-        raw.unregister(name)
+        try:  # after a failed INSERT the transaction is aborted: keep the INSERT's error
+            raw.unregister(name)
+        except Exception:  # noqa: BLE001
+            pass
 
 
 def records(frame: pd.DataFrame, table: sa.Table) -> list[dict]:
@@ -205,9 +209,9 @@ def write_rejects(conn: Connection, rows: list[dict], already_rejected: set[str]
     keys = {r["source_key"] for r in rows if r["source_key"] is not None}
     resolve_rejects(conn, rows[0]["stream"], sorted(keys & already_rejected))
     already_rejected |= keys
-    next_id = new_ids(len(rows))
     frame = pd.DataFrame(rows)
-    frame["reject_id"] = range(next_id, next_id + len(frame))
+    # random 62-bit ids: two ETL processes writing rejects at once never collide
+    frame["reject_id"] = [secrets.randbits(62) for _ in range(len(frame))]
     upsert(conn, schema.etl_reject, frame)  # the bulk path: a broken source can reject a whole batch
 
 

@@ -61,6 +61,9 @@ from store.engine import bump_data_version, read_frame, wib_now_naive
 log = logging.getLogger("bcc.etl")
 
 BATCH_ROWS = 50_000
+# Reconciliation refuses to delete more than this share of a stream's rows (an empty or partial
+# source listing must not wipe the store); `etl run --full STREAM` may.
+RECONCILE_MAX_DELETE_SHARE = 0.2
 _KEYS_PER_QUERY = 1_000
 # Held while a pass runs in this process (the scheduler skips its pass while another runs).
 PASS_LOCK = threading.Lock()
@@ -126,6 +129,7 @@ def run_pass(cfg: Config, engine: Engine, *, streams: list[str] | None = None, f
         started = time.perf_counter()
         results: list[StreamResult] = []
         engines: dict[str, Engine | extract.SourceError] = {}
+        crashed = _runs_left_running(engine)  # a killed pass committed rows but never bumped
         try:
             for stream in selected:
                 due = _due(engine, stream.name, retry_only=retry_only, force=force)
@@ -134,7 +138,9 @@ def run_pass(cfg: Config, engine: Engine, *, streams: list[str] | None = None, f
                         log.info("stream %s skipped: %s", stream.name, due)
                     continue
                 failed_deps = [r.stream for r in results if r.stream in stream.depends_on and not r.ok]
-                skip = f"skipped: {', '.join(failed_deps)} failed in this pass" if failed_deps else None
+                failed_deps += [d for d in stream.depends_on if d not in {r.stream for r in results}
+                                and ((load.state_of(engine, d) or {}).get("failures") or 0) > 0]
+                skip = f"skipped: {', '.join(failed_deps)} failing (its rows are needed first)" if failed_deps else None
                 result = run_stream(cfg, engine, stream, pseudonymizer, engines=engines, progress=progress,
                                     batch_rows=batch_rows, full=full, skip_reason=skip)
                 results.append(result)
@@ -144,13 +150,19 @@ def run_pass(cfg: Config, engine: Engine, *, streams: list[str] | None = None, f
                     source.dispose()
         with engine.begin() as conn:
             load.prune_runs(conn, _now() - dt.timedelta(days=cfg.etl.keep_runs_days))
-            if any(r.changed for r in results):
+            if crashed or any(r.changed for r in results):
                 log.info("data version %s", bump_data_version(conn))
         log.info("pass done in %.1f s: %d loaded, %d deleted, %d rejected, %d failed stream(s)",
                  time.perf_counter() - started, sum(r.rows_loaded for r in results),
                  sum(r.rows_deleted for r in results), sum(r.rows_rejected for r in results),
                  sum(not r.ok for r in results))
         return results
+
+
+def _runs_left_running(engine: Engine) -> bool:
+    with engine.connect() as conn:
+        return bool(conn.execute(sa.select(sa.func.count()).select_from(schema.etl_run)
+                                 .where(schema.etl_run.c.status == "running")).scalar())
 
 
 def _due(engine: Engine, stream: str, *, retry_only: bool, force: bool) -> bool | str | None:
@@ -238,6 +250,7 @@ class _Sync:
         self.overlap = dt.timedelta(seconds=cfg.etl.overlap_seconds)
         self.tail: dict[str, list] = json.loads(state.get("overlap_tail") or "{}")
         self.watermark: str | None = state["cursor_value"]
+        self.full = False
         with engine.connect() as conn:
             self.pending_rejects = load.rejected_keys(conn, stream.name)
 
@@ -245,6 +258,7 @@ class _Sync:
 def _sync_stream(cfg: Config, engine: Engine, stream: Stream, pseudonymizer, result: StreamResult,
                  state: dict, engines: dict, progress, batch_rows: int, full: bool) -> None:
     sync = _Sync(cfg, engine, stream, pseudonymizer, result, state)
+    sync.full = full
     first_load = sync.watermark is None
     with _open_source(cfg, stream, engines) as source:
         if source.newest is not None:  # how far the store is behind the source (shown on /data)
@@ -265,6 +279,11 @@ def _sync_stream(cfg: Config, engine: Engine, stream: Stream, pseudonymizer, res
                 _load_batch(sync, ready)
                 if progress:
                     progress(result)
+            elif len(carry) > batch_rows:
+                # a bulk update gave many rows one cursor value: load them now without moving
+                # the watermark (memory stays bounded); the last row moves it when the group ends
+                _load_batch(sync, carry.iloc[:-1], advance=False)
+                carry = carry.iloc[-1:].reset_index(drop=True)
         if carry is not None and not carry.empty:
             _load_batch(sync, carry)
         if _reconcile_due(cfg, stream, state, full, first_load) and source.keys is not None:
@@ -372,7 +391,7 @@ def _load_batch(sync: _Sync, raw: pd.DataFrame, *, advance: bool = True) -> None
     raw = raw.reset_index(drop=True)
     keys = raw["_key"].astype("str").to_numpy()
     prints = _fingerprints(raw, sync.pseudonymizer.row_hash_key)
-    if sync.tail:
+    if sync.tail and advance:  # reconciliation reloads rows on purpose: no dedupe there
         seen = np.fromiter((sync.tail.get(k, (None, None))[1] == p for k, p in zip(keys, prints)),
                            dtype=bool, count=len(raw))
         if seen.any():
@@ -385,6 +404,12 @@ def _load_batch(sync: _Sync, raw: pd.DataFrame, *, advance: bool = True) -> None
         watermark = sync.watermark  # rows re-read from the overlap window never move it back
     if raw.empty:
         return
+    if advance and len(raw) and typed["updated_at"].isna().all() and raw["_cursor"].notna().any():
+        example = raw["_cursor"].dropna().iloc[0]
+        raise extract.SourceError(
+            f"cursor column {stream.cursor!r} of {stream.source[:60]!r} holds no timestamps (e.g. {example!r}): "
+            f"the cursor must be the row's last-change time (updated_at); fix streams.{stream.name}.cursor "
+            f"in config.yaml")
     good = typed[~typed.index.isin(reasons.index)]
     context = TransformContext(sla=sync.cfg.sla, pseudonymizer=sync.pseudonymizer, label=stream.label,
                                loaded_at=pd.Timestamp(now), lookup=sync.lookups.get)
@@ -413,10 +438,15 @@ def _load_batch(sync: _Sync, raw: pd.DataFrame, *, advance: bool = True) -> None
 
 def _new_tail(sync: _Sync, raw: pd.DataFrame, typed: pd.DataFrame, keys: np.ndarray, prints: np.ndarray,
               watermark: str | None) -> dict:
-    """The overlap tail after this batch: rows (old and new) whose cursor is within the window."""
+    """The overlap tail after this batch: rows (old and new) whose cursor is within the window.
+    Rejected rows are in it too (re-reading them every pass would re-reject them every pass);
+    reconciliation tries them again, so a row rejected for a lookup that works later loads."""
     if watermark is None or not sync.overlap or re.fullmatch(r"-?\d+", watermark):
         return {}
-    horizon = pd.Timestamp(dt.datetime.fromisoformat(watermark) - sync.overlap)
+    moment = as_datetime(pd.Series([watermark])).iat[0]  # naive WIB, like typed cursors
+    if pd.isna(moment):
+        return {}
+    horizon = moment - sync.overlap
     tail = {k: v for k, v in sync.tail.items() if pd.Timestamp(v[0]) >= horizon}
     cursors = typed["updated_at"]
     recent = (cursors >= horizon).fillna(False).to_numpy()
@@ -476,10 +506,21 @@ def _reconcile(sync: _Sync, source: _Source, batch_rows: int, progress) -> None:
     gone = merged.loc[merged["_merge"] == "right_only", "key"].tolist()
     stale = merged[(merged["_merge"] == "left_only")
                    | ((merged["_merge"] == "both") & (merged["cursor_src"] > merged["cursor_store"]))]
-    # keys already in etl_reject stay there until the source fixes them (a newer cursor)
+    # rows in etl_reject are tried again too: a lookup that failed may work now (a still-bad
+    # row is rejected again, replacing its old reject record)
     source_keys = dict(zip(to_store.astype("str"), in_source["_key"]))
-    reload = [source_keys[k] for k in stale["key"]
-              if k in source_keys and str(source_keys[k]) not in sync.pending_rejects]
+    reload = [source_keys[k] for k in stale["key"] if k in source_keys]
+    if gone and not sync.full and len(gone) > RECONCILE_MAX_DELETE_SHARE * max(len(stored), 1) and len(gone) > 10:
+        raise extract.SourceError(
+            f"reconciliation would delete {len(gone):,} of {len(stored):,} rows of {stream.target} "
+            f"({100 * len(gone) / len(stored):.0f}%): the source looks incomplete (a missing export file, "
+            f"a half-restored database?). Check it; if the deletions are real, run "
+            f"`python -m etl run --full {stream.name}`")
+    vanished = sorted(sync.pending_rejects - {str(k) for k in in_source["_key"]})
+    if vanished:  # rejected rows since deleted in the source are no longer open problems
+        with engine.begin() as conn:
+            load.resolve_rejects(conn, stream.name, vanished)
+        sync.pending_rejects.difference_update(vanished)
     if gone:
         values = [int(k) for k in gone] if isinstance(key_column.type, sa.Integer) else gone
         with engine.begin() as conn:
@@ -488,7 +529,12 @@ def _reconcile(sync: _Sync, source: _Source, batch_rows: int, progress) -> None:
                 sync.result.rows_deleted += conn.execute(
                     target.delete().where(key_column.in_(part), target.c.source == stream.label)).rowcount
         log.info("stream %s: %d row(s) deleted in the source removed from the store", stream.name, len(gone))
-    if reload and source.by_keys is not None:
+    if reload and source.by_keys is None:  # a feed cannot fetch by key: read it all again next pass
+        log.warning("stream %s: %d row(s) missing or outdated in the store: re-reading the feed from the start",
+                    stream.name, len(reload))
+        with engine.begin() as conn:
+            load.reset_state(conn, stream.name)
+    elif reload:
         log.info("stream %s: %d row(s) missing or outdated in the store reloaded by key", stream.name, len(reload))
         for frame in source.by_keys(reload):
             _load_batch(sync, frame, advance=False)

@@ -122,6 +122,9 @@ def coerce(raw: pd.DataFrame, stream: Stream) -> tuple[pd.DataFrame, pd.Series]:
         out["source_key"] = normalise_code(key, None)
 
     cursor = as_datetime(raw["_cursor"])
+    # Incremental reads never see a row without a change time; reconciliation finds it by key.
+    problems.add(raw["_cursor"].isna(), f"no {stream.cursor} (the time of its last change): "
+                 f"the row cannot be loaded incrementally; fix it in the source")
     problems.add(raw["_cursor"].notna() & cursor.isna(),
                  f"unparseable timestamp in {stream.cursor}", raw["_cursor"])
     out["updated_at"] = cursor

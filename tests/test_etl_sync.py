@@ -156,10 +156,10 @@ def test_a_failing_stream_backs_off_and_recovers_by_itself(make_config, fresh_so
     cfg = make_config(fresh_sources, extra={"etl": {"retry_first_seconds": 60, "retry_max_seconds": 240}})
     results = by_stream(run_pass(cfg, store_engine))
     assert "does not exist" in results["permit_types"].error and "does not exist" in results["permit_stages"].error
-    assert results["permits"].error == "skipped: permit_types failed in this pass"
+    assert results["permits"].error == "skipped: permit_types failing (its rows are needed first)"
     assert results["complaints"].ok and results["clinic_visits"].ok  # the others go on
     st = state(store_engine, "permits")
-    assert st["failures"] == 1 and "permit_types failed" in st["last_error"] and st["last_success_at"] is None
+    assert st["failures"] == 1 and "permit_types failing" in st["last_error"] and st["last_success_at"] is None
     assert st["retry_at"] - st["last_failure_at"] == dt.timedelta(seconds=60)
     # a retry right away is not due yet; failures double the wait up to the maximum
     assert run_pass(cfg, store_engine, retry_only=True) == []
@@ -270,3 +270,89 @@ def test_old_runs_are_pruned_but_each_streams_latest_run_is_kept(test_config, st
     # complaints' two old runs are gone (a new one exists); permits' only run stays
     assert runs["stream"].tolist() == ["permits", "complaints"]
     assert runs["started_at"].iat[0] == pd.Timestamp(old)
+
+
+# --- edge cases found in review -----------------------------------------------------------------------
+
+def test_cursors_written_with_a_utc_offset_load_and_stay_incremental(test_config, store_engine, fresh_sources):
+    url = fresh_sources["complaints"]
+    execute(url, "UPDATE pengaduan SET updated_at = replace(updated_at, ' ', 'T') || '+07:00'")
+    first = by_stream(run_pass(test_config, store_engine))["complaints"]
+    assert first.ok and first.rows_loaded == query(url, "SELECT COUNT(*) AS n FROM pengaduan")["n"].iat[0]
+    again = by_stream(run_pass(test_config, store_engine))["complaints"]
+    assert again.ok and (again.rows_read, again.rows_loaded) == (0, 0)
+
+
+def test_a_cursor_that_is_not_a_timestamp_fails_the_stream_naming_the_fix(make_config, fresh_sources, store_engine):
+    cfg = make_config(fresh_sources, extra={"streams": {"complaints": {"cursor": "id"}}})
+    result = by_stream(run_pass(cfg, store_engine, streams=["complaints"]))["complaints"]
+    assert not result.ok
+    assert "cursor column 'id'" in result.error and "streams.complaints.cursor" in result.error
+
+
+def test_reconciliation_retries_rejected_rows_and_rejects_rows_without_a_change_time(
+        make_config, fresh_sources, store_engine, test_config):
+    url = fresh_sources["complaints"]
+    run_pass(test_config, store_engine)
+    key, _ = open_complaint(url)
+    execute(url, "UPDATE pengaduan SET status = 'hilang', updated_at = '2026-11-23 11:00:00' WHERE id = :id", id=key)
+    result = by_stream(run_pass(test_config, store_engine))["complaints"]
+    assert result.rows_rejected == 1                                   # 'hilang' is no known status
+    # the city maps its code; the hourly reconciliation loads the row it rejected before
+    cfg = make_config(fresh_sources, name="mapped", extra={
+        "etl": {"reconcile_minutes": 0.001},
+        "streams": {"complaints": {"values": {"status": {"hilang": "diverifikasi"}}}}})
+    result = by_stream(run_pass(cfg, store_engine))["complaints"]
+    assert result.ok and complaint(store_engine, key)["status"] == "diverifikasi"
+    rejects = read_frame(store_engine, "SELECT source_key FROM etl_reject WHERE stream = 'complaints'")
+    assert rejects.empty                                               # the rejected row is no longer open
+
+
+def test_a_row_without_a_change_time_is_rejected_by_reconciliation_not_skipped(make_config, fresh_sources,
+                                                                              store_engine):
+    """A city's view whose change-time column is NULL for one row (MariaDB allows it): the
+    incremental read cannot see the row; reconciliation finds it and says why it is missing."""
+    source = ("SELECT p.*, CASE WHEN p.id = 7 THEN NULL ELSE p.updated_at END AS diubah, k.nama_kategori, "
+              "o.kode_opd FROM pengaduan p LEFT JOIN kategori_pengaduan k ON k.id = p.kategori_id "
+              "LEFT JOIN opd o ON o.id = p.opd_id")
+    cfg = make_config(fresh_sources, extra={"etl": {"reconcile_minutes": 0.001},
+                                            "streams": {"complaints": {"source": source, "cursor": "diubah"}}})
+    run_pass(cfg, store_engine, streams=["complaints"])                # first load: row 7 unseen
+    assert not complaint(store_engine, 7)
+    with store_engine.begin() as conn:                                 # an hour later
+        conn.execute(sa.text("UPDATE etl_state SET last_reconciled_at = last_reconciled_at - INTERVAL 1 HOUR"))
+    result = by_stream(run_pass(cfg, store_engine, streams=["complaints"]))["complaints"]
+    assert result.ok and result.rows_rejected == 1
+    rejects = read_frame(store_engine, "SELECT source_key, reason FROM etl_reject WHERE stream = 'complaints'")
+    assert rejects["source_key"].tolist() == ["7"]
+    assert rejects["reason"].iat[0].startswith("no diubah (the time of its last change)")
+
+
+def test_reconciliation_refuses_to_wipe_a_stream_when_the_source_looks_incomplete(
+        make_config, fresh_sources, store_engine, test_config):
+    url = fresh_sources["cleanliness"]
+    run_pass(test_config, store_engine)
+    total = query(url, "SELECT COUNT(*) AS n FROM laporan")["n"].iat[0]
+    execute(url, "DELETE FROM laporan WHERE id % 2 = 0")               # half the table gone
+    cfg = make_config(fresh_sources, name="reconcile", extra={"etl": {"reconcile_minutes": 0.001}})
+    result = by_stream(run_pass(cfg, store_engine))["cleanliness_reports"]
+    assert not result.ok and "would delete" in result.error and "--full cleanliness_reports" in result.error
+    assert read_frame(store_engine, "SELECT COUNT(*) AS n FROM cleanliness_reports")["n"].iat[0] == total
+    # an operator who checked runs the full re-sync: the deletions apply
+    result = by_stream(run_pass(cfg, store_engine, streams=["cleanliness_reports"], full=True))["cleanliness_reports"]
+    assert result.ok and result.rows_deleted == total - query(url, "SELECT COUNT(*) AS n FROM laporan")["n"].iat[0]
+
+
+def test_a_bulk_update_with_one_cursor_value_loads_in_bounded_batches(make_config, fresh_sources, store_engine):
+    url = fresh_sources["cleanliness"]
+    cfg = make_config(fresh_sources, extra={"etl": {"batch_rows": 100}})
+    run_pass(cfg, store_engine, streams=["cleanliness_reports"])
+    total = query(url, "SELECT COUNT(*) AS n FROM laporan")["n"].iat[0]
+    assert total > 250
+    execute(url, "UPDATE laporan SET status = 'selesai', tgl_selesai = '2026-11-23 12:00:00', "
+                 "updated_at = '2026-11-23 12:00:00'")               # one statement, one timestamp
+    result = by_stream(run_pass(cfg, store_engine, streams=["cleanliness_reports"]))["cleanliness_reports"]
+    assert result.ok and result.rows_loaded >= total
+    statuses = read_frame(store_engine, "SELECT status, COUNT(*) AS n FROM cleanliness_reports GROUP BY status")
+    assert statuses.set_index("status")["n"].to_dict() == {"selesai": total}
+    assert state(store_engine, "cleanliness_reports")["cursor_value"].startswith("2026-11-23 12:00:00")
