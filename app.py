@@ -19,10 +19,13 @@ from urllib.parse import parse_qsl, urlencode
 
 import dash
 import xstatic.pkg.bootstrap as xstatic_bootstrap
-from dash import Input, Output, State, dcc, html, no_update
+from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
 from flask import jsonify, send_from_directory
 
+from components.cards import XF_GRAPH, XF_TABLE
+from core.calendar import now_wib
 from core.config import Config, ConfigError, load_config
+from core.filters import Filters, parse_selection
 from metrics.base import Store, get_store, set_store
 from metrics.health import health
 from store.engine import StoreError, StoreSchemaError, init_store, make_engine
@@ -30,6 +33,7 @@ from store.engine import StoreError, StoreSchemaError, init_store, make_engine
 ROOT = Path(__file__).resolve().parent
 BOOTSTRAP_DIR = Path(xstatic_bootstrap.BASE_DIR)
 log = logging.getLogger("bcc.app")
+EMPTY_TOPOLOGY = {"type": "Topology", "objects": {}, "arcs": [], "bbox": [-180, -90, 180, 90]}
 WALL_TICK_MS = 2500   # how often a wall page checks whether its turn in the rotation is over
 
 
@@ -75,6 +79,12 @@ def _register_routes(app: dash.Dash) -> None:
     def bootstrap_files(filename):  # served by the app: the room must work offline
         return send_from_directory(BOOTSTRAP_DIR, filename, max_age=86400)
 
+    @server.route("/vendor/topojson/<name>.json")
+    def empty_topojson(name):
+        """The base-map topology Plotly fetches before drawing a geo map: empty, since maps
+        draw only the kelurahan polygons of geo.boundaries (components/maps.py)."""
+        return jsonify(EMPTY_TOPOLOGY)
+
     @server.route("/health")
     def health_route():
         try:
@@ -90,12 +100,34 @@ def _register_callbacks(app: dash.Dash) -> None:
                   Input("filter-kec", "value"), State("_pages_location", "search"),
                   prevent_initial_call=True)
     def filters_to_url(start, end, kec, search):
-        """The filter bar writes the URL; the URL re-renders the page (a view is a link)."""
+        """The filter bar writes the URL; the URL re-renders the page (a view is a link).
+        Only a change does: a page just rendered shows what its URL says, and rewriting that
+        URL (adding the default dates) would make a history entry Back could not get past."""
         query = dict(parse_qsl((search or "").lstrip("?")))
+        shown = Filters.from_query(query, today=now_wib().date())
+        if (start or "")[:10] == shown.start.isoformat() and (end or "")[:10] == shown.end.isoformat() \
+                and (kec or None) == shown.kecamatan:
+            return no_update
         wanted = {**query, "start": (start or "")[:10], "end": (end or "")[:10], "kec": kec or ""}
         wanted = {k: v for k, v in wanted.items() if v}
         new = "?" + urlencode(wanted)
         return no_update if new == (search or "") else new
+
+    @app.callback(Output("_pages_location", "search", allow_duplicate=True),
+                  Input({"type": XF_GRAPH, "page": ALL, "name": ALL, "dim": ALL}, "clickData"),
+                  Input({"type": XF_TABLE, "page": ALL, "name": ALL, "dim": ALL}, "active_cell"),
+                  State("_pages_location", "search"), prevent_initial_call=True)
+    def cross_filter(_clicks, _cells, search):
+        """A click on a chart point or table row of a selecting card (components.cards:
+        chart_card/table_card `select=`) becomes the page's URL: the dimension set to the
+        clicked value, or removed when that value is already selected. Written to the URL
+        location, so it is a new history entry (Back undoes it) and a shareable link."""
+        trigger = ctx.triggered_id
+        if not isinstance(trigger, dict) or not ctx.triggered:
+            return no_update
+        value = clicked_value(trigger["type"], ctx.triggered[0]["value"])
+        new = toggle_selection(search, trigger["dim"], value)
+        return no_update if new is None or new == (search or "") else new
 
     @app.callback(Output("bcc-version", "data"), Input("bcc-refresh", "n_intervals"),
                   State("bcc-version", "data"), prevent_initial_call=True)
@@ -142,6 +174,34 @@ def _register_callbacks(app: dash.Dash) -> None:
         Output("bcc-rotate-sink", "data"),
         Input("bcc-wall-rotate", "n_intervals"), State("bcc-config", "data"),
     )
+
+
+def clicked_value(kind: str, event) -> str | None:
+    """The value a click selects: customdata[0] of the clicked chart point (XF_GRAPH), the
+    hidden "id" of the clicked table row (XF_TABLE); None when the click carries none."""
+    if not event:
+        return None
+    if kind == XF_GRAPH:
+        points = event.get("points") or []
+        custom = points[0].get("customdata") if points else None
+        value = custom[0] if isinstance(custom, (list, tuple)) and custom else custom
+    else:
+        value = event.get("row_id")
+    return str(value) if isinstance(value, (str, int)) and not isinstance(value, bool) and value != "" else None
+
+
+def toggle_selection(search: str | None, dim: str, value: str | None) -> str | None:
+    """The query string with `dim` set to `value`, or without `dim` when it already holds
+    `value` (a second click clears); None when `value` is not an acceptable selection."""
+    value = parse_selection(dim, value) if value is not None else None
+    if value is None:
+        return None
+    query = dict(parse_qsl((search or "").lstrip("?")))
+    if query.get(dim) == value:
+        query.pop(dim)
+    else:
+        query[dim] = value
+    return "?" + urlencode(query)
 
 
 def serve(cfg: Config) -> None:

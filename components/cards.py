@@ -1,13 +1,21 @@
 """Reusable screen pieces: KPI tile, chart card, table card, section header.
 
-A KPI tile compares its value with the previous period; the arrow's colour says whether
-the change is good or bad for that KPI (`better="up"`: more is good, e.g. % resolved
-within SLA; `better="down"`: less is good, e.g. waiting minutes).
+A KPI tile compares its value with the previous period and, when given `year_ago`, with
+the same period last year; each arrow's colour says whether the change is good or bad for
+that KPI (`better="up"`: more is good, e.g. % resolved within SLA; `better="down"`: less is
+good, e.g. waiting minutes).
+
+Cross-filtering: `chart_card(..., select="kel")` and `table_card(..., select=("opd",
+"opd_code"))` make a click on a point or a row select that value for the page (the URL
+gains `kel=...`; app.py's one cross-filter callback writes it). For a chart, every point
+that selects carries the value as its `customdata[0]` (customdata of a point may hold more
+after it, for the hover text); points without customdata select nothing.
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
-from typing import Callable, Literal
+from typing import Callable, Literal, Union
 
 import dash_bootstrap_components as dbc
 import pandas as pd
@@ -19,6 +27,20 @@ from components.i18n import fmt_int, fmt_pct, lang, t
 from components.theme import STATUS
 
 Better = Literal["up", "down", "neutral"]
+
+XF_GRAPH = "bcc-xf"          # pattern-matching id type of a graph whose points select a value
+XF_TABLE = "bcc-xf-table"    # ... and of a table whose rows do (the row's value is its "id")
+# A shadow, not a background: the theme's table cells set their background with !important.
+SELECTED_ROW_STYLE = {"boxShadow": "inset 0 0 0 9999px rgba(13, 110, 253, 0.18)", "fontWeight": "600"}
+
+
+class _NoYear:
+    """`Kpi.year_ago` not given: the tile shows no year-on-year line."""
+    def __repr__(self) -> str:
+        return "NO_YEAR"
+
+
+NO_YEAR = _NoYear()
 
 
 @dataclass(frozen=True)
@@ -34,6 +56,9 @@ class Kpi:
     hint: str | None = None          # e.g. "SLA 3 hari kerja"
     vs: str | None = None            # what `previous` is, if not the previous period (e.g. last year)
     compare: bool = True             # False: a state, not a period figure (no "vs previous" line)
+    # The same figure for the same period last year (metrics called with f.year_ago()):
+    # a second line "vs last year" with its own arrow. None = known to be missing.
+    year_ago: Union[float, None, _NoYear] = NO_YEAR
 
 
 def change_pct(value, previous) -> float | None:
@@ -42,17 +67,40 @@ def change_pct(value, previous) -> float | None:
     return (float(value) - float(previous)) / abs(float(previous)) * 100
 
 
-def _delta(kpi: Kpi) -> html.Span:
-    change = change_pct(kpi.value, kpi.previous)
+def change_tone(kpi: Kpi, change: float | None) -> tuple[str, str]:
+    """(arrow, tone) of a change in percent: ▲ / ▼ / ▬ and ok | bad | neutral for this KPI."""
     if change is None:
-        return html.Span(t("kpi.no_prev"), className="kpi-delta text-body-secondary")
+        return "", "neutral"
     arrow = "▲" if change > 0.05 else "▼" if change < -0.05 else "▬"
     good = (change > 0) if kpi.better == "up" else (change < 0) if kpi.better == "down" else None
-    tone = "neutral" if good is None or arrow == "▬" else ("ok" if good else "bad")
-    return html.Span(
-        [html.Span(f"{arrow} {fmt_pct(abs(change))}", style={"color": STATUS[tone]}, className="fw-semibold"),
-         html.Span(f" {kpi.vs or t('kpi.vs_prev')} ({kpi.format(kpi.previous)})", className="text-body-secondary")],
-        className="kpi-delta")
+    return arrow, "neutral" if good is None or arrow == "▬" else ("ok" if good else "bad")
+
+
+def _comparison(kpi: Kpi, previous, label: str, about: str, kind: str) -> html.Div:
+    """One comparison line: coloured arrow and change, then what it is compared with."""
+    change = change_pct(kpi.value, previous)
+    if change is None:   # nothing to compare with, or a change from 0 (no percentage): say what it was
+        known = previous is not None and not pd.isna(previous)
+        text = f"{label} ({kpi.format(previous)})" if known else f"{label}: –"
+        return html.Div(text, className=f"kpi-delta kpi-delta-{kind} text-body-secondary",
+                        title=f"{about}: {kpi.format(previous) if known else t('kpi.no_prev')}")
+    arrow, tone = change_tone(kpi, change)
+    return html.Div(
+        [html.Span(f"{arrow} {fmt_pct(abs(change))}", style={"color": STATUS[tone]},
+                   className="kpi-change fw-semibold", **{"data-tone": tone}),
+         html.Span(f" {label} ({kpi.format(previous)})", className="text-body-secondary")],
+        className=f"kpi-delta kpi-delta-{kind}", title=f"{about}: {kpi.format(previous)}")
+
+
+def _delta(kpi: Kpi) -> html.Div:
+    label = kpi.vs or t("kpi.vs_prev")
+    return _comparison(kpi, kpi.previous, label, kpi.vs or t("kpi.vs_prev_long"), "prev")
+
+
+def _year_delta(kpi: Kpi) -> html.Div | None:
+    if isinstance(kpi.year_ago, _NoYear):
+        return None
+    return _comparison(kpi, kpi.year_ago, t("kpi.vs_year"), t("kpi.vs_year_long"), "year")
 
 
 def kpi_tile(kpi: Kpi, page: str) -> dbc.Card:
@@ -61,6 +109,7 @@ def kpi_tile(kpi: Kpi, page: str) -> dbc.Card:
         html.Div(kpi.label, className="kpi-label"),
         html.Div(kpi.format(kpi.value), className="kpi-value", id=f"{page}-kpi-{kpi.key}"),
         _delta(kpi) if kpi.compare else None,
+        _year_delta(kpi) if kpi.compare else None,
         html.Div(kpi.hint, className="kpi-hint text-body-secondary") if kpi.hint else None,
     ]), className="kpi-tile h-100", style={"borderLeft": f"6px solid {edge}"})
 
@@ -70,20 +119,42 @@ def kpi_row(kpis: list[Kpi], page: str) -> dbc.Row:
                    className="g-3 kpi-row")
 
 
+# topojsonURL: Plotly asks for a world topology before it draws any geo map, even one of our
+# own polygons with the base map hidden; the app serves an empty one (app.py), so nothing is
+# fetched from the internet.
+TOPOJSON_URL = "/vendor/topojson/"
 GRAPH_CONFIG = {"displaylogo": False, "responsive": True,
                 "toImageButtonOptions": {"format": "png", "scale": 2},
-                "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
+                "modeBarButtonsToRemove": ["lasso2d", "select2d"],
+                "topojsonURL": TOPOJSON_URL}
+
+
+def xf_id(kind: str, page: str, name: str, dim: str) -> dict:
+    """The pattern-matching id of a graph (kind XF_GRAPH) or table (XF_TABLE) that selects `dim`."""
+    from core.filters import SELECT_DIMS
+    if dim not in SELECT_DIMS:
+        raise ValueError(f"select={dim!r} is not a cross-filter dimension; use one of {', '.join(SELECT_DIMS)}")
+    return {"type": kind, "page": page, "name": name, "dim": dim}
 
 
 def chart_card(page: str, name: str, title: str, figure: go.Figure, about: str | None = None,
-               height: int = 360) -> dbc.Card:
-    """A chart with its title and a one-line explanation; id `{page}-{name}`."""
+               height: int = 360, select: str | None = None) -> dbc.Card:
+    """A chart with its title and a one-line explanation; id `{page}-{name}`.
+    `select="opd"`: clicking a point selects its customdata[0] as the page's `opd` (see the
+    module docstring); the graph then has the pattern-matching id xf_id(XF_GRAPH, ...) inside
+    a Div with the id `{page}-{name}`, so the card is still found by that id."""
     figure.update_layout(height=height)
+    if select is None:
+        graph = dcc.Graph(id=f"{page}-{name}", figure=figure, config=GRAPH_CONFIG, className="bcc-graph")
+    else:
+        figure.update_layout(clickmode="event", hovermode="closest")
+        graph = html.Div(dcc.Graph(id=xf_id(XF_GRAPH, page, name, select), figure=figure, config=GRAPH_CONFIG,
+                                   className="bcc-graph bcc-selectable"),
+                         id=f"{page}-{name}", title=t("xf.click_hint"))
     return dbc.Card([
         dbc.CardHeader([html.Span(title, className="card-title-text"),
                         html.Small(about, className="text-body-secondary d-block") if about else None]),
-        dbc.CardBody(dcc.Graph(id=f"{page}-{name}", figure=figure, config=GRAPH_CONFIG,
-                               className="bcc-graph"), className="p-2"),
+        dbc.CardBody(graph, className="p-2"),
     ], className="chart-card h-100")
 
 
@@ -113,29 +184,49 @@ def _cell(value, col: Col, numeric: bool):
     return col.format(value)
 
 
+def _row_value(value) -> str:
+    return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
+
+
 def table_card(page: str, name: str, title: str, frame: pd.DataFrame, columns: list[Col],
                about: str | None = None, page_size: int = 10,
-               style_data_conditional: list[dict] | None = None) -> dbc.Card:
+               style_data_conditional: list[dict] | None = None,
+               select: tuple[str, str] | None = None, selected: str | None = None) -> dbc.Card:
     """A sortable, CSV-exportable table of already-aggregated rows (never personal data).
     Count and percentage columns hold numbers (sorted as numbers, shown in the language's
     format); the others hold their formatted text. ``style_data_conditional``: DataTable
-    cell styles (e.g. a status column coloured by its text)."""
+    cell styles (e.g. a status column coloured by its text).
+    ``select=("opd", "opd_code")``: clicking a row selects its `opd_code` (a column of `frame`,
+    shown or not) as the page's `opd`: the value rides in the row's hidden "id", so sorting
+    and paging do not matter and the CSV export leaves it out. ``selected``: the value selected
+    now, whose row is highlighted. The table then has the pattern-matching id
+    xf_id(XF_TABLE, ...) inside a Div with the id `{page}-{name}`."""
     formats = [_numeric_format(c.format) for c in columns]
     rows = [{c.field: _cell(v, c, f is not None) for c, f, v in zip(columns, formats, row)}
             for row in frame[[c.field for c in columns]].itertuples(index=False, name=None)]
+    styles = list(style_data_conditional or [])
+    if select is not None:
+        dim, field = select
+        for row, value in zip(rows, frame[field].tolist()):
+            row["id"] = _row_value(value)
+        if selected and '"' not in selected and "\\" not in selected:
+            styles.append({"if": {"filter_query": f"{{id}} = {json.dumps(selected)}"}, **SELECTED_ROW_STYLE})
+        styles.append({"if": {"state": "active"}, "backgroundColor": "inherit", "border": "inherit"})
     body = dash_table.DataTable(
-        id=f"{page}-{name}",
+        id=f"{page}-{name}" if select is None else xf_id(XF_TABLE, page, name, select[0]),
         data=rows,
         columns=[{"name": c.header, "id": c.field, **({"type": "numeric", "format": f} if f else {})}
                  for c, f in zip(columns, formats)],
         page_size=page_size, sort_action="native", export_format="csv",
-        style_as_list_view=True, cell_selectable=False,
+        style_as_list_view=True, cell_selectable=select is not None,
         style_table={"overflowX": "auto"},
         style_header={"fontWeight": "600"},
-        style_data_conditional=style_data_conditional or [],
+        style_data_conditional=styles,
         style_cell={"textAlign": "left", "padding": "6px 10px", "whiteSpace": "normal",
                     "height": "auto", "fontFamily": "var(--bs-body-font-family)"},
     ) if rows else html.Div(t("empty"), className="text-body-secondary p-3")
+    if select is not None and rows:
+        body = html.Div(body, id=f"{page}-{name}", className="bcc-selectable", title=t("xf.click_hint"))
     return dbc.Card([
         dbc.CardHeader([html.Span(title, className="card-title-text"),
                         html.Small(about, className="text-body-secondary d-block") if about else None]),

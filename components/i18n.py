@@ -52,7 +52,13 @@ def _seps() -> tuple[str, str]:
 
 
 def _missing(value) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
+    """None, NaN, NaT or pd.NA: shown as a dash, never an exception."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return True
+    try:
+        return bool(value != value) or str(value) in ("NaT", "<NA>")
+    except (TypeError, ValueError):  # pd.NA refuses bool()
+        return True
 
 
 def fmt_num(value, decimals: int = 0) -> str:
@@ -88,7 +94,7 @@ def fmt_rp(value, short: bool = True) -> str:
 
 def fmt_date(value) -> str:
     """23 Nov 2026 (both languages; month names follow the language)."""
-    if _missing(value) or value is None:
+    if _missing(value):
         return "–"
     if isinstance(value, str):
         value = dt.date.fromisoformat(value[:10])
@@ -97,7 +103,7 @@ def fmt_date(value) -> str:
 
 def fmt_datetime(value) -> str:
     """23 Nov 2026 10.15 WIB (id: '.' between hour and minute, as Indonesians write it)."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if _missing(value):
         return "–"
     if isinstance(value, str):
         value = dt.datetime.fromisoformat(value)
@@ -131,8 +137,27 @@ add_strings({
     "filter.period": {"id": "Periode", "en": "Period"},
     "filter.kecamatan": {"id": "Kecamatan", "en": "District"},
     "filter.all_city": {"id": "Seluruh kota", "en": "Whole city"},
-    "kpi.vs_prev": {"id": "vs periode sebelumnya", "en": "vs previous period"},
+    "kpi.vs_prev": {"id": "vs periode lalu", "en": "vs previous period"},
+    "kpi.vs_prev_long": {"id": "dibanding periode sebelumnya dengan panjang yang sama",
+                         "en": "compared with the previous period of the same length"},
+    "kpi.vs_year": {"id": "vs tahun lalu", "en": "vs last year"},
+    "kpi.vs_year_long": {"id": "dibanding periode yang sama tahun lalu",
+                         "en": "compared with the same period last year"},
     "kpi.no_prev": {"id": "tidak ada pembanding", "en": "no comparison"},
+    # Cross-filtering: chips of the active selections above the page content.
+    "xf.click_hint": {"id": "Klik untuk memfilter halaman; klik lagi untuk membatalkan",
+                      "en": "Click to filter the page; click again to clear"},
+    "xf.active": {"id": "Filter aktif", "en": "Active filters"},
+    "xf.reset": {"id": "Hapus semua filter", "en": "Reset filters"},
+    "xf.remove": {"id": "Hapus filter {dim}", "en": "Remove the {dim} filter"},
+    "xf.dim.kel": {"id": "Kelurahan", "en": "Kelurahan"},
+    "xf.dim.opd": {"id": "OPD", "en": "OPD"},
+    "xf.dim.cat": {"id": "Kategori", "en": "Category"},
+    "xf.dim.ptype": {"id": "Jenis izin", "en": "Permit type"},
+    "xf.dim.fac": {"id": "Faskes", "en": "Facility"},
+    "xf.dim.poli": {"id": "Poli", "en": "Clinic"},
+    "xf.dim.spend": {"id": "Jenis belanja", "en": "Spending type"},
+    "xf.dim.slot": {"id": "Jam kunjungan", "en": "Visit slot"},
     "data.as_of": {"id": "Data per", "en": "Data as of"},
     "data.version": {"id": "versi data", "en": "data version"},
     "data.stale": {"id": "Data usang", "en": "Stale data"},

@@ -13,11 +13,11 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import dcc, html
 
-from components.i18n import add_strings, fmt_date, fmt_datetime, lang, t, use_lang
+from components.i18n import DAYS, add_strings, fmt_date, fmt_datetime, lang, t, use_lang
 from components.theme import use_theme
 from core.calendar import now_wib
-from core.filters import Filters
-from core.geo import KECAMATAN
+from core.filters import SELECT_DIMS, Filters
+from core.geo import KECAMATAN, KELURAHAN_BY_CODE
 from metrics.base import Store, get_store, query_now
 from metrics.health import source_freshness, stale_sources, stream_health
 
@@ -30,11 +30,75 @@ def is_wall(query: dict) -> bool:
     return query.get("mode") == "wall"
 
 
+VIEW_PARAMS = ("lang", "theme", "mode", "rotate", "start", "end", "kec")
+
+
 def keep_query(query: dict) -> str:
-    """The query params that follow the user across pages (language, theme, mode, filters)."""
+    """The query params that follow the user across pages (language, theme, mode, filters).
+    Cross-filter selections stay on their page: another page may not know the dimension."""
     kept = {k: v[0] if isinstance(v, (list, tuple)) else v for k, v in query.items()
-            if k in ("lang", "theme", "mode", "rotate", "start", "end", "kec") and v}
+            if k in VIEW_PARAMS and v}
     return ("?" + urlencode(kept)) if kept else ""
+
+
+def query_without(query: dict, *dims: str) -> str:
+    """This page's query string (view parameters and selections) without the selections of
+    `dims`: the link that removes them. Always starts with '?', so an empty one still
+    replaces the current query."""
+    kept = {k: v[0] if isinstance(v, (list, tuple)) else v for k, v in query.items()
+            if (k in VIEW_PARAMS or k in SELECT_DIMS) and k not in dims and v}
+    return "?" + urlencode(kept)
+
+
+def _lookup(store: Store, sql: str, value: str) -> str | None:
+    try:
+        found = store.scalar(sql, value=value)
+    except Exception:  # noqa: BLE001 - a label must never break the page
+        return None
+    return found if isinstance(found, str) and found else None
+
+
+def selection_label(dim: str, value: str, store: Store) -> str:
+    """How a selected value reads on its chip: a kelurahan's or OPD's name rather than its
+    code, the weekday and hour of a clinic slot; otherwise the value itself."""
+    if dim == "kel" and value in KELURAHAN_BY_CODE:
+        return KELURAHAN_BY_CODE[value].name
+    if dim == "opd":
+        return _lookup(store, "SELECT opd_short FROM dim_opd WHERE opd_code = :value", value) or value
+    if dim == "ptype":
+        return _lookup(store, "SELECT permit_type_name FROM dim_permit_type WHERE permit_type_code = :value",
+                       value) or value
+    if dim == "fac":
+        return _lookup(store, "SELECT facility_name FROM dim_facility WHERE facility_code = :value", value) or value
+    if dim == "spend":
+        key = f"budget.type.{value}"
+        return t(key) if t(key) != key else value.replace("_", " ")
+    if dim == "slot":
+        day, hour = int(value[0]), int(value[2:])
+        sep = "." if lang() == "id" else ":"
+        return f"{DAYS[lang()][day - 1]} {hour:02d}{sep}00–{(hour + 1) % 24:02d}{sep}00"
+    return value
+
+
+def selection_chips(path: str, query: dict, f: Filters, store: Store,
+                    labels: dict[str, str] | None = None) -> html.Div | None:
+    """The active cross-filter selections as chips above the page content ("OPD: Dinas PUPR ×",
+    each a link to this view without it) and a link resetting them all. `labels`: how a page
+    wants a selected value named, by dimension (default: selection_label)."""
+    if not f.selections:
+        return None
+    chips = []
+    for dim, value in f.selections:
+        name = (labels or {}).get(dim) or selection_label(dim, value, store)
+        chips.append(dcc.Link(
+            [html.Span(f"{t('xf.dim.' + dim)}: ", className="xf-dim"), html.Span(name, className="xf-value"),
+             html.Span("×", className="xf-x", **{"aria-hidden": "true"})],
+            href=path + query_without(query, dim), id=f"xf-chip-{dim}", className="xf-chip",
+            title=t("xf.remove", dim=t("xf.dim." + dim))))
+    reset = dcc.Link(t("xf.reset"), href=path + query_without(query, *SELECT_DIMS), id="xf-reset",
+                     className="xf-reset")
+    return html.Div([html.Span(t("xf.active"), className="xf-title"), *chips, reset],
+                    className="xf-chips", id="xf-chips")
 
 
 def navbar(active: str, query: dict) -> dbc.Navbar:
@@ -125,7 +189,8 @@ def freshness_line(store: Store, query: dict | None = None) -> html.Div:
 
 
 def page_shell(page: str, path: str, title: str, subtitle: str, query: dict, store: Store,
-               f: Filters | None, children: list) -> html.Div:
+               f: Filters | None, children: list, selection_labels: dict[str, str] | None = None) -> html.Div:
+    """`selection_labels`: optional names of the selected values by dimension for the chips."""
     wall = is_wall(query)
     header = html.Div([
         html.Div([html.H1(title, className="page-title"),
@@ -140,6 +205,7 @@ def page_shell(page: str, path: str, title: str, subtitle: str, query: dict, sto
         dbc.Container([
             header,
             None if (wall or f is None) else html.Div(filter_bar(f), className="mb-3"),
+            None if f is None else selection_chips(path, query, f, store, selection_labels),
             *children,
         ], fluid=True, className="pb-4"),
     ], className=f"bcc-page page-{page}" + (" wall" if wall else ""), id=f"{page}-page")

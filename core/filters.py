@@ -2,18 +2,39 @@
 
 A view is a link: `?start=2026-10-01&end=2026-10-31&kec=12.75.01`. Values that do not
 parse (a hostile or stale link) fall back to the defaults instead of failing the page.
+
+Cross-filter selections (a bar, map region or table row clicked) are more parameters of
+the same link, one per dimension in SELECT_DIMS: `&kel=12.75.01.1003&opd=1.03.01`. Metrics
+bind every dimension (None = not selected) and filter with metrics.base.sel_filter.
 """
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 from dataclasses import dataclass, replace
 from urllib.parse import urlencode
 
-from core.geo import KECAMATAN
+from core.geo import KECAMATAN, KELURAHAN_BY_CODE
 
 DEFAULT_DAYS = 30
 EARLIEST = dt.date(2000, 1, 1)        # no city app has data before this
 LATEST_AHEAD = dt.timedelta(days=366)
+
+# Cross-filter dimensions: URL parameter -> what it selects. The order is the URL's order.
+SELECT_DIMS: dict[str, str] = {
+    "kel": "kelurahan code, e.g. 12.75.01.1003 (one of core.geo's 37)",
+    "opd": "OPD (agency) code, as in dim_opd",
+    "cat": "complaint / report category name",
+    "ptype": "permit type code, as in dim_permit_type",
+    "fac": "facility code, as in dim_facility",
+    "poli": "clinic (poli) name",
+    "spend": "budget spending type: pegawai | barang_jasa | modal | hibah | bansos | tidak_terduga",
+    "slot": "clinic visit slot: ISO weekday (1 = Senin .. 7 = Minggu) and hour, e.g. 2-09",
+}
+MAX_SELECTION_CHARS = 80
+_SLOT = re.compile(r"[1-7]-(?:[01][0-9]|2[0-3])")
+_BAD_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}   # control, format (bidi), unassigned, line breaks
 
 
 def _first(value):
@@ -30,6 +51,27 @@ def _parse_date(value, today: dt.date) -> dt.date | None:
     return min(max(day, EARLIEST), today + LATEST_AHEAD) if day else None
 
 
+def parse_selection(dim: str, value) -> str | None:
+    """A cross-filter value from the URL, or None when it is not acceptable: empty, longer than
+    MAX_SELECTION_CHARS, holding a control or invisible formatting character, an unknown
+    kelurahan (`kel`) or a malformed slot (`slot`). Like a bad date, it is then ignored."""
+    if dim not in SELECT_DIMS:
+        raise ValueError(f"unknown cross-filter dimension {dim!r}; use one of {', '.join(SELECT_DIMS)}")
+    value = _first(value)
+    if not isinstance(value, str):
+        return None
+    value = value.strip()
+    if not value or len(value) > MAX_SELECTION_CHARS:
+        return None
+    if any(unicodedata.category(ch) in _BAD_CATEGORIES for ch in value):
+        return None
+    if dim == "kel" and value not in KELURAHAN_BY_CODE:
+        return None
+    if dim == "slot" and not _SLOT.fullmatch(value):
+        return None
+    return value
+
+
 @dataclass(frozen=True)
 class Filters:
     start: dt.date               # first day, inclusive
@@ -38,6 +80,8 @@ class Filters:
     # When the window runs to today, "now" (naive WIB): counts stop there, and the previous
     # period stops at the same time of day, so a morning is not compared with a whole day.
     until: dt.datetime | None = None
+    # Cross-filter selections as ((dim, value), ...) in SELECT_DIMS order; see selected().
+    selections: tuple[tuple[str, str], ...] = ()
 
     @classmethod
     def from_query(cls, query: dict, today: dt.date, default_days: int = DEFAULT_DAYS,
@@ -49,7 +93,10 @@ class Filters:
             start, end = end, start
         kec = _first(query.get("kec"))
         until = now if now is not None and end >= today and now.date() == today else None
-        return cls(start=start, end=end, kecamatan=kec if kec in KECAMATAN else None, until=until)
+        selections = tuple((dim, value) for dim in SELECT_DIMS
+                           if (value := parse_selection(dim, query.get(dim))) is not None)
+        return cls(start=start, end=end, kecamatan=kec if kec in KECAMATAN else None, until=until,
+                   selections=selections)
 
     @property
     def days(self) -> int:
@@ -80,13 +127,48 @@ class Filters:
         return replace(self, start=shift(self.start), end=shift(self.end),
                        until=shift(self.until) if self.until else None)
 
+    # --- cross-filter selections ---------------------------------------------------------
+
+    def selected(self, dim: str) -> str | None:
+        """The value selected for a dimension (e.g. selected("kel") -> "12.75.01.1003"), or None."""
+        if dim not in SELECT_DIMS:
+            raise ValueError(f"unknown cross-filter dimension {dim!r}; use one of {', '.join(SELECT_DIMS)}")
+        return dict(self.selections).get(dim)
+
+    @property
+    def has_selection(self) -> bool:
+        return bool(self.selections)
+
+    def select(self, dim: str, value: str | None) -> "Filters":
+        """These filters with `dim` set to `value` (None or an unacceptable value: cleared)."""
+        chosen = dict(self.selections)
+        value = parse_selection(dim, value) if value is not None else None
+        if value is None:
+            chosen.pop(dim, None)
+        else:
+            chosen[dim] = value
+        return replace(self, selections=tuple((d, chosen[d]) for d in SELECT_DIMS if d in chosen))
+
+    def without(self, *dims: str) -> "Filters":
+        """These filters without the selections of `dims` (none given: without any selection).
+        A chart that sets a selection shows its own data `without` it, highlighting the choice."""
+        for dim in dims:
+            if dim not in SELECT_DIMS:
+                raise ValueError(f"unknown cross-filter dimension {dim!r}; use one of {', '.join(SELECT_DIMS)}")
+        drop = set(dims) if dims else set(SELECT_DIMS)
+        return replace(self, selections=tuple((d, v) for d, v in self.selections if d not in drop))
+
     def params(self) -> dict:
-        """Bind parameters for SQL: :start, :end (exclusive), :kec (None = all)."""
-        return {"start": self.start_ts, "end": self.end_ts, "kec": self.kecamatan}
+        """Bind parameters for SQL: :start, :end (exclusive), :kec (None = all) and one per
+        cross-filter dimension (:kel, :opd, ...; None = not selected)."""
+        chosen = dict(self.selections)
+        return {"start": self.start_ts, "end": self.end_ts, "kec": self.kecamatan,
+                **{dim: chosen.get(dim) for dim in SELECT_DIMS}}
 
     def to_query(self, **extra) -> str:
         values = {"start": self.start.isoformat(), "end": self.end.isoformat()}
         if self.kecamatan:
             values["kec"] = self.kecamatan
+        values.update(self.selections)
         values.update({k: v for k, v in extra.items() if v not in (None, "")})
         return "?" + urlencode(values)

@@ -10,7 +10,10 @@ estimate until BPS figures per kelurahan replace it (not configurable yet).
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 
 CITY_CODE = "12.75"
 CITY_NAME = "Kota Binjai"
@@ -95,3 +98,45 @@ def estimated_population() -> dict[str, int]:
 def kecamatan_of(kelurahan_code: str) -> str:
     """'12.75.01.1003' -> '12.75.01' (raises KeyError for an unknown code)."""
     return KELURAHAN_BY_CODE[kelurahan_code].kecamatan_code
+
+
+class BoundaryError(ValueError):
+    """A kelurahan boundary GeoJSON that cannot be used; the message names the file and the fix."""
+
+
+@dataclass(frozen=True)
+class Boundaries:
+    geojson: dict        # the FeatureCollection, as read
+    key: str             # the feature property holding the kelurahan code, e.g. "kode"
+    codes: tuple[str, ...]
+
+    @property
+    def featureidkey(self) -> str:
+        return f"properties.{self.key}"
+
+
+@lru_cache(maxsize=4)
+def read_boundaries(path: str | Path) -> Boundaries:
+    """Kelurahan polygons from a GeoJSON FeatureCollection. The kelurahan code property is
+    found by its values: the first property (`kode` preferred) whose every value is one of
+    the 37 Kepmendagri codes above. Raises BoundaryError naming the problem and the fix."""
+    path = Path(path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise BoundaryError(f"geo.boundaries: cannot read {path} as GeoJSON ({exc}); "
+                            "point it at a kelurahan FeatureCollection or set it to null") from exc
+    features = data.get("features") if isinstance(data, dict) else None
+    if not features or not all(isinstance(f, dict) and isinstance(f.get("properties"), dict)
+                               and isinstance(f.get("geometry"), dict)
+                               and f["geometry"].get("type") in ("Polygon", "MultiPolygon") for f in features):
+        raise BoundaryError(f"geo.boundaries: {path} is not a FeatureCollection of (Multi)Polygon features "
+                            "with properties; export the kelurahan layer as GeoJSON")
+    names = list(features[0]["properties"])
+    names.sort(key=lambda n: n != "kode")
+    for name in names:
+        codes = [f["properties"].get(name) for f in features]
+        if all(isinstance(c, str) and c in KELURAHAN_BY_CODE for c in codes):
+            return Boundaries(data, name, tuple(codes))
+    raise BoundaryError(f"geo.boundaries: no property of the features in {path} holds kelurahan codes like "
+                        f"{KELURAHAN[0].code}; add one (e.g. 'kode') to every feature")

@@ -15,6 +15,7 @@ the version, so a refresh after a run recomputes and every other request is a ca
 from __future__ import annotations
 
 import datetime as dt
+import re
 import threading
 import time
 from collections import OrderedDict
@@ -29,6 +30,14 @@ from store.engine import data_version as read_data_version
 
 _VERSION_TTL_SECONDS = 2.0
 _CACHE_SIZE = 1024
+_BIND = re.compile(r"(?<![:\w\\]):(\w+)(?!:)")   # a :name bind parameter, as sa.text() finds them
+
+
+def used_params(sql: str, params: dict) -> dict:
+    """Only the parameters the SQL refers to: a query is cached (and bound) by what it reads,
+    so a cross-filter selection it does not use does not make it miss the cache."""
+    names = set(_BIND.findall(sql))
+    return {k: v for k, v in params.items() if k in names}
 
 
 class Store:
@@ -51,6 +60,7 @@ class Store:
 
     def frame(self, sql: str, **params) -> pd.DataFrame:
         """Run a SELECT with named parameters; cached until the next data version."""
+        params = used_params(sql, params)
         key = (sql, tuple(sorted((k, str(v)) for k, v in params.items())), self.data_version())
         with self._lock:
             hit = self._cache.get(key)
@@ -92,6 +102,51 @@ def get_store() -> Store:
 
 KEC_FILTER = "(CAST(:kec AS VARCHAR) IS NULL OR kecamatan_code = :kec)"
 """SQL predicate for the optional kecamatan filter (bind :kec = None for the whole city)."""
+
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?")
+
+
+def sel_filter(column: str, dim: str) -> str:
+    """SQL predicate for an optional cross-filter selection: rows whose `column` equals the
+    value selected for `dim` (core.filters.SELECT_DIMS), or every row when nothing is selected.
+    `f.params()` binds every dimension (None = not selected). Portable like KEC_FILTER:
+    PostgreSQL cannot type a bare NULL parameter, hence the CAST.
+
+    >>> sel_filter("c.kelurahan_code", "kel")
+    '(CAST(:kel AS VARCHAR) IS NULL OR c.kelurahan_code = :kel)'
+    """
+    from core.filters import SELECT_DIMS
+    if dim not in SELECT_DIMS:
+        raise ValueError(f"sel_filter: unknown cross-filter dimension {dim!r}; use one of {', '.join(SELECT_DIMS)}")
+    if not _IDENTIFIER.fullmatch(column):
+        raise ValueError(f"sel_filter: {column!r} is not a column name (write table.column or column)")
+    return f"(CAST(:{dim} AS VARCHAR) IS NULL OR {column} = :{dim})"
+
+
+# --- per 10,000 residents -------------------------------------------------------------------
+
+def kelurahan_population(store: Store, f=None) -> pd.DataFrame:
+    """Every kelurahan of the filtered area (all 37 when `f` is None or has no kecamatan):
+    kelurahan_code, kelurahan_name, kecamatan_code, population (residents, dim_kelurahan)."""
+    sql = ("SELECT kelurahan_code, kelurahan_name, kecamatan_code, population FROM dim_kelurahan"
+           f" WHERE {KEC_FILTER} ORDER BY kelurahan_code")
+    return store.frame(sql, kec=getattr(f, "kecamatan", None))
+
+
+def per_10k(store: Store, counts: pd.DataFrame, value_col: str, f=None, out_col: str = "per_10k") -> pd.DataFrame:
+    """A per-kelurahan count as a rate per 10,000 residents, for maps where big kelurahan
+    would otherwise always look worst. `counts`: rows of kelurahan_code and `value_col`.
+    Returns one row per kelurahan of the area (kelurahan_population), with `value_col`
+    (0 where `counts` has no row), population and `out_col` (None where the population is 0)."""
+    population = kelurahan_population(store, f)
+    values = (counts.groupby("kelurahan_code")[value_col].sum() if len(counts)
+              else pd.Series(dtype="float64"))
+    filled = population["kelurahan_code"].map(values).fillna(0)
+    if len(counts) and pd.api.types.is_integer_dtype(counts[value_col]):
+        filled = filled.astype("int64")
+    frame = population.assign(**{value_col: filled})
+    rate = [10000.0 * float(v) / p if p else None for v, p in zip(frame[value_col], frame["population"])]
+    return frame.assign(**{out_col: rate})
 
 
 # --- time helpers shared by the service metrics -------------------------------------------

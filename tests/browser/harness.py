@@ -24,14 +24,17 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 SERVICES = ("complaints", "permits", "clinics", "budget", "cleanliness")
 
-# Reads every Plotly graph on the page: how many points each one draws.
+# Reads every Plotly graph on the page: how many points each one draws. A graph that selects
+# (chart_card(select=...)) has a pattern-matching id; it is named by its card's plain id.
 COUNT_POINTS_JS = """
 () => Array.from(document.querySelectorAll('.dash-graph')).map(box => {
     const gd = box.querySelector('.js-plotly-plot');
     const traces = (gd && gd._fullData) || [];
     const len = a => (a && a.length) || 0;
+    let named = box;
+    while (named && (!named.id || named.id.startsWith('{'))) { named = named.parentElement; }
     return {
-        id: box.id,
+        id: named ? named.id : box.id,
         points: traces.reduce((n, tr) => n + Math.max(
             len(tr.x), len(tr.y), len(tr.z), len(tr.values), len(tr.lat)), 0),
         notes: ((gd && gd.layout && gd.layout.annotations) || []).map(a => a.text)
