@@ -32,10 +32,53 @@ class SimulatorConfig:
 
 @dataclass(frozen=True)
 class SlaConfig:
+    """Service levels in working days. The ``*_by_*`` overrides are ((key, days), ...) pairs
+    as written in config.yaml (hashable); look them up with the ``*_for`` methods, which
+    match complaint and cleanliness categories ignoring case and spacing, permit type codes
+    and complaint kinds as the ETL normalises them (upper / lower case)."""
     complaint_response_days: int = 3
     complaint_resolution_days: int = 8
     cleanup_days: int = 2
     clinic_max_wait_minutes: int = 60
+    complaint_resolution_by_category: tuple[tuple[str, int], ...] = ()
+    complaint_resolution_by_kind: tuple[tuple[str, int], ...] = ()
+    cleanup_by_category: tuple[tuple[str, int], ...] = ()
+    permit_by_type: tuple[tuple[str, int], ...] = ()
+
+    @staticmethod
+    def category_key(name) -> str:
+        """'  drainase /Banjir' and 'Drainase /banjir' match: spacing collapsed, case folded."""
+        return " ".join(str(name).split()).casefold()
+
+    def complaint_resolution_overrides(self) -> tuple[dict[str, int], dict[str, int]]:
+        """({category_key: days}, {kind: days}) for the ETL's vectorised lookup."""
+        return ({self.category_key(k): v for k, v in self.complaint_resolution_by_category},
+                {k.strip().lower(): v for k, v in self.complaint_resolution_by_kind})
+
+    def cleanup_overrides(self) -> dict[str, int]:
+        return {self.category_key(k): v for k, v in self.cleanup_by_category}
+
+    def permit_overrides(self) -> dict[str, int]:
+        return {k.strip().upper(): v for k, v in self.permit_by_type}
+
+    def complaint_resolution_days_for(self, category=None, kind=None) -> int:
+        """Resolution SLA of one complaint: its category's override, else its kind's, else
+        the default."""
+        by_category, by_kind = self.complaint_resolution_overrides()
+        if category is not None and self.category_key(category) in by_category:
+            return by_category[self.category_key(category)]
+        if kind is not None and str(kind).strip().lower() in by_kind:
+            return by_kind[str(kind).strip().lower()]
+        return self.complaint_resolution_days
+
+    def cleanup_days_for(self, category=None) -> int:
+        if category is None:
+            return self.cleanup_days
+        return self.cleanup_overrides().get(self.category_key(category), self.cleanup_days)
+
+    def permit_days_for(self, type_code, source_days: int | None = None) -> int | None:
+        """A permit type's SLA: the config's override, else e-Perizinan's own value."""
+        return self.permit_overrides().get(str(type_code).strip().upper(), source_days)
 
 
 @dataclass(frozen=True)
@@ -70,6 +113,11 @@ class Config:
     port: int = 8050
     sla: SlaConfig = field(default_factory=SlaConfig)
     s_curve_band: dict[int, tuple[float, float]] = field(default_factory=dict)
+    # budget.traffic_light: lower edges (realization % of pagu) of the 2nd..5th traffic-light band
+    budget_traffic_light: tuple[float, ...] = (25.0, 50.0, 75.0, 95.0)
+    # budget.projection_min_share_pct: no year-end projection while past years had realized less
+    # than this % of their year-end total by the same date (early-year projections are noise)
+    budget_projection_min_share_pct: float = 5.0
     display: DisplayConfig = field(default_factory=DisplayConfig)
     boundaries_path: Path | None = None
     etl: EtlConfig = field(default_factory=EtlConfig)
@@ -120,6 +168,35 @@ def _get(raw: dict, dotted: str, default: Any, kind: type, *, minimum: float | N
     return node
 
 
+def _sla_by(raw: dict, dotted: str, *, minimum: int, key_case: str | None = None,
+            example: str) -> tuple[tuple[str, int], ...]:
+    """A per-type SLA override map {type: working days} -> ((type, days), ...)."""
+    mapping = _get(raw, dotted, {}, dict)
+    out: dict[str, int] = {}
+    seen: dict[str, str] = {}
+    for name, days in mapping.items():
+        if isinstance(name, bool) or not isinstance(name, (str, int)) or not str(name).strip():
+            raise ConfigError(f"{dotted}: {name!r} is not a type name; write e.g. '{example}'")
+        name = str(name).strip()
+        if key_case == "upper":
+            name = name.upper()
+        elif key_case == "lower":
+            name = name.lower()
+        key = f"{dotted}.{name}"
+        if isinstance(days, bool) or not isinstance(days, int):
+            raise ConfigError(f"{key}: expected a whole number of working days, got {days!r}; "
+                              f"fix it in the config file")
+        if not minimum <= days <= 365:
+            raise ConfigError(f"{key}: must be between {minimum} and 365 working days, got {days}; "
+                              f"fix it in the config file")
+        folded = SlaConfig.category_key(name)
+        if folded in seen:
+            raise ConfigError(f"{key}: given twice (also as {seen[folded]!r}); keep one")
+        seen[folded] = name
+        out[name] = days
+    return tuple(sorted(out.items(), key=lambda item: SlaConfig.category_key(item[0])))
+
+
 def _band(raw: dict) -> dict[int, tuple[float, float]]:
     band = _get(raw, "budget.s_curve_band", {}, dict)
     out: dict[int, tuple[float, float]] = {}
@@ -132,6 +209,15 @@ def _band(raw: dict) -> dict[int, tuple[float, float]]:
     if band and set(out) != set(range(1, 13)):
         raise ConfigError("budget.s_curve_band: give all 12 months (1..12)")
     return out
+
+
+def _traffic_light(raw: dict) -> tuple[float, ...]:
+    edges = _get(raw, "budget.traffic_light", [25, 50, 75, 95], list)
+    if not (len(edges) == 4 and all(isinstance(e, (int, float)) and not isinstance(e, bool) for e in edges)
+            and 0 < edges[0] < edges[1] < edges[2] < edges[3] < 100):
+        raise ConfigError(f"budget.traffic_light: expected 4 increasing percentages between 0 and 100 "
+                          f"(the lower edges of the orange, yellow, light-green and green bands), got {edges!r}")
+    return tuple(float(e) for e in edges)
 
 
 def load_config(path: str | os.PathLike | None = None) -> Config:
@@ -169,6 +255,12 @@ def load_config(path: str | os.PathLike | None = None) -> Config:
     if boundaries_path is not None and not boundaries_path.is_file():
         raise ConfigError(f"geo.boundaries: {boundaries_path} does not exist; "
                           f"point it at a kelurahan GeoJSON or set it to null")
+    if boundaries_path is not None:
+        from core.geo import BoundaryError, read_boundaries
+        try:
+            read_boundaries(boundaries_path)
+        except BoundaryError as exc:
+            raise ConfigError(str(exc)) from None
 
     playlist = _get(raw, "display.wall_playlist", ["/"], list)
     return Config(
@@ -190,8 +282,20 @@ def load_config(path: str | os.PathLike | None = None) -> Config:
             complaint_resolution_days=_get(raw, "sla.complaints.resolution_working_days", 8, int, minimum=1),
             cleanup_days=_get(raw, "sla.cleanliness.cleanup_working_days", 2, int, minimum=1),
             clinic_max_wait_minutes=_get(raw, "sla.clinics.max_wait_minutes", 60, int, minimum=1),
+            complaint_resolution_by_category=_sla_by(
+                raw, "sla.complaints.resolution_working_days_by_category", minimum=1,
+                example="Drainase/Banjir: 10"),
+            complaint_resolution_by_kind=_sla_by(
+                raw, "sla.complaints.resolution_working_days_by_kind", minimum=1, key_case="lower",
+                example="permintaan_informasi: 10"),
+            cleanup_by_category=_sla_by(raw, "sla.cleanliness.cleanup_working_days_by_category", minimum=1,
+                                        example="Sampah di Sungai: 3"),
+            permit_by_type=_sla_by(raw, "sla.permits.by_type", minimum=0, key_case="upper",
+                                   example="PBG: 30"),
         ),
         s_curve_band=_band(raw),
+        budget_traffic_light=_traffic_light(raw),
+        budget_projection_min_share_pct=_get(raw, "budget.projection_min_share_pct", 5.0, float, minimum=0.1),
         display=DisplayConfig(
             stale_after_minutes=_get(raw, "display.stale_after_minutes", 30, int, minimum=1),
             refresh_seconds=_get(raw, "display.refresh_seconds", 60, int, minimum=5),

@@ -2,7 +2,11 @@
 
 Each transform is a pure function of the batch and a small context (SLA settings, the
 pseudonymiser, store lookups, load time). Working days follow core.calendar exactly:
-``due_date(start, n)`` and ``working_days_elapsed(start, end)``; dates are WIB.
+``due_date(start, n)`` and ``working_days_elapsed(start, end)``; dates are WIB. The SLA ``n``
+is per row: config.yaml's per-type override (complaint category or kind, cleanliness
+category, permit type code) where there is one, else the service default (for permits,
+e-Perizinan's own SLA of the type). A changed SLA applies to rows loaded afterwards;
+``python -m etl run --full <stream>`` recomputes the stored ones.
 """
 from __future__ import annotations
 
@@ -61,6 +65,26 @@ def due_dates(start: pd.Series, working_days) -> pd.Series:
     return pd.Series(out, index=start.index).astype("datetime64[s]")
 
 
+def sla_days_by(keys: pd.Series, overrides: dict[str, int], default, normalise) -> pd.Series:
+    """Per-row SLA (working days): ``overrides[normalise(key)]`` where the config has one for
+    the row's type (category, kind, permit type), else ``default`` (a number or a Series)."""
+    fallback = default if isinstance(default, pd.Series) else pd.Series(default, index=keys.index)
+    if not overrides:
+        return fallback.astype("int64")
+    codes, uniques = pd.factorize(keys)   # few distinct types: normalise each once
+    table = np.array([overrides.get(normalise(key), -1) for key in uniques] + [-1], dtype="int64")
+    found = table[codes]                  # code -1 (a missing key) picks the trailing -1
+    return pd.Series(np.where(found >= 0, found, fallback.to_numpy(dtype="int64")), index=keys.index)
+
+
+def complaint_resolution_days(batch: pd.DataFrame, sla: SlaConfig) -> pd.Series:
+    """Resolution SLA per complaint: its category's override, else its kind's, else the default."""
+    by_category, by_kind = sla.complaint_resolution_overrides()
+    by_kind_days = sla_days_by(batch["kind"], by_kind, sla.complaint_resolution_days,
+                               lambda kind: str(kind).strip().lower())
+    return sla_days_by(batch["category"], by_category, by_kind_days, SlaConfig.category_key)
+
+
 def working_days_between(start: pd.Series, end: pd.Series) -> pd.Series:
     """Working days elapsed from start to end (Int64; null when either is null)."""
     known = (start.notna() & end.notna()).to_numpy()
@@ -102,6 +126,9 @@ def opd(batch: pd.DataFrame, ctx: TransformContext) -> pd.DataFrame:
 
 def permit_type(batch: pd.DataFrame, ctx: TransformContext) -> pd.DataFrame:
     out = batch[["permit_type_code", "permit_type_name", "sla_working_days", "risk_level"]].copy()
+    # the type's SLA as the dashboards apply it: e-Perizinan's, unless config overrides it
+    out["sla_working_days"] = sla_days_by(batch["permit_type_code"], ctx.sla.permit_overrides(),
+                                          batch["sla_working_days"], lambda code: str(code).strip().upper())
     return _bookkeeping(out, batch, ctx)
 
 
@@ -137,7 +164,7 @@ def complaint(batch: pd.DataFrame, ctx: TransformContext) -> pd.DataFrame:
         "resolved_at": resolved,
         "rejected_at": closed_at(batch, "rejected_at", ("ditolak",)),
         "response_due_date": due_dates(received, ctx.sla.complaint_response_days),
-        "resolution_due_date": due_dates(received, ctx.sla.complaint_resolution_days),
+        "resolution_due_date": due_dates(received, complaint_resolution_days(batch, ctx.sla).to_numpy()),
         "response_working_days": working_days_between(received, batch["dispositioned_at"]),
         "resolution_working_days": working_days_between(received, resolved),
         "rating": batch["rating"],
@@ -167,6 +194,8 @@ def permit(batch: pd.DataFrame, ctx: TransformContext) -> pd.DataFrame:
     ctx.reject(unknown, "unknown permit type " + batch["permit_type_code"].astype("str").map(repr)
                + " (not in dim_permit_type: is the permit_types stream loaded?)")
     batch, sla = batch[~unknown], sla[~unknown].astype("int64")
+    sla = sla_days_by(batch["permit_type_code"], ctx.sla.permit_overrides(), sla,
+                      lambda code: str(code).strip().upper())   # config overrides apply here too
     submitted = batch["submitted_at"]
     decided = closed_at(batch, "decided_at", ("terbit", "ditolak"))
     out = pd.DataFrame({
@@ -266,7 +295,8 @@ def cleanliness_report(batch: pd.DataFrame, ctx: TransformContext) -> pd.DataFra
         "reported_at": reported,
         "handled_at": batch["handled_at"],
         "cleaned_at": cleaned,
-        "due_date": due_dates(reported, ctx.sla.cleanup_days),
+        "due_date": due_dates(reported, sla_days_by(batch["category"], ctx.sla.cleanup_overrides(),
+                                                    ctx.sla.cleanup_days, SlaConfig.category_key).to_numpy()),
         "cleanup_working_days": working_days_between(reported, cleaned),
     }, index=batch.index)
     return _bookkeeping(out, batch, ctx)
