@@ -12,6 +12,8 @@ Definitions used by every number below (the page and the tests rely on them):
   at T*: open at T and ``resolution_due_date`` before T's date. Backlog figures are taken
   at ``snapshot_at(f, now)``: the end of the window, or now when the window runs to today.
 Durations are working days (Mon-Fri less national holidays and cuti bersama).
+Every figure is of the kecamatan filter and the page's cross-filter selections: kelurahan
+(`kel`), assigned OPD (`opd`) and category (`cat`); see AREA.
 """
 from __future__ import annotations
 
@@ -22,7 +24,7 @@ import pandas as pd
 
 from core.calendar import working_days_elapsed
 from core.filters import Filters
-from metrics.base import (KEC_FILTER, Store, fill_trend, pct, share_status,
+from metrics.base import (KEC_FILTER, Store, fill_trend, pct, sel_filter, share_status,
                           traffic_light, trend_grain, window_params)
 
 # Traffic-light bands of this page (percent of the SLA cohort done on time; backlog share
@@ -36,6 +38,10 @@ RATING_OK = 4.0
 RATING_WARN = 3.5
 LONG_WAIT_WORKING_DAYS = 20      # backlog age bucket edge after the SLA edges: about a month
 URGENT_LIMIT = 200               # rows in the overdue list (the table pages through them)
+
+# The complaints the filters cover: the kecamatan, and the selected kelurahan, OPD, category.
+AREA = " AND ".join([KEC_FILTER, sel_filter("kelurahan_code", "kel"), sel_filter("opd_code", "opd"),
+                     sel_filter("category", "cat")])
 
 RECEIVED = "received_at >= :start AND received_at < :end"
 RESOLVED = "resolved_at >= :start AND resolved_at < :end"
@@ -76,7 +82,7 @@ def rating_status(rating: float | None) -> str | None:
 
 def received_count(store: Store, f: Filters) -> int:
     """Complaints received in the window (count, all kinds: pengaduan, aspirasi, informasi)."""
-    sql = f"SELECT COUNT(*) FROM complaints WHERE {RECEIVED} AND {KEC_FILTER}"
+    sql = f"SELECT COUNT(*) FROM complaints WHERE {RECEIVED} AND {AREA}"
     return int(store.scalar(sql, **f.params()) or 0)
 
 
@@ -85,7 +91,7 @@ def response_sla_pct(store: Store, f: Filters, now: dt.datetime | None = None) -
     rejected) within the response SLA, among those already responded to or past their
     response due date at `now`. None when no complaint is due yet."""
     sql = (f"SELECT COUNT(*) FILTER (WHERE {RESPONSE_MET}) AS met, COUNT(*) AS due FROM complaints"
-           f" WHERE {RECEIVED} AND {KEC_FILTER} AND {RESPONSE_DUE}")
+           f" WHERE {RECEIVED} AND {AREA} AND {RESPONSE_DUE}")
     row = store.frame(sql, **window_params(f, now)).iloc[0]
     return pct(row["met"], row["due"])
 
@@ -94,7 +100,7 @@ def resolution_sla_pct(store: Store, f: Filters, now: dt.datetime | None = None)
     """% of complaints received in the window resolved (selesai) on or before their
     resolution due date, among those resolved or past due at `now` (rejected excluded)."""
     sql = (f"SELECT COUNT(*) FILTER (WHERE {RESOLUTION_MET}) AS met, COUNT(*) AS due FROM complaints"
-           f" WHERE {RECEIVED} AND {KEC_FILTER} AND {RESOLUTION_DUE}")
+           f" WHERE {RECEIVED} AND {AREA} AND {RESOLUTION_DUE}")
     row = store.frame(sql, **window_params(f, now)).iloc[0]
     return pct(row["met"], row["due"])
 
@@ -102,7 +108,7 @@ def resolution_sla_pct(store: Store, f: Filters, now: dt.datetime | None = None)
 def median_resolution_days(store: Store, f: Filters) -> float | None:
     """Median working days from receipt to selesai, over complaints resolved in the window."""
     sql = ("SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY resolution_working_days) FROM complaints"
-           f" WHERE {RESOLVED} AND resolution_working_days IS NOT NULL AND {KEC_FILTER}")
+           f" WHERE {RESOLVED} AND resolution_working_days IS NOT NULL AND {AREA}")
     value = store.scalar(sql, **f.params())
     return None if value is None or pd.isna(value) else float(value)
 
@@ -112,7 +118,7 @@ def backlog(store: Store, f: Filters, now: dt.datetime | None = None) -> dict:
     count past their resolution due date, "at": the snapshot moment (naive WIB)}."""
     params = window_params(f, now)
     sql = (f"SELECT COUNT(*) AS open, COUNT(*) FILTER (WHERE resolution_due_date < CAST(:at AS DATE))"
-           f" AS overdue FROM complaints WHERE {OPEN_AT} AND {KEC_FILTER}")
+           f" AS overdue FROM complaints WHERE {OPEN_AT} AND {AREA}")
     row = store.frame(sql, **params).iloc[0]
     return {"open": int(row["open"]), "overdue": int(row["overdue"]), "at": params["at"]}
 
@@ -121,7 +127,7 @@ def satisfaction(store: Store, f: Filters) -> dict:
     """Mean satisfaction rating (1..5) of complaints resolved in the window and how many
     were rated: {"rating": float | None, "rated": int}."""
     sql = ("SELECT AVG(CAST(rating AS DOUBLE PRECISION)) AS rating, COUNT(rating) AS rated FROM complaints"
-           f" WHERE {RESOLVED} AND rating IS NOT NULL AND {KEC_FILTER}")
+           f" WHERE {RESOLVED} AND rating IS NOT NULL AND {AREA}")
     row = store.frame(sql, **f.params()).iloc[0]
     rating = None if pd.isna(row["rating"]) else float(row["rating"])
     return {"rating": rating, "rated": int(row["rated"])}
@@ -136,10 +142,10 @@ def trend(store: Store, f: Filters) -> pd.DataFrame:
     sql = f"""
         SELECT bucket, SUM(received) AS received, SUM(resolved) AS resolved FROM (
             SELECT date_trunc('{grain}', received_at) AS bucket, 1 AS received, 0 AS resolved
-            FROM complaints WHERE {RECEIVED} AND {KEC_FILTER}
+            FROM complaints WHERE {RECEIVED} AND {AREA}
             UNION ALL
             SELECT date_trunc('{grain}', resolved_at), 0, 1
-            FROM complaints WHERE {RESOLVED} AND {KEC_FILTER}
+            FROM complaints WHERE {RESOLVED} AND {AREA}
         ) events GROUP BY bucket ORDER BY bucket"""
     return fill_trend(store.frame(sql, **f.params()), f, grain, ["received", "resolved"])
 
@@ -156,7 +162,7 @@ def by_category(store: Store, f: Filters, now: dt.datetime | None = None) -> pd.
                                 AND (resolved_at IS NULL OR resolved_at >= :now)) AS rejected,
                COUNT(*) FILTER (WHERE {RESOLUTION_DUE}) AS sla_due,
                COUNT(*) FILTER (WHERE {RESOLUTION_DUE} AND {RESOLUTION_MET}) AS sla_met
-        FROM complaints WHERE {RECEIVED} AND {KEC_FILTER}
+        FROM complaints WHERE {RECEIVED} AND {AREA}
         GROUP BY category ORDER BY received DESC, category"""
     frame = store.frame(sql, **window_params(f, now))
     return frame.assign(sla_pct=[pct(m, d) for m, d in zip(frame["sla_met"], frame["sla_due"])])
@@ -169,7 +175,7 @@ def opd_league(store: Store, f: Filters, now: dt.datetime | None = None) -> pd.D
     Worst first: lowest % within SLA, then most overdue; the not-yet-dispositioned row last
     (it is the verifying admin's queue, not an OPD's)."""
     sql = f"""
-        WITH c AS (SELECT * FROM complaints WHERE {KEC_FILTER}
+        WITH c AS (SELECT * FROM complaints WHERE {AREA}
                    AND ({RECEIVED} OR {RESOLVED} OR {OPEN_AT}))
         SELECT c.opd_code, MAX(o.opd_short) AS opd_short, MAX(o.opd_name) AS opd_name,
                COUNT(*) FILTER (WHERE {RECEIVED}) AS received,
@@ -199,7 +205,7 @@ def by_kelurahan(store: Store, f: Filters) -> pd.DataFrame:
                10000.0 * CAST(COALESCE(c.received, 0) AS DOUBLE PRECISION) / NULLIF(k.population, 0) AS per_10k
         FROM (SELECT * FROM dim_kelurahan WHERE {KEC_FILTER}) k
         LEFT JOIN (SELECT kelurahan_code, COUNT(*) AS received FROM complaints
-                   WHERE {RECEIVED} AND {KEC_FILTER} GROUP BY kelurahan_code) c
+                   WHERE {RECEIVED} AND {AREA} GROUP BY kelurahan_code) c
                ON c.kelurahan_code = k.kelurahan_code
         ORDER BY k.kelurahan_code"""
     return store.frame(sql, **f.params())
@@ -215,7 +221,7 @@ def overdue_list(store: Store, f: Filters, now: dt.datetime | None = None,
     sql = f"""
         SELECT c.ticket_no, c.category, c.title, k.kelurahan_name,
                COALESCE(o.opd_short, c.opd_code) AS opd_short, c.status, c.received_at, c.resolution_due_date
-        FROM (SELECT * FROM complaints WHERE {OVERDUE_AT} AND {KEC_FILTER}) c
+        FROM (SELECT * FROM complaints WHERE {OVERDUE_AT} AND {AREA}) c
         LEFT JOIN dim_kelurahan k ON k.kelurahan_code = c.kelurahan_code
         LEFT JOIN dim_opd o ON o.opd_code = c.opd_code
         ORDER BY c.resolution_due_date, c.received_at, c.ticket_no
@@ -233,7 +239,7 @@ def backlog_age(store: Store, f: Filters, now: dt.datetime | None = None) -> pd.
     open (count). Always four rows."""
     params = window_params(f, now)
     sql = (f"SELECT CAST(received_at AS DATE) AS received_on, COUNT(*) AS open FROM complaints"
-           f" WHERE {OPEN_AT} AND {KEC_FILTER} GROUP BY CAST(received_at AS DATE)")
+           f" WHERE {OPEN_AT} AND {AREA} GROUP BY CAST(received_at AS DATE)")
     frame = store.frame(sql, **params)
     sla = store.cfg.sla
     edges = [sla.complaint_response_days, sla.complaint_resolution_days, LONG_WAIT_WORKING_DAYS]
@@ -257,7 +263,7 @@ def complaints_by_source(store: Store, f: Filters, now: dt.datetime | None = Non
                COUNT(*) FILTER (WHERE {OPEN_NOW}) AS open,
                COUNT(*) FILTER (WHERE {RESOLUTION_DUE}) AS sla_due,
                COUNT(*) FILTER (WHERE {RESOLUTION_DUE} AND {RESOLUTION_MET}) AS sla_met
-        FROM complaints WHERE {RECEIVED} AND {KEC_FILTER}
+        FROM complaints WHERE {RECEIVED} AND {AREA}
         GROUP BY source ORDER BY received DESC, source"""
     frame = store.frame(sql, **window_params(f, now))
     return frame.assign(sla_pct=[pct(m, d) for m, d in zip(frame["sla_met"], frame["sla_due"])])

@@ -14,6 +14,7 @@ import plotly.graph_objects as go
 
 from components.cards import Col, Kpi, chart_card, kpi_row, table_card
 from components.charts import no_data, date_axis, wall_fonts
+from components.sla import sla_text
 from components.i18n import add_strings, fmt_date, fmt_datetime, fmt_int, fmt_num, fmt_pct, t
 from components.layout import open_view, page_shell
 from components.maps import kelurahan_map
@@ -30,9 +31,6 @@ dash.register_page(__name__, path=PATH, title="Pengaduan · Binjai Command Cente
 
 add_strings({
     "complaints.title": {"id": "Pengaduan Masyarakat", "en": "Citizen complaints"},
-    "complaints.subtitle": {
-        "id": "e-Masyarakat · SLA: tindak lanjut {response} hari kerja, selesai {resolution} hari kerja",
-        "en": "e-Masyarakat · SLA: follow-up {response} working days, resolved {resolution} working days"},
     "complaints.kpi.received": {"id": "Pengaduan masuk", "en": "Complaints received"},
     "complaints.kpi.received_hint": {"id": "pengaduan, aspirasi, permintaan informasi",
                                      "en": "complaints, aspirations, information requests"},
@@ -169,18 +167,23 @@ def age_figure(age: pd.DataFrame, at: dt.datetime | None = None) -> go.Figure:
     return fig
 
 
-def category_figure(cats: pd.DataFrame) -> go.Figure:
+def category_figure(cats: pd.DataFrame, selected: str | None = None) -> go.Figure:
     """Horizontal stacked bars per category (resolved / open / rejected), largest on top,
-    with the % resolved within SLA written at the end of each bar."""
+    with the % resolved within SLA written at the end of each bar. Each bar's customdata[0]
+    is its category (a click selects it); the `selected` category's row is shaded."""
     fig = base_figure(barmode="stack", xaxis_title=t("complaints.count"), legend_traceorder="normal")
     if cats.empty:
         return no_data(fig)
     cats = cats.iloc[::-1]   # Plotly draws the first row at the bottom
+    if selected in set(cats["category"]):
+        row = list(cats["category"]).index(selected)
+        fig.add_shape(type="rect", xref="paper", x0=0, x1=1, yref="y", y0=row - 0.5, y1=row + 0.5,
+                      fillcolor=PALETTE[0], opacity=0.15, line_width=0, layer="below")
     for col, key, colour in (("resolved", "complaints.resolved", STATUS["ok"]),
                              ("open", "complaints.open", STATUS["warn"]),
                              ("rejected", "complaints.rejected", STATUS["neutral"])):
         fig.add_trace(go.Bar(y=cats["category"], x=cats[col], name=t(key), orientation="h",
-                             marker_color=colour,
+                             marker_color=colour, customdata=[[c] for c in cats["category"]],
                              hovertemplate="%{y}: %{x}<extra>" + t(key) + "</extra>"))
     fig.add_trace(go.Scatter(
         y=cats["category"], x=cats["received"], mode="text", showlegend=False, hoverinfo="skip",
@@ -192,9 +195,9 @@ def category_figure(cats: pd.DataFrame) -> go.Figure:
     return fig
 
 
-def map_figure(kel: pd.DataFrame, store: Store) -> go.Figure:
+def map_figure(kel: pd.DataFrame, store: Store, selected: str | None = None) -> go.Figure:
     fig = kelurahan_map(kel, "per_10k", t("complaints.per_10k"), lambda v: fmt_num(v, 1),
-                        boundaries=store.cfg.boundaries_path)
+                        boundaries=store.cfg.boundaries_path, selected=selected)
     if kel.empty or not kel["received"].sum():
         fig.add_annotation(text=t("empty"), showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper",
                            font=dict(size=18))
@@ -205,36 +208,40 @@ def map_figure(kel: pd.DataFrame, store: Store) -> go.Figure:
 
 def _kpis(store: Store, f: Filters, now: dt.datetime) -> list[Kpi]:
     sla = store.cfg.sla
-    prev = f.previous()
+    prev, year = f.previous(), f.year_ago()
     resp, resp_prev = m.response_sla_pct(store, f, now), m.response_sla_pct(store, prev, now)
     res, res_prev = m.resolution_sla_pct(store, f, now), m.resolution_sla_pct(store, prev, now)
     median, median_prev = m.median_resolution_days(store, f), m.median_resolution_days(store, prev)
-    back, back_prev = m.backlog(store, f, now), m.backlog(store, prev, now)
+    back, back_prev, back_year = m.backlog(store, f, now), m.backlog(store, prev, now), m.backlog(store, year, now)
     rating, rating_prev = m.satisfaction(store, f), m.satisfaction(store, prev)
     share = 100.0 * back["overdue"] / back["open"] if back["open"] else None
     return [
         Kpi("received", t("complaints.kpi.received"), m.received_count(store, f),
-            m.received_count(store, prev), fmt_int, better="neutral", hint=t("complaints.kpi.received_hint")),
+            m.received_count(store, prev), fmt_int, better="neutral", hint=t("complaints.kpi.received_hint"),
+            year_ago=m.received_count(store, year)),
         Kpi("response-sla", t("complaints.kpi.response"), resp, resp_prev, fmt_pct, status=m.sla_status(resp),
-            hint=t("complaints.kpi.response_hint", days=sla.complaint_response_days)),
+            hint=t("complaints.kpi.response_hint", days=sla.complaint_response_days),
+            year_ago=m.response_sla_pct(store, year, now)),
         Kpi("resolution-sla", t("complaints.kpi.resolution"), res, res_prev, fmt_pct, status=m.sla_status(res),
-            hint=t("complaints.kpi.resolution_hint", days=sla.complaint_resolution_days)),
+            hint=t("complaints.kpi.resolution_hint", days=sla.complaint_resolution_days),
+            year_ago=m.resolution_sla_pct(store, year, now)),
         Kpi("median-days", t("complaints.kpi.median"), median, median_prev, _days, better="down",
             status=m.median_status(median, sla.complaint_resolution_days),
-            hint=t("complaints.kpi.median_hint")),
+            hint=t("complaints.kpi.median_hint"), year_ago=m.median_resolution_days(store, year)),
         Kpi("open", t("complaints.kpi.open"), back["open"], back_prev["open"], fmt_int, better="down",
-            hint=t("complaints.kpi.open_hint", at=fmt_datetime(back["at"]))),
+            hint=t("complaints.kpi.open_hint", at=fmt_datetime(back["at"])), year_ago=back_year["open"]),
         Kpi("overdue", t("complaints.kpi.overdue"), back["overdue"], back_prev["overdue"], fmt_int,
             better="down", status=m.overdue_status(back["overdue"], back["open"]),
-            hint=t("complaints.kpi.overdue_hint", share=fmt_pct(share))),
+            hint=t("complaints.kpi.overdue_hint", share=fmt_pct(share)), year_ago=back_year["overdue"]),
         Kpi("rating", t("complaints.kpi.rating"), rating["rating"], rating_prev["rating"],
             lambda v: fmt_num(v, 2), status=m.rating_status(rating["rating"]),
-            hint=t("complaints.kpi.rating_hint", n=fmt_int(rating["rated"]))),
+            hint=t("complaints.kpi.rating_hint", n=fmt_int(rating["rated"])),
+            year_ago=m.satisfaction(store, year)["rating"]),
     ]
 
 
 def _opd_table(store: Store, f: Filters, now: dt.datetime, page_size: int = 12, wall: bool = False) -> dbc.Card:
-    league = m.opd_league(store, f, now)
+    league = m.opd_league(store, f.without("opd"), now)   # the table that selects shows every OPD
     ranked = league["opd_code"].notna()
     league = league.assign(rank=[str(i + 1) if r else "–" for i, r in enumerate(ranked)],
                            opd=league["opd_short"].fillna(league["opd_code"]).fillna(t("complaints.no_opd")))
@@ -250,7 +257,8 @@ def _opd_table(store: Store, f: Filters, now: dt.datetime, page_size: int = 12, 
     if wall:  # a third of the screen: who, how punctual, how much is late
         columns = [columns[0], columns[1], columns[3], columns[6]]
     return table_card(PAGE, "opd-league", t("complaints.opd"), league, columns,
-                      about=t("complaints.opd_about"), page_size=page_size)
+                      about=t("complaints.opd_about"), page_size=page_size,
+                      select=("opd", "opd_code"), selected=f.selected("opd"))
 
 
 def _urgent_table(store: Store, f: Filters, now: dt.datetime) -> dbc.Card:
@@ -290,12 +298,13 @@ def _briefing(store: Store, f: Filters, now: dt.datetime) -> list:
         kpi_row(_kpis(store, f, now), PAGE),
         _row((_trend_card(store, f, grain), 8), (_age_card(store, f, now), 4)),
         _row((chart_card(PAGE, "category", t("complaints.category"),
-                         category_figure(m.by_category(store, f, now)),
-                         about=t("complaints.category_about"), height=500), 7),
+                         category_figure(m.by_category(store, f.without("cat"), now), f.selected("cat")),
+                         about=t("complaints.category_about"), height=500, select="cat"), 7),
              (_opd_table(store, f, now), 5)),
         _row((_urgent_table(store, f, now), 8),
-             (chart_card(PAGE, "map", t("complaints.map"), map_figure(m.by_kelurahan(store, f), store),
-                         about=t("complaints.map_about"), height=560), 4)),
+             (chart_card(PAGE, "map", t("complaints.map"),
+                         map_figure(m.by_kelurahan(store, f.without("kel")), store, f.selected("kel")),
+                         about=t("complaints.map_about"), height=560, select="kel"), 4)),
         _row((_source_table(store, f, now), 6)),
     ]
 
@@ -329,6 +338,5 @@ def layout(**query):
     view = open_view(query)
     sla = view.store.cfg.sla
     children = (_wall if view.wall else _briefing)(view.store, view.f, view.now)
-    subtitle = t("complaints.subtitle", response=sla.complaint_response_days,
-                 resolution=sla.complaint_resolution_days)
+    subtitle = "e-Masyarakat · " + sla_text("complaints", sla)
     return page_shell(PAGE, PATH, t("complaints.title"), subtitle, query, view.store, view.f, children)

@@ -281,3 +281,64 @@ def test_layout_renders(page, query):
     assert tree.id == "complaints-page"
     text = str(tree)
     assert "complaints-kpi-received" in text
+
+
+# --- cross-filter selections: kelurahan (kel), OPD (opd), category (cat) -------------------------
+
+SELECTION_COLUMNS = {"kel": "kode_kelurahan", "opd": "opd_upper", "cat": "nama_kategori"}
+
+
+def _selected(frame: pd.DataFrame, dim: str, value: str) -> pd.DataFrame:
+    frame = frame.assign(opd_upper=frame["kode_opd"].str.upper())
+    return frame[frame[SELECTION_COLUMNS[dim]] == value]
+
+
+def _most_common(source, f, dim) -> str:
+    """The selection to test with: the most frequent value among the window's complaints."""
+    received = _received(source, f).assign(opd_upper=lambda d: d["kode_opd"].str.upper())
+    return received[SELECTION_COLUMNS[dim]].value_counts().index[0]
+
+
+@pytest.mark.parametrize("name", ["city-30d", "kec-30d"])
+@pytest.mark.parametrize("dim", list(SELECTION_COLUMNS))
+def test_a_selection_narrows_every_figure_to_exactly_its_complaints(store, source, name, dim):
+    f = WINDOWS[name]
+    value = _most_common(source, f, dim)
+    fs = f.select(dim, value)
+    assert fs.selected(dim) == value
+    received = _selected(_received(source, f), dim, value)
+    assert 0 < m.received_count(store, fs) == len(received) < m.received_count(store, f)
+    at = _at(f)
+    open_ = _selected(_open_at(_area(source, f), at), dim, value)
+    overdue = open_[open_["resolution_due"] < pd.Timestamp(at.date())]
+    assert m.backlog(store, fs, NOW) == {"open": len(open_), "overdue": len(overdue), "at": at}
+    assert set(m.overdue_list(store, fs, NOW)["ticket_no"]) == set(overdue["no_tiket"].str.upper())
+    cats = m.by_category(store, fs, NOW).set_index("category")["received"]
+    assert cats.to_dict() == received["nama_kategori"].value_counts().to_dict()
+    assert m.trend(store, fs)["received"].sum() == len(received)
+    assert m.backlog_age(store, fs, NOW)["open"].sum() == len(open_)
+    assert m.complaints_by_source(store, fs, NOW)["received"].sum() == len(received)
+    resolved = _selected(_area(source, f), dim, value)
+    resolved = resolved[_within(resolved["tgl_selesai"], f)]
+    assert m.satisfaction(store, fs)["rated"] == resolved["rating_kepuasan"].notna().sum()
+    kel = m.by_kelurahan(store, fs).set_index("kelurahan_code")["received"]
+    assert kel[kel > 0].to_dict() == received["kode_kelurahan"].value_counts().to_dict()
+
+
+def test_every_kelurahan_selection_counts_exactly_its_rows_in_the_store(store):
+    """kel against an independent pandas count over the store's own complaints table."""
+    f = WINDOWS["city-30d"]
+    with store.engine.connect() as conn:
+        rows = pd.read_sql(sa.text("SELECT kelurahan_code, received_at FROM complaints"), conn)
+    rows = rows[(rows["received_at"] >= f.start_ts) & (rows["received_at"] < f.end_ts)]
+    expected = rows["kelurahan_code"].value_counts()
+    counts = {k: m.received_count(store, f.select("kel", k)) for k in estimated_population()}
+    assert counts == {k: int(expected.get(k, 0)) for k in counts}
+    assert sum(counts.values()) == m.received_count(store, f) - rows["kelurahan_code"].isna().sum()
+
+
+def test_a_selection_outside_the_kecamatan_or_of_an_unknown_value_finds_nothing(store):
+    f = WINDOWS["kec-30d"]                              # Binjai Utara (12.75.01)
+    assert m.received_count(store, f.select("kel", "12.75.05.1001")) == 0
+    assert m.received_count(store, f.select("cat", "' OR 1=1 --")) == 0
+    assert m.opd_league(store, f.select("opd", "NO-SUCH-OPD"), NOW)["received"].sum() == 0
