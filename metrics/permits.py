@@ -22,7 +22,7 @@ import pandas as pd
 
 from core.calendar import due_date, working_days_elapsed
 from core.filters import Filters
-from metrics.base import (KEC_FILTER, Store, fill_trend, pct, share_status,
+from metrics.base import (KEC_FILTER, Store, fill_trend, pct, sel_filter, share_status,
                           traffic_light, trend_grain, window_params)
 
 # Traffic-light bands (percent decided within the type's SLA; share of the in-process
@@ -41,6 +41,18 @@ DECIDED = "decided_at >= :start AND decided_at < :end AND status IN ('terbit', '
 OPEN_AT = "submitted_at < :at AND (decided_at IS NULL OR decided_at >= :at)"
 SLA_DUE = "(decided_at < :now OR due_date < CAST(:now AS DATE))"
 SLA_MET = "(decided_at < :now AND CAST(decided_at AS DATE) <= due_date)"
+# The area and cross-filter selections on the permits table: kecamatan (filter bar), permit
+# type (`ptype`) and kelurahan (`kel`) clicked on the page; every metric below applies it.
+PERMIT_FILTER = (f"{KEC_FILTER} AND {sel_filter('permit_type_code', 'ptype')}"
+                 f" AND {sel_filter('kelurahan_code', 'kel')}")
+
+
+def type_slas(store: Store) -> dict[str, int]:
+    """Each permit type's SLA in working days, as the ETL stored it (e-Perizinan's jenis_izin,
+    or config's sla.permits.by_type override): {type code: days}."""
+    frame = store.frame("SELECT permit_type_code, sla_working_days FROM dim_permit_type "
+                        "WHERE sla_working_days IS NOT NULL ORDER BY permit_type_code")
+    return {str(c): int(d) for c, d in zip(frame["permit_type_code"], frame["sla_working_days"])}
 
 
 def sla_status(pct: float | None) -> str | None:
@@ -56,7 +68,7 @@ def overdue_status(overdue: int, in_process: int) -> str:
 
 def applications_count(store: Store, f: Filters) -> int:
     """Permit applications submitted in the window (count)."""
-    sql = f"SELECT COUNT(*) FROM permits WHERE {SUBMITTED} AND {KEC_FILTER}"
+    sql = f"SELECT COUNT(*) FROM permits WHERE {SUBMITTED} AND {PERMIT_FILTER}"
     return int(store.scalar(sql, **f.params()) or 0)
 
 
@@ -66,7 +78,7 @@ def decisions(store: Store, f: Filters) -> dict:
     (percentages None when nothing was decided)."""
     sql = (f"SELECT COUNT(*) FILTER (WHERE status = 'terbit') AS issued,"
            f" COUNT(*) FILTER (WHERE status = 'ditolak') AS rejected"
-           f" FROM permits WHERE {DECIDED} AND {KEC_FILTER}")
+           f" FROM permits WHERE {DECIDED} AND {PERMIT_FILTER}")
     row = store.frame(sql, **f.params()).iloc[0]
     issued, rejected = int(row["issued"]), int(row["rejected"])
     decided = issued + rejected
@@ -78,7 +90,7 @@ def sla_pct(store: Store, f: Filters, now: dt.datetime | None = None) -> float |
     """% of applications submitted in the window decided within their type's SLA, among
     those decided or past due at `now`. None when none is due yet."""
     sql = (f"SELECT COUNT(*) FILTER (WHERE {SLA_MET}) AS met, COUNT(*) AS due FROM permits"
-           f" WHERE {SUBMITTED} AND {KEC_FILTER} AND {SLA_DUE}")
+           f" WHERE {SUBMITTED} AND {PERMIT_FILTER} AND {SLA_DUE}")
     row = store.frame(sql, **window_params(f, now)).iloc[0]
     return pct(row["met"], row["due"])
 
@@ -86,7 +98,7 @@ def sla_pct(store: Store, f: Filters, now: dt.datetime | None = None) -> float |
 def median_processing_days(store: Store, f: Filters) -> float | None:
     """Median working days from submission to decision, over applications decided in the window."""
     sql = ("SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY processing_working_days) FROM permits"
-           f" WHERE {DECIDED} AND processing_working_days IS NOT NULL AND {KEC_FILTER}")
+           f" WHERE {DECIDED} AND processing_working_days IS NOT NULL AND {PERMIT_FILTER}")
     value = store.scalar(sql, **f.params())
     return None if value is None or pd.isna(value) else float(value)
 
@@ -98,7 +110,7 @@ def in_process(store: Store, f: Filters, now: dt.datetime | None = None) -> dict
     sql = (f"SELECT COUNT(*) AS open,"
            f" COUNT(*) FILTER (WHERE due_date < CAST(:at AS DATE)) AS overdue,"
            f" COUNT(*) FILTER (WHERE due_date >= CAST(:at AS DATE) AND due_date <= :near_limit) AS near"
-           f" FROM permits WHERE {OPEN_AT} AND {KEC_FILTER}")
+           f" FROM permits WHERE {OPEN_AT} AND {PERMIT_FILTER}")
     row = store.frame(sql, **params).iloc[0]
     return {"open": int(row["open"]), "overdue": int(row["overdue"]), "near": int(row["near"]),
             "at": params["at"]}
@@ -107,7 +119,7 @@ def in_process(store: Store, f: Filters, now: dt.datetime | None = None) -> dict
 def revenue_rp(store: Store, f: Filters) -> int:
     """Retribution (whole Rupiah) of permits issued (terbit) in the window."""
     sql = (f"SELECT CAST(COALESCE(SUM(retribution_rp), 0) AS BIGINT) FROM permits"
-           f" WHERE {DECIDED} AND status = 'terbit' AND {KEC_FILTER}")
+           f" WHERE {DECIDED} AND status = 'terbit' AND {PERMIT_FILTER}")
     return int(store.scalar(sql, **f.params()) or 0)
 
 
@@ -120,11 +132,11 @@ def trend(store: Store, f: Filters) -> pd.DataFrame:
     sql = f"""
         SELECT bucket, SUM(submitted) AS submitted, SUM(issued) AS issued, SUM(rejected) AS rejected FROM (
             SELECT date_trunc('{grain}', submitted_at) AS bucket, 1 AS submitted, 0 AS issued, 0 AS rejected
-            FROM permits WHERE {SUBMITTED} AND {KEC_FILTER}
+            FROM permits WHERE {SUBMITTED} AND {PERMIT_FILTER}
             UNION ALL
             SELECT date_trunc('{grain}', decided_at), 0,
                    CASE WHEN status = 'terbit' THEN 1 ELSE 0 END, CASE WHEN status = 'ditolak' THEN 1 ELSE 0 END
-            FROM permits WHERE {DECIDED} AND {KEC_FILTER}
+            FROM permits WHERE {DECIDED} AND {PERMIT_FILTER}
         ) events GROUP BY bucket ORDER BY bucket"""
     return fill_trend(store.frame(sql, **f.params()), f, grain, ["submitted", "issued", "rejected"])
 
@@ -132,8 +144,10 @@ def trend(store: Store, f: Filters) -> pd.DataFrame:
 def by_type(store: Store, f: Filters, now: dt.datetime | None = None) -> pd.DataFrame:
     """Per permit type with applications submitted in the window: permit_type_code,
     permit_type_name, sla_working_days (the type's SLA), submitted, issued, rejected (of
-    those submitted, decided by `now`), sla_due / sla_met / sla_pct (SLA cohort), and
-    median_days (working days, those submitted in the window and decided). Busiest first."""
+    those submitted, decided by `now`), sla_due / sla_met / sla_pct (SLA cohort),
+    median_days (working days, those submitted in the window and decided by `now`),
+    approval_pct (issued of issued + rejected) and revenue_rp (retribution of those issued).
+    Busiest first."""
     sql = f"""
         SELECT p.permit_type_code, MAX(t.permit_type_name) AS permit_type_name,
                MAX(t.sla_working_days) AS sla_working_days,
@@ -143,12 +157,15 @@ def by_type(store: Store, f: Filters, now: dt.datetime | None = None) -> pd.Data
                COUNT(*) FILTER (WHERE {SLA_DUE}) AS sla_due,
                COUNT(*) FILTER (WHERE {SLA_DUE} AND {SLA_MET}) AS sla_met,
                percentile_cont(0.5) WITHIN GROUP (ORDER BY CASE WHEN p.decided_at < :now
-                   THEN p.processing_working_days END) AS median_days
-        FROM (SELECT * FROM permits WHERE {SUBMITTED} AND {KEC_FILTER}) p
+                   THEN p.processing_working_days END) AS median_days,
+               CAST(COALESCE(SUM(CASE WHEN p.status = 'terbit' AND p.decided_at < :now
+                   THEN p.retribution_rp END), 0) AS BIGINT) AS revenue_rp
+        FROM (SELECT * FROM permits WHERE {SUBMITTED} AND {PERMIT_FILTER}) p
         LEFT JOIN dim_permit_type t ON t.permit_type_code = p.permit_type_code
         GROUP BY p.permit_type_code ORDER BY submitted DESC, p.permit_type_code"""
     frame = store.frame(sql, **window_params(f, now))
-    return frame.assign(sla_pct=[pct(m, d) for m, d in zip(frame["sla_met"], frame["sla_due"])])
+    return frame.assign(sla_pct=[pct(m, d) for m, d in zip(frame["sla_met"], frame["sla_due"])],
+                        approval_pct=[pct(i, i + r) for i, r in zip(frame["issued"], frame["rejected"])])
 
 
 def _near(params: dict) -> dict:
@@ -158,7 +175,7 @@ def _near(params: dict) -> dict:
 
 
 _OPEN_WITH_STAGE = f"""
-    WITH p AS (SELECT * FROM permits WHERE {OPEN_AT} AND {KEC_FILTER}),
+    WITH p AS (SELECT * FROM permits WHERE {OPEN_AT} AND {PERMIT_FILTER}),
     s AS (SELECT e.permit_id, e.stage,
                  ROW_NUMBER() OVER (PARTITION BY e.permit_id
                                     ORDER BY e.started_at DESC, e.stage_event_id DESC) AS rn
@@ -188,7 +205,7 @@ def by_kelurahan(store: Store, f: Filters) -> pd.DataFrame:
         SELECT k.kelurahan_code, k.kelurahan_name, COALESCE(p.submitted, 0) AS submitted
         FROM (SELECT * FROM dim_kelurahan WHERE {KEC_FILTER}) k
         LEFT JOIN (SELECT kelurahan_code, COUNT(*) AS submitted FROM permits
-                   WHERE {SUBMITTED} AND {KEC_FILTER} GROUP BY kelurahan_code) p
+                   WHERE {SUBMITTED} AND {PERMIT_FILTER} GROUP BY kelurahan_code) p
                ON p.kelurahan_code = k.kelurahan_code
         ORDER BY k.kelurahan_code"""
     return store.frame(sql, **f.params())
@@ -214,3 +231,142 @@ def urgent_list(store: Store, f: Filters, now: dt.datetime | None = None,
     due = frame["due_date"].to_numpy(dtype="datetime64[D]")
     days_left = np.where(due >= at, working_days_elapsed(at, due), -working_days_elapsed(due, at))
     return frame.assign(days_left=days_left.astype("int64"))
+
+
+def _stage_index(column: str) -> str:
+    """SQL: the position of a stage code in the workflow (pendaftaran 0 .. penetapan 4,
+    selesai 5); NULL for a code the workflow does not know."""
+    whens = " ".join(f"WHEN '{code}' THEN {i}" for i, code in enumerate(STAGES + ("selesai",)))
+    return f"CASE {column} {whens} END"
+
+
+FUNNEL_STEPS = STAGES + ("terbit",)
+
+
+def funnel(store: Store, f: Filters, now: dt.datetime | None = None) -> pd.DataFrame:
+    """The stage funnel of the applications submitted in the window, as of `now`: one row per
+    step of FUNNEL_STEPS (the workflow's stages, then "terbit" = issued) with
+    reached: applications that entered this stage or a later one (permit_stages started
+    before `now`; every submitted application is at pendaftaran; types without a site
+    survey or technical advice skip those stages and count as past them),
+    rejected: applications rejected while this was the furthest stage they had reached,
+    waiting: applications still in process with this as their furthest stage,
+    entered: applications that entered this very stage (0 for a stage the selected types
+    skip; for "terbit", the issued ones)."""
+    sql = f"""
+        WITH p AS (SELECT permit_id, status, decided_at FROM permits WHERE {SUBMITTED} AND {PERMIT_FILTER}),
+        r AS (SELECT e.permit_id, MAX({_stage_index('e.stage')}) AS reached
+              FROM permit_stages e JOIN p ON p.permit_id = e.permit_id
+              WHERE e.started_at < :now GROUP BY e.permit_id),
+        x AS (SELECT COALESCE(r.reached, 0) AS reached,
+                     CASE WHEN p.decided_at < :now AND p.status IN ('terbit', 'ditolak')
+                          THEN p.status ELSE 'proses' END AS state
+              FROM p LEFT JOIN r ON r.permit_id = p.permit_id)
+        SELECT reached, state, COUNT(*) AS n FROM x GROUP BY reached, state ORDER BY reached, state"""
+    params = window_params(f, now)
+    counts = store.frame(sql, **params)
+    entered_sql = f"""
+        SELECT e.stage, COUNT(DISTINCT e.permit_id) AS n FROM permit_stages e
+        WHERE e.started_at < :now AND e.permit_id IN
+              (SELECT permit_id FROM permits WHERE {SUBMITTED} AND {PERMIT_FILTER})
+        GROUP BY e.stage ORDER BY e.stage"""
+    entered = store.frame(entered_sql, **params).set_index("stage")["n"]
+    rows = []
+    for i, step in enumerate(FUNNEL_STEPS):
+        here = counts[counts["reached"] == i]
+        if step == "terbit":
+            reached = int(counts.loc[counts["state"] == "terbit", "n"].sum())
+            rejected = waiting = 0
+        else:
+            reached = int(counts.loc[counts["reached"] >= i, "n"].sum())
+            rejected = int(here.loc[here["state"] == "ditolak", "n"].sum())
+            waiting = int(here.loc[here["state"] == "proses", "n"].sum())
+        into = reached if step == "terbit" else int(entered.get(step, 0))
+        rows.append({"step": step, "reached": reached, "rejected": rejected, "waiting": waiting, "entered": into})
+    return pd.DataFrame(rows, columns=["step", "reached", "rejected", "waiting", "entered"])
+
+
+def by_kecamatan(store: Store, f: Filters, now: dt.datetime | None = None) -> pd.DataFrame:
+    """Per kecamatan of the area, by the same definitions as the headline numbers (so the
+    rows add up to them, bar applications without a location): kecamatan_code,
+    kecamatan_name, submitted, issued, rejected (decided in the window), approval_pct,
+    sla_due / sla_met / sla_pct (SLA cohort), median_days (decided in the window),
+    revenue_rp (retribution issued in the window), open / overdue (in process at the
+    snapshot). Every kecamatan of the area, in code order, zeros where nothing happened."""
+    sql = f"""
+        WITH k AS (SELECT kecamatan_code, MAX(kecamatan_name) AS kecamatan_name FROM dim_kelurahan
+                   WHERE {KEC_FILTER} GROUP BY kecamatan_code),
+        s AS (SELECT kecamatan_code, COUNT(*) AS submitted, COUNT(*) FILTER (WHERE {SLA_DUE}) AS sla_due,
+                     COUNT(*) FILTER (WHERE {SLA_DUE} AND {SLA_MET}) AS sla_met
+              FROM permits WHERE {SUBMITTED} AND {PERMIT_FILTER} GROUP BY kecamatan_code),
+        d AS (SELECT kecamatan_code, COUNT(*) FILTER (WHERE status = 'terbit') AS issued,
+                     COUNT(*) FILTER (WHERE status = 'ditolak') AS rejected,
+                     percentile_cont(0.5) WITHIN GROUP (ORDER BY processing_working_days) AS median_days,
+                     CAST(COALESCE(SUM(CASE WHEN status = 'terbit' THEN retribution_rp END), 0) AS BIGINT)
+                         AS revenue_rp
+              FROM permits WHERE {DECIDED} AND {PERMIT_FILTER} GROUP BY kecamatan_code),
+        o AS (SELECT kecamatan_code, COUNT(*) AS open,
+                     COUNT(*) FILTER (WHERE due_date < CAST(:at AS DATE)) AS overdue
+              FROM permits WHERE {OPEN_AT} AND {PERMIT_FILTER} GROUP BY kecamatan_code)
+        SELECT k.kecamatan_code, k.kecamatan_name,
+               COALESCE(s.submitted, 0) AS submitted, COALESCE(d.issued, 0) AS issued,
+               COALESCE(d.rejected, 0) AS rejected, COALESCE(s.sla_due, 0) AS sla_due,
+               COALESCE(s.sla_met, 0) AS sla_met, d.median_days,
+               COALESCE(d.revenue_rp, 0) AS revenue_rp,
+               COALESCE(o.open, 0) AS open, COALESCE(o.overdue, 0) AS overdue
+        FROM k LEFT JOIN s ON s.kecamatan_code = k.kecamatan_code
+        LEFT JOIN d ON d.kecamatan_code = k.kecamatan_code
+        LEFT JOIN o ON o.kecamatan_code = k.kecamatan_code
+        ORDER BY k.kecamatan_code"""
+    frame = store.frame(sql, **window_params(f, now))
+    ints = ["submitted", "issued", "rejected", "sla_due", "sla_met", "revenue_rp", "open", "overdue"]
+    frame = frame.astype({c: "int64" for c in ints})
+    return frame.assign(
+        approval_pct=[pct(i, i + r) for i, r in zip(frame["issued"], frame["rejected"])],
+        sla_pct=[pct(m, d) for m, d in zip(frame["sla_met"], frame["sla_due"])])
+
+
+APPLICATIONS_LIMIT = 500
+
+
+def applications(store: Store, f: Filters, now: dt.datetime | None = None,
+                 limit: int = APPLICATIONS_LIMIT) -> pd.DataFrame:
+    """The applications behind the numbers (a drill-down, e.g. from a permit type): those
+    submitted in the window after every filter and selection, as they stand at `now`:
+    registration_no, permit_type_code, permit_type_name, sla_working_days, stage (the
+    last stage entered before `now`), status (proses | terbit | ditolak at `now`),
+    submitted_at, due_date, decided_at (None while in process), processing_days (working
+    days to the decision), days_left (in process: working days to the due date, negative =
+    overdue), sla_state (on_time | late for decided ones; overdue | near | on_track in
+    process). In process first, most urgent first, then the latest decisions. No applicant
+    data. At most `limit` rows."""
+    sql = f"""
+        WITH p AS (SELECT * FROM permits WHERE {SUBMITTED} AND {PERMIT_FILTER}),
+        s AS (SELECT e.permit_id, e.stage,
+                     ROW_NUMBER() OVER (PARTITION BY e.permit_id
+                                        ORDER BY e.started_at DESC, e.stage_event_id DESC) AS rn
+              FROM permit_stages e JOIN p ON p.permit_id = e.permit_id WHERE e.started_at < :now),
+        x AS (SELECT p.*, COALESCE(s.stage, p.stage) AS stage_now,
+                     CASE WHEN p.decided_at < :now AND p.status IN ('terbit', 'ditolak')
+                          THEN 1 ELSE 0 END AS done
+              FROM p LEFT JOIN s ON s.permit_id = p.permit_id AND s.rn = 1)
+        SELECT x.registration_no, x.permit_type_code, t.permit_type_name, x.sla_working_days,
+               x.stage_now AS stage, CASE WHEN x.done = 1 THEN x.status ELSE 'proses' END AS status,
+               x.submitted_at, x.due_date, CASE WHEN x.done = 1 THEN x.decided_at END AS decided_at,
+               CASE WHEN x.done = 1 THEN x.processing_working_days END AS processing_days
+        FROM x LEFT JOIN dim_permit_type t ON t.permit_type_code = x.permit_type_code
+        ORDER BY x.done, CASE WHEN x.done = 0 THEN x.due_date END, x.decided_at DESC,
+                 x.submitted_at, x.permit_id
+        LIMIT {int(limit)}"""
+    params = window_params(f, now)
+    frame = store.frame(sql, **params)
+    today = np.datetime64(params["now"].date())
+    near = due_date(today, NEAR_DEADLINE_WORKING_DAYS)
+    due = frame["due_date"].to_numpy(dtype="datetime64[D]")
+    open_ = (frame["status"] == "proses").to_numpy()
+    left = np.where(due >= today, working_days_elapsed(today, due), -working_days_elapsed(due, today))
+    decided_day = pd.to_datetime(frame["decided_at"]).to_numpy(dtype="datetime64[D]")
+    state = np.where(open_, np.where(due < today, "overdue", np.where(due <= near, "near", "on_track")),
+                     np.where(decided_day <= due, "on_time", "late"))
+    days_left = pd.Series(np.where(open_, left, 0), index=frame.index, dtype="Int64").mask(~open_)
+    return frame.assign(days_left=days_left, sla_state=state.astype(object))

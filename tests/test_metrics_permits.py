@@ -14,6 +14,7 @@ import pytest
 import sqlalchemy as sa
 
 from core.calendar import due_date, working_days_elapsed
+from components.i18n import fmt_int
 from core.filters import Filters
 from metrics import permits as m
 from tests.helpers import figure_has_data
@@ -24,6 +25,10 @@ WINDOWS = {
     "city-30d": Filters(start=dt.date(2026, 10, 25), end=dt.date(2026, 11, 23)),
     "kec-30d": Filters(start=dt.date(2026, 10, 25), end=dt.date(2026, 11, 23), kecamatan="12.75.05"),
     "kec-past": Filters(start=dt.date(2026, 9, 1), end=dt.date(2026, 9, 30), kecamatan="12.75.01"),
+    # Cross-filter selections: a permit type (bar / table row) and a kelurahan (map).
+    "type-90d": Filters(start=dt.date(2026, 8, 25), end=dt.date(2026, 11, 23), selections=(("ptype", "REKLAME"),)),
+    "kel-60d": Filters(start=dt.date(2026, 9, 25), end=dt.date(2026, 11, 23),
+                       selections=(("kel", "12.75.01.1006"),)),
 }
 
 
@@ -54,7 +59,15 @@ def source(source_urls) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def _area(frame, f):
-    return frame if f.kecamatan is None else frame[frame["kec"] == f.kecamatan]
+    """The kecamatan filter and the cross-filter selections (type code, kelurahan)."""
+    keep = pd.Series(True, index=frame.index)
+    if f.kecamatan is not None:
+        keep &= frame["kec"] == f.kecamatan
+    if f.selected("ptype") is not None:
+        keep &= frame["kode_izin"].str.upper() == f.selected("ptype")
+    if f.selected("kel") is not None:
+        keep &= frame["kode_kelurahan"] == f.selected("kel")
+    return frame[keep]
 
 
 def _within(ts, f):
@@ -206,16 +219,134 @@ def test_urgent_list_holds_overdue_and_near_deadline_applications_without_person
     urgent = frame[frame["due"] <= _near_limit(at)]
     listed = m.urgent_list(store, f, NOW)
     assert len(listed) == min(len(urgent), m.URGENT_LIMIT)
-    assert len(listed) > 0 or f.kecamatan
+    assert len(listed) > 0 or f.kecamatan or f.has_selection
     if len(urgent) <= m.URGENT_LIMIT:
         assert set(listed["registration_no"]) == set(urgent["no_registrasi"].str.upper())
     day = np.datetime64(at.date())
     due = listed["due_date"].to_numpy(dtype="datetime64[D]")
     expected = np.where(due >= day, working_days_elapsed(day, due), -working_days_elapsed(due, day))
     assert listed["days_left"].to_list() == expected.tolist()
-    assert listed["days_left"].max() <= m.NEAR_DEADLINE_WORKING_DAYS
+    assert (listed["days_left"] <= m.NEAR_DEADLINE_WORKING_DAYS).all()
     assert listed["due_date"].is_monotonic_increasing
     personal = ("applicant", "nik", "phone", "telepon", "email", "nama_pemohon", "usaha")
+    assert not [c for c in listed.columns if any(p in c for p in personal)]
+
+
+@pytest.mark.parametrize("name", WINDOWS)
+def test_by_type_approval_and_revenue_of_the_cohort(store, source, name):
+    f = WINDOWS[name]
+    frame = _submitted(source[0], f)
+    frame = frame.assign(code=frame["kode_izin"].str.upper(), known=frame["decided"] < NOW)
+    issued = frame[frame["known"] & (frame["status"] == "terbit")]
+    rejected = frame[frame["known"] & (frame["status"] == "ditolak")]
+    types = m.by_type(store, f, NOW).set_index("permit_type_code")
+    revenue = issued.groupby("code")["nilai_retribusi"].sum()
+    assert types["revenue_rp"].to_dict() == {c: int(revenue.get(c, 0)) for c in types.index}
+    for code, row in types.iterrows():
+        n_i, n_r = (issued["code"] == code).sum(), (rejected["code"] == code).sum()
+        assert (row["issued"], row["rejected"]) == (n_i, n_r)
+        if n_i + n_r:
+            assert row["approval_pct"] == pytest.approx(100.0 * n_i / (n_i + n_r))
+        else:
+            assert pd.isna(row["approval_pct"])
+
+
+STAGE_ORDER = m.STAGES + ("selesai",)
+
+
+@pytest.mark.parametrize("name", WINDOWS)
+def test_funnel_counts_the_furthest_stage_each_application_reached(store, source, name):
+    f = WINDOWS[name]
+    apps, history = source
+    cohort = _submitted(apps, f)
+    started = history[(history["tgl_mulai"] < NOW) & history["permohonan_id"].isin(cohort["id"])]
+    furthest = started.assign(i=started["tahap"].map({s: i for i, s in enumerate(STAGE_ORDER)})) \
+        .groupby("permohonan_id")["i"].max()
+    reached = cohort["id"].map(furthest).fillna(0).astype(int)
+    known = cohort["decided"] < NOW
+    state = np.where(known & (cohort["status"] == "terbit"), "terbit",
+                     np.where(known & (cohort["status"] == "ditolak"), "ditolak", "proses"))
+    funnel = m.funnel(store, f, NOW).set_index("step")
+    assert list(funnel.index) == list(m.STAGES) + ["terbit"]
+    for i, stage in enumerate(m.STAGES):
+        row = funnel.loc[stage]
+        assert row["reached"] == (reached >= i).sum()
+        assert row["rejected"] == ((reached == i) & (state == "ditolak")).sum()
+        assert row["waiting"] == ((reached == i) & (state == "proses")).sum()
+        assert row["entered"] == started.loc[started["tahap"] == stage, "permohonan_id"].nunique()
+    assert funnel.loc["pendaftaran", "reached"] == len(cohort) > 0
+    assert funnel.loc["terbit", "reached"] == funnel.loc["terbit", "entered"] == (state == "terbit").sum()
+    # A funnel only narrows: each step holds no more than the one before it.
+    assert funnel["reached"].is_monotonic_decreasing
+
+
+@pytest.mark.parametrize("name", WINDOWS)
+def test_by_kecamatan_uses_the_headline_definitions_and_adds_up_to_them(store, source, name):
+    f = WINDOWS[name]
+    apps = source[0]
+    kec = m.by_kecamatan(store, f, NOW).set_index("kecamatan_code")
+    area = [f.kecamatan] if f.kecamatan else sorted(apps["kec"].dropna().unique())
+    assert list(kec.index) == area
+    submitted, decided, open_ = _submitted(apps, f), _decided(apps, f), _in_process(apps, f)
+    due, met = _sla_cohort(submitted)
+    day = pd.Timestamp(_at(f).date())
+    for code, row in kec.iterrows():
+        s, d, o = submitted["kec"] == code, decided[decided["kec"] == code], open_[open_["kec"] == code]
+        issued, rejected = (d["status"] == "terbit").sum(), (d["status"] == "ditolak").sum()
+        assert (row["submitted"], row["issued"], row["rejected"]) == (s.sum(), issued, rejected)
+        assert (row["sla_due"], row["sla_met"]) == ((due & s).sum(), (met & s).sum())
+        assert row["revenue_rp"] == int(d.loc[d["status"] == "terbit", "nilai_retribusi"].fillna(0).sum())
+        assert (row["open"], row["overdue"]) == (len(o), (o["due"] < day).sum())
+        days = working_days_elapsed(d["tgl_pengajuan"].to_numpy(dtype="datetime64[D]"),
+                                    d["decided"].to_numpy(dtype="datetime64[D]"))
+        if len(days):
+            assert row["median_days"] == pytest.approx(float(np.median(days)))
+        else:
+            assert pd.isna(row["median_days"])
+    # Every application has a location in the simulator, so the rows add up to the tiles.
+    assert kec["submitted"].sum() == m.applications_count(store, f)
+    assert kec["revenue_rp"].sum() == m.revenue_rp(store, f)
+    assert kec["overdue"].sum() == m.in_process(store, f, NOW)["overdue"]
+
+
+@pytest.mark.parametrize("name", WINDOWS)
+def test_applications_drill_down_lists_the_cohort_as_it_stands_now(store, source, name):
+    f = WINDOWS[name]
+    apps, history = source
+    cohort = _submitted(apps, f)
+    listed = m.applications(store, f, NOW)
+    assert len(listed) == min(len(cohort), m.APPLICATIONS_LIMIT) > 0
+    expected = cohort.assign(code=cohort["no_registrasi"].str.upper()).set_index("code")
+    if len(cohort) > m.APPLICATIONS_LIMIT:
+        listed = listed.head(0)   # the per-row checks below need the whole cohort
+    started = history[(history["tgl_mulai"] < NOW) & history["permohonan_id"].isin(cohort["id"])]
+    stage_now = started.sort_values(["tgl_mulai", "id"]).groupby("permohonan_id")["tahap"].last()
+    today = np.datetime64(NOW.date())
+    near = due_date(today, m.NEAR_DEADLINE_WORKING_DAYS)
+    for row in listed.itertuples(index=False):
+        src = expected.loc[row.registration_no]
+        done = pd.notna(src["decided"]) and src["decided"] < NOW
+        assert row.permit_type_code == src["kode_izin"].upper()
+        assert row.sla_working_days == src["sla_hari_kerja"]
+        assert row.stage == stage_now.get(src["id"], src["tahap"])
+        assert row.status == (src["status"] if done else "proses")
+        due = np.datetime64(src["due"].date())
+        assert np.datetime64(row.due_date) == due
+        if done:
+            assert pd.isna(row.days_left)
+            assert row.processing_days == working_days_elapsed(np.datetime64(src["tgl_pengajuan"].date()),
+                                                               np.datetime64(src["decided"].date()))
+            assert row.sla_state == ("on_time" if np.datetime64(src["decided"].date()) <= due else "late")
+        else:
+            left = working_days_elapsed(today, due) if due >= today else -working_days_elapsed(due, today)
+            assert row.days_left == left
+            assert row.sla_state == ("overdue" if due < today else "near" if due <= near else "on_track")
+    # In process first (most urgent first), then the decided ones, latest decision first.
+    open_rows = listed["status"] == "proses"
+    assert not (open_rows & ~open_rows.cummin()).any()
+    assert listed.loc[open_rows, "due_date"].is_monotonic_increasing
+    assert listed.loc[~open_rows, "decided_at"].is_monotonic_decreasing
+    personal = ("applicant", "nik", "phone", "telepon", "email", "nama_pemohon", "usaha", "hash")
     assert not [c for c in listed.columns if any(p in c for p in personal)]
 
 
@@ -240,6 +371,8 @@ def test_figures_have_traces_with_data(store, page):
     figures = [page.trend_figure(m.trend(store, f), "day"),
                page.stage_figure(m.by_stage(store, f, NOW), m.NEAR_DEADLINE_WORKING_DAYS),
                page.type_figure(m.by_type(store, f, NOW)),
+               page.funnel_figure(m.funnel(store, f, NOW)),
+               page.processing_figure(m.by_type(store, f, NOW)),
                page.map_figure(m.by_kelurahan(store, f), store)]
     for fig in figures:
         assert figure_has_data(fig)
@@ -250,7 +383,9 @@ def test_figures_say_no_data_for_an_empty_window(store, page):
     f = Filters(start=dt.date(2020, 1, 1), end=dt.date(2020, 1, 31))
     for fig in (page.trend_figure(m.trend(store, f), "day"),
                 page.stage_figure(m.by_stage(store, f, NOW), m.NEAR_DEADLINE_WORKING_DAYS),
-                page.type_figure(m.by_type(store, f, NOW))):
+                page.type_figure(m.by_type(store, f, NOW)),
+                page.funnel_figure(m.funnel(store, f, NOW)),
+                page.processing_figure(m.by_type(store, f, NOW))):
         assert [a.text for a in fig.layout.annotations] == ["Tidak ada data untuk filter ini"]
 
 
@@ -260,3 +395,111 @@ def test_layout_renders(page, query):
     tree = page.layout(**query)
     assert tree.id == "permits-page"
     assert "permits-kpi-submitted" in str(tree)
+
+
+def test_type_bars_select_their_type_code_and_outline_the_selected_one(store, page):
+    f = WINDOWS["city-30d"]
+    types = m.by_type(store, f, NOW)
+    rare = types["permit_type_code"].iloc[-1]          # not among the busiest: still drawn when selected
+    for fig in (page.type_figure(types, top=3, selected=rare), page.processing_figure(types, top=3, selected=rare)):
+        bars = fig.data[0]
+        codes = [c[0] for c in bars.customdata]
+        assert set(codes) <= set(types["permit_type_code"]) and rare in codes and len(codes) == 4
+        widths = list(bars.marker.line.width)
+        assert [codes[i] for i, w in enumerate(widths) if w] == [rare]
+
+
+def test_funnel_figure_leaves_out_stages_nobody_entered(store, page):
+    f = WINDOWS["city-30d"]
+    funnel = m.funnel(store, f, NOW)
+    skipped = funnel.assign(entered=[0 if s == "survei_lapangan" else e for s, e in zip(funnel["step"], funnel["entered"])])
+    labels = list(page.funnel_figure(skipped).data[0].y)
+    assert len(labels) == len(funnel) - 1 and page._stage_label("survei_lapangan") not in labels
+    assert list(page.funnel_figure(funnel).data[0].x) == funnel["reached"].tolist()
+
+
+def _kpi_text(tree, key: str) -> str:
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (list, tuple)):
+            stack.extend(node)
+        elif getattr(node, "id", None) == f"permits-kpi-{key}":
+            return node.children
+        elif getattr(node, "children", None) is not None:
+            stack.append(node.children)
+    raise AssertionError(f"no KPI {key}")
+
+
+def _ids(tree) -> set:
+    found, stack = set(), [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (list, tuple)):
+            stack.extend(node)
+            continue
+        node_id = getattr(node, "id", None)
+        if node_id is not None:
+            found.add(str(node_id))
+        for attr in ("children",):
+            child = getattr(node, attr, None)
+            if child is not None:
+                stack.append(child)
+    return found
+
+
+def _table_rows(tree, name: str) -> list[dict]:
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (list, tuple)):
+            stack.extend(node)
+            continue
+        if getattr(node, "id", None) == f"permits-{name}" and hasattr(node, "data"):
+            return node.data
+        node_id = getattr(node, "id", None)
+        if isinstance(node_id, dict) and node_id.get("name") == name and hasattr(node, "data"):
+            return node.data
+        child = getattr(node, "children", None)
+        if child is not None:
+            stack.append(child)
+    raise AssertionError(f"no table {name}")
+
+
+def test_selecting_a_type_drills_down_to_its_applications(store, page):
+    query = {"start": "2026-10-25", "end": "2026-11-23"}
+    plain = page.layout(**query)
+    assert "permits-applications" not in _ids(plain)   # no drill-down until something is clicked
+    types = m.by_type(store, WINDOWS["city-30d"], NOW)
+    # A type with applications both still in process and decided (both kinds of row render).
+    mixed = [c for c in types["permit_type_code"]
+             if m.applications(store, WINDOWS["city-30d"].select("ptype", c), NOW)["status"].nunique() > 1]
+    code = mixed[0]
+    name = types.loc[types["permit_type_code"] == code, "permit_type_name"].iloc[0]
+    tree = page.layout(**query, ptype=code)
+    rows = _table_rows(tree, "applications")
+    f = WINDOWS["city-30d"].select("ptype", code)
+    assert len(rows) == m.applications_count(store, f) > 0
+    assert {r["permit_type_name"] for r in rows} == {name}
+    # The type table still lists every type (it is where the choice is made), its row marked.
+    assert len(_table_rows(tree, "types")) == len(types)
+    assert _kpi_text(tree, "submitted") == fmt_int(m.applications_count(store, f))
+    assert _kpi_text(plain, "submitted") == fmt_int(m.applications_count(store, WINDOWS["city-30d"]))
+    # A kelurahan clicked on the map narrows the drill-down further.
+    kel_rows = _table_rows(page.layout(**query, ptype=code, kel="12.75.01.1006"), "applications")
+    assert len(kel_rows) == m.applications_count(store, f.select("kel", "12.75.01.1006"))
+
+
+def test_kpi_tiles_compare_with_the_same_period_last_year(page):
+    tree = str(page.layout(start="2026-10-25", end="2026-11-23"))
+    assert tree.count("kpi-delta-year") == 7
+
+
+def test_type_slas_are_each_permit_types_working_days_from_the_source(store, source_urls):
+    from conftest import source_engine
+    from metrics.permits import type_slas
+
+    engine = source_engine(source_urls["permits"])
+    source = pd.read_sql("SELECT kode_izin, sla_hari_kerja FROM jenis_izin", engine)
+    engine.dispose()
+    assert type_slas(store) == {str(c).upper(): int(d) for c, d in zip(source["kode_izin"], source["sla_hari_kerja"])}
