@@ -8,9 +8,21 @@ Rules used by every function here (and stated on the page):
   poli, in minutes, set by the ETL once a patient is called. Every called registration
   counts, a no-show called after a long wait too (the queue made them wait). The minimum
   service standard (SPM) is ``cfg.sla.clinic_max_wait_minutes`` (60).
-- Period analytics filter on ``visit_date`` and, for the kecamatan filter, on the
-  PATIENT's kecamatan (where people live). The live queue ("today") ignores the period and
-  filters on the FACILITY's kecamatan: a queue is a place, and half a queue means nothing.
+- Period analytics filter on ``registered_at`` (the check-in: a visit day's registrations
+  run from the morning on, so a window ending today stops at now, see Filters.until) and,
+  for the kecamatan filter, on the PATIENT's kecamatan (where people live). The live queue
+  ("today") ignores the period and filters on the FACILITY's kecamatan: a queue is a place,
+  and half a queue means nothing.
+- Outcomes are counted as they were known at the window's end (``:end``): a wait once the
+  patient was called before it, a no-show once the source recorded it (its update time)
+  before it. A window ending today ends now, so nothing changes there; its previous period
+  ends at the same time of day, and a patient who registered at 09.50 that day and was
+  called at 10.30 counts as still waiting at 10.00 - as today's patients do.
+- Cross-filter selections (core.filters.SELECT_DIMS) narrow the period figures: ``fac``
+  (facility_code), ``poli`` (poli name), ``kel`` (the patient's kelurahan) and ``slot``
+  (ISO weekday and hour of registration, "2-09"). The live queue follows ``fac`` and
+  ``poli`` only (see each function); pages pass ``f.without(dim)`` to the chart that sets
+  ``dim`` so it keeps showing every choice.
 """
 from __future__ import annotations
 
@@ -19,7 +31,7 @@ import datetime as dt
 import pandas as pd
 
 from core.filters import Filters
-from metrics.base import KEC_FILTER, Store, trend_grain
+from metrics.base import KEC_FILTER, Store, sel_filter, trend_grain
 
 # Status thresholds for colouring (share of the waiting standard, and KPI targets).
 # A wait at or above WAIT_WARN_SHARE of the standard is "warn"; above the standard, "bad".
@@ -29,7 +41,29 @@ WITHIN_STANDARD_WARN_PCT = 75.0    # ... warn at or above, bad below
 NO_SHOW_WARN_PCT = 10.0            # no-show rate: warn above
 NO_SHOW_BAD_PCT = 20.0             # ... bad above
 
-_PERIOD = "registered_at >= :start AND registered_at < :end AND status <> 'batal'"
+# "weekday-hour" of a registration, as the `slot` selection spells it: "2-09" = Selasa 09.xx
+SLOT_OF = ("CAST(CAST(EXTRACT(isodow FROM {t}registered_at) AS INTEGER) AS VARCHAR) || '-' || "
+           "lpad(CAST(CAST(EXTRACT(hour FROM {t}registered_at) AS INTEGER) AS VARCHAR), 2, '0')")
+
+
+def _selections(alias: str = "") -> str:
+    """SQL predicate for the period figures' cross-filter selections (fac, poli, kel, slot)."""
+    t = f"{alias}." if alias else ""
+    return " AND ".join([sel_filter(f"{t}facility_code", "fac"), sel_filter(f"{t}poli", "poli"),
+                         sel_filter(f"{t}kelurahan_code", "kel"),
+                         f"(CAST(:slot AS VARCHAR) IS NULL OR {SLOT_OF.format(t=t)} = :slot)"])
+
+
+_PERIOD = ("registered_at >= :start AND registered_at < :end AND status <> 'batal' AND "
+           + _selections())
+_PERIOD_V = ("v.registered_at >= :start AND v.registered_at < :end AND v.status <> 'batal' AND "
+             + _selections("v"))
+# The wait as known at the window's end (null while the patient had not been called by then)
+# and the no-show as recorded by then: see the module docstring.
+_WAIT = "(CASE WHEN called_at < :end THEN wait_minutes END)"
+_NO_SHOW = "(status = 'tidak_hadir' AND source_updated_at < :end)"
+WAIT_BIN_MINUTES = 15      # wait_distribution's bin width
+WAIT_BINS = 8              # ... bins of 0-15 .. 105-120 minutes, then one of 120 and more
 
 # Facilities with the kecamatan they stand in (dim_facility has only the kelurahan).
 _FACILITIES = """
@@ -66,16 +100,19 @@ def period_summary(store: Store, f: Filters) -> pd.DataFrame:
     (% of visits ending tidak_hadir); online_pct (% registered online); bpjs_pct (% paid by
     BPJS). Percentages are 0..100 and NaN when there are no visits."""
     return store.frame(f"""
-        SELECT COUNT(*) AS visits,
-               percentile_cont(0.5) WITHIN GROUP (ORDER BY wait_minutes) AS median_wait_minutes,
-               100.0 * CAST(COUNT(*) FILTER (WHERE wait_minutes <= :standard) AS DOUBLE PRECISION)
-                     / NULLIF(COUNT(wait_minutes), 0) AS within_standard_pct,
-               100.0 * CAST(COUNT(*) FILTER (WHERE status = 'tidak_hadir') AS DOUBLE PRECISION) / NULLIF(COUNT(*), 0) AS no_show_pct,
-               100.0 * CAST(COUNT(*) FILTER (WHERE channel = 'online') AS DOUBLE PRECISION) / NULLIF(COUNT(*), 0) AS online_pct,
-               100.0 * CAST(COUNT(*) FILTER (WHERE payer = 'BPJS') AS DOUBLE PRECISION) / NULLIF(COUNT(*), 0) AS bpjs_pct
+        SELECT {_SUMMARY}
         FROM clinic_visits
         WHERE {_PERIOD} AND {KEC_FILTER}
     """, standard=store.cfg.sla.clinic_max_wait_minutes, **f.params())
+
+
+_SUMMARY = f"""COUNT(*) AS visits,
+               percentile_cont(0.5) WITHIN GROUP (ORDER BY {_WAIT}) AS median_wait_minutes,
+               100.0 * CAST(COUNT(*) FILTER (WHERE {_WAIT} <= :standard) AS DOUBLE PRECISION)
+                     / NULLIF(COUNT({_WAIT}), 0) AS within_standard_pct,
+               100.0 * CAST(COUNT(*) FILTER (WHERE {_NO_SHOW}) AS DOUBLE PRECISION) / NULLIF(COUNT(*), 0) AS no_show_pct,
+               100.0 * CAST(COUNT(*) FILTER (WHERE channel = 'online') AS DOUBLE PRECISION) / NULLIF(COUNT(*), 0) AS online_pct,
+               100.0 * CAST(COUNT(*) FILTER (WHERE payer = 'BPJS') AS DOUBLE PRECISION) / NULLIF(COUNT(*), 0) AS bpjs_pct"""
 
 
 def trend(store: Store, f: Filters) -> pd.DataFrame:
@@ -85,7 +122,7 @@ def trend(store: Store, f: Filters) -> pd.DataFrame:
     grain = trend_grain(f)
     return store.frame(f"""
         SELECT CAST(date_trunc('{grain}', CAST(visit_date AS TIMESTAMP)) AS DATE) AS bucket, COUNT(*) AS visits,
-               percentile_cont(0.5) WITHIN GROUP (ORDER BY wait_minutes) AS median_wait_minutes
+               percentile_cont(0.5) WITHIN GROUP (ORDER BY {_WAIT}) AS median_wait_minutes
         FROM clinic_visits
         WHERE {_PERIOD} AND {KEC_FILTER}
         GROUP BY 1 ORDER BY 1
@@ -96,9 +133,9 @@ def by_facility_poli(store: Store, f: Filters) -> pd.DataFrame:
     """Per facility and poli: facility_kind (puskesmas | rsud), visits (count) and
     median_wait_minutes; the RSUD first, then puskesmas by name."""
     return store.frame(f"""
-        SELECT fac.facility_name, fac.facility_kind, v.poli, v.visits, v.median_wait_minutes
+        SELECT fac.facility_code, fac.facility_name, fac.facility_kind, v.poli, v.visits, v.median_wait_minutes
         FROM (SELECT facility_code, poli, COUNT(*) AS visits,
-                     percentile_cont(0.5) WITHIN GROUP (ORDER BY wait_minutes) AS median_wait_minutes
+                     percentile_cont(0.5) WITHIN GROUP (ORDER BY {_WAIT}) AS median_wait_minutes
               FROM clinic_visits
               WHERE {_PERIOD} AND {KEC_FILTER}
               GROUP BY facility_code, poli) v
@@ -136,12 +173,81 @@ def visits_per_kelurahan(store: Store, f: Filters) -> pd.DataFrame:
     """, **f.params())
 
 
+def by_facility(store: Store, f: Filters) -> pd.DataFrame:
+    """Per facility with visits in the period: facility_code, facility_name, facility_kind and
+    the period_summary figures (visits, median_wait_minutes, within_standard_pct, no_show_pct,
+    online_pct, bpjs_pct); the RSUD first, then puskesmas by name."""
+    return store.frame(f"""
+        SELECT fac.facility_code, fac.facility_name, fac.facility_kind, v.visits, v.median_wait_minutes,
+               v.within_standard_pct, v.no_show_pct, v.online_pct, v.bpjs_pct
+        FROM (SELECT facility_code, {_SUMMARY}
+              FROM clinic_visits
+              WHERE {_PERIOD} AND {KEC_FILTER}
+              GROUP BY facility_code) v
+        JOIN dim_facility fac ON fac.facility_code = v.facility_code
+        ORDER BY fac.facility_kind DESC, fac.facility_name, fac.facility_code
+    """, standard=store.cfg.sla.clinic_max_wait_minutes, **f.params())
+
+
+def mix_trend(store: Store, f: Filters) -> pd.DataFrame:
+    """Per day (week, month: see `trend_grain`; `bucket` = first day): visits and the shares of
+    them (0..100) that were no-shows (no_show_pct), registered online (online_pct; the rest
+    walked in) and paid by BPJS (bpjs_pct; the rest umum). Days without visits have no row."""
+    grain = trend_grain(f)
+    return store.frame(f"""
+        SELECT CAST(date_trunc('{grain}', CAST(visit_date AS TIMESTAMP)) AS DATE) AS bucket, COUNT(*) AS visits,
+               100.0 * CAST(COUNT(*) FILTER (WHERE {_NO_SHOW}) AS DOUBLE PRECISION) / COUNT(*) AS no_show_pct,
+               100.0 * CAST(COUNT(*) FILTER (WHERE channel = 'online') AS DOUBLE PRECISION) / COUNT(*) AS online_pct,
+               100.0 * CAST(COUNT(*) FILTER (WHERE payer = 'BPJS') AS DOUBLE PRECISION) / COUNT(*) AS bpjs_pct
+        FROM clinic_visits
+        WHERE {_PERIOD} AND {KEC_FILTER}
+        GROUP BY 1 ORDER BY 1
+    """, **f.params())
+
+
+def wait_distribution(store: Store, f: Filters) -> pd.DataFrame:
+    """Called patients by waiting time: one row per bin of WAIT_BIN_MINUTES (bin_start in
+    minutes: 0, 15, .. 105; then 120 = "120 and more"), every bin even when empty: bin_start,
+    patients (count), share_pct (of the called patients, 0..100; NaN when nobody was called)."""
+    last = WAIT_BINS * WAIT_BIN_MINUTES
+    frame = store.frame(f"""
+        SELECT CAST(LEAST(FLOOR({_WAIT} / {WAIT_BIN_MINUTES}.0), {WAIT_BINS}) AS INTEGER) * {WAIT_BIN_MINUTES}
+                   AS bin_start,
+               COUNT(*) AS patients
+        FROM clinic_visits
+        WHERE {_PERIOD} AND {KEC_FILTER} AND {_WAIT} IS NOT NULL
+        GROUP BY 1 ORDER BY 1
+    """, **f.params())
+    counts = dict(zip(frame["bin_start"].astype(int), frame["patients"].astype(int)))
+    bins = list(range(0, last + 1, WAIT_BIN_MINUTES))
+    patients = [counts.get(b, 0) for b in bins]
+    total = sum(patients)
+    return pd.DataFrame({"bin_start": bins, "patients": patients,
+                         "share_pct": [100.0 * p / total if total else float("nan") for p in patients]})
+
+
+def visits_list(store: Store, f: Filters, limit: int = 500) -> pd.DataFrame:
+    """The visits behind the page's figures (drill-down; meant for a selection such as one
+    weekday-hour `slot`), latest first: visit_id, visit_date, registered_at (naive WIB),
+    facility_code, facility_name, poli, channel, payer, status and wait_minutes (as recorded
+    now; null if not called). No patient data: no hash, no kelurahan."""
+    return store.frame(f"""
+        SELECT v.visit_id, v.visit_date, v.registered_at, v.facility_code, fac.facility_name, v.poli,
+               v.channel, v.payer, v.status, v.wait_minutes
+        FROM clinic_visits v JOIN dim_facility fac ON fac.facility_code = v.facility_code
+        WHERE {_PERIOD_V} AND {KEC_FILTER.replace("kecamatan_code", "v.kecamatan_code")}
+        ORDER BY v.registered_at DESC, v.visit_id DESC
+        LIMIT {int(limit)}
+    """, **f.params())
+
+
 def _live_params(f: Filters, now: dt.datetime) -> dict:
     # callers pass metrics.base.query_now() (a whole minute), so every viewer of the same
     # minute shares the cached result
     now = now.replace(tzinfo=None)
     day = dt.datetime.combine(now.date(), dt.time())
-    return {"day_start": day, "day_end": day + dt.timedelta(days=1), "now": now, "kec": f.kecamatan}
+    return {"day_start": day, "day_end": day + dt.timedelta(days=1), "now": now, "kec": f.kecamatan,
+            "fac": f.selected("fac"), "poli": f.selected("poli")}
 
 
 # Minutes waited so far today: the running wait while still waiting (now - registered_at),
@@ -149,37 +255,56 @@ def _live_params(f: Filters, now: dt.datetime) -> dict:
 _WAIT_SO_FAR = """CASE WHEN v.status = 'menunggu'
                        THEN CAST(EXTRACT(EPOCH FROM (:now - v.registered_at)) AS DOUBLE PRECISION) / 60.0
                        ELSE v.wait_minutes END"""
-
-
-def live_by_facility(store: Store, f: Filters, now: dt.datetime) -> pd.DataFrame:
-    """Today's queue per facility (facilities in the selected kecamatan, all of them even when
-    quiet): waiting (status menunggu), in_service (dipanggil or dilayani), done (selesai),
-    no_show (tidak_hadir) as counts; avg_wait_minutes and longest_wait_minutes so far today
-    (minutes; a patient still waiting counts with the time waited until `now`, naive WIB)."""
-    return store.frame(f"""
-        WITH fac AS ({_FACILITIES})
-        SELECT fac.facility_code, fac.facility_name, fac.facility_kind,
-               COUNT(v.visit_id) FILTER (WHERE v.status = 'menunggu') AS waiting,
+_LIVE_COUNTS = f"""COUNT(v.visit_id) FILTER (WHERE v.status = 'menunggu') AS waiting,
                COUNT(v.visit_id) FILTER (WHERE v.status IN ('dipanggil', 'dilayani')) AS in_service,
                COUNT(v.visit_id) FILTER (WHERE v.status = 'selesai') AS done,
                COUNT(v.visit_id) FILTER (WHERE v.status = 'tidak_hadir') AS no_show,
                AVG({_WAIT_SO_FAR}) AS avg_wait_minutes,
-               MAX({_WAIT_SO_FAR}) AS longest_wait_minutes
+               MAX({_WAIT_SO_FAR}) AS longest_wait_minutes"""
+_TODAY = ("v.visit_date >= :day_start AND v.visit_date < :day_end AND v.status <> 'batal'"
+          " AND v.registered_at <= :now")
+
+
+def live_by_facility(store: Store, f: Filters, now: dt.datetime) -> pd.DataFrame:
+    """Today's queue per facility (facilities in the selected kecamatan, all of them even when
+    quiet; the `fac` selection is not applied, the `poli` one is): waiting (status menunggu),
+    in_service (dipanggil or dilayani), done (selesai), no_show (tidak_hadir) as counts;
+    avg_wait_minutes and longest_wait_minutes so far today (minutes; a patient still waiting
+    counts with the time waited until `now`, naive WIB)."""
+    return store.frame(f"""
+        WITH fac AS ({_FACILITIES})
+        SELECT fac.facility_code, fac.facility_name, fac.facility_kind,
+               {_LIVE_COUNTS}
         FROM fac
         LEFT JOIN clinic_visits v
-               ON v.facility_code = fac.facility_code
-              AND v.visit_date >= :day_start AND v.visit_date < :day_end AND v.status <> 'batal'
-              AND v.registered_at <= :now
+               ON v.facility_code = fac.facility_code AND {_TODAY} AND {sel_filter("v.poli", "poli")}
         WHERE CAST(:kec AS VARCHAR) IS NULL OR fac.kecamatan_code = :kec
         GROUP BY fac.facility_code, fac.facility_name, fac.facility_kind
         ORDER BY fac.facility_kind DESC, fac.facility_name
     """, **_live_params(f, now))
 
 
+def live_by_poli(store: Store, f: Filters, now: dt.datetime) -> pd.DataFrame:
+    """Today's queue per facility and poli with registrations today (facilities in the selected
+    kecamatan; the `fac` and `poli` selections applied): facility_code, facility_name, poli and
+    the counts and waits of live_by_facility. The longest wait first."""
+    return store.frame(f"""
+        WITH fac AS ({_FACILITIES})
+        SELECT fac.facility_code, fac.facility_name, v.poli,
+               {_LIVE_COUNTS}
+        FROM clinic_visits v JOIN fac ON fac.facility_code = v.facility_code
+        WHERE {_TODAY} AND (CAST(:kec AS VARCHAR) IS NULL OR fac.kecamatan_code = :kec)
+          AND {sel_filter("v.facility_code", "fac")} AND {sel_filter("v.poli", "poli")}
+        GROUP BY fac.facility_code, fac.facility_name, v.poli
+        ORDER BY longest_wait_minutes DESC NULLS LAST, fac.facility_name, v.poli
+    """, **_live_params(f, now))
+
+
 def longest_waiting(store: Store, f: Filters, now: dt.datetime, limit: int = 50) -> pd.DataFrame:
     """Today's patients still waiting (status menunggu), longest first, at facilities in the
-    selected kecamatan: facility_name, poli, registered_at (naive WIB), minutes_waiting (until
-    `now`), channel, payer. No personal data: the store has none, and no hash is returned."""
+    selected kecamatan (and the selected `fac` and `poli`): facility_name, poli, registered_at
+    (naive WIB), minutes_waiting (until `now`), channel, payer. No personal data: the store
+    has none, and no hash is returned."""
     return store.frame(f"""
         WITH fac AS ({_FACILITIES})
         SELECT fac.facility_name, v.poli, v.registered_at,
@@ -189,6 +314,7 @@ def longest_waiting(store: Store, f: Filters, now: dt.datetime, limit: int = 50)
         WHERE v.visit_date >= :day_start AND v.visit_date < :day_end AND v.status = 'menunggu'
           AND v.registered_at <= :now
           AND (CAST(:kec AS VARCHAR) IS NULL OR fac.kecamatan_code = :kec)
+          AND {sel_filter("v.facility_code", "fac")} AND {sel_filter("v.poli", "poli")}
         ORDER BY v.registered_at, fac.facility_name, v.poli, v.visit_id
         LIMIT {int(limit)}
     """, **_live_params(f, now))

@@ -16,8 +16,9 @@ from dash import html
 
 from components.cards import Col, Kpi, chart_card, kpi_row, section, table_card
 from components.charts import no_data, wall_fonts
+from components.sla import sla_text
 from components.i18n import (DAYS, MONTHS, add_strings, fmt_date, fmt_datetime, fmt_int, fmt_minutes, fmt_num, fmt_pct, lang, t)
-from components.layout import open_view, page_shell
+from components.layout import open_view, page_shell, selection_label
 from components.maps import kelurahan_map
 from components.theme import PALETTE, STATUS, base_figure, sequential
 from core.filters import Filters
@@ -112,6 +113,49 @@ add_strings({
                                  "en": "colour = median wait against the standard; figures = minutes and visits"},
     "clinics.kind.puskesmas": {"id": "Puskesmas", "en": "Puskesmas"},
     "clinics.kind.rsud": {"id": "RSUD", "en": "Hospital"},
+    "clinics.sla_note": {"id": "Standar pelayanan: dipanggil ≤ {n} menit setelah daftar",
+                         "en": "Service standard: called within {n} min of registering"},
+    "clinics.live.follows": {"id": "antrean hari ini mengikuti pilihan faskes dan poli saja",
+                             "en": "today's queue follows the facility and clinic selections only"},
+    "clinics.live.poli": {"id": "Antrean hari ini per faskes dan poli", "en": "Today's queue per facility and clinic"},
+    "clinics.live.poli_about": {"id": "Tunggu terlama dulu · klik baris untuk memilih poli",
+                                "en": "Longest wait first · click a row to select the clinic"},
+    "clinics.live.table_about": {"id": "Klik baris untuk memilih faskes · standar ≤ {n} menit",
+                                 "en": "Click a row to select the facility · standard ≤ {n} min"},
+    "clinics.no_show": {"id": "Tidak hadir", "en": "No-show"},
+    "clinics.dist": {"id": "Sebaran waktu tunggu", "en": "Waiting-time distribution"},
+    "clinics.dist_about": {"id": "Pasien yang dipanggil per 15 menit tunggu; garis = standar {n} menit",
+                           "en": "Called patients per 15 minutes of waiting; line = {n}-min standard"},
+    "clinics.dist.share": {"id": "Pasien (%)", "en": "Patients (%)"},
+    "clinics.dist.wait": {"id": "Waktu tunggu (menit)", "en": "Wait (minutes)"},
+    "clinics.dist.hover": {"id": "{bin} menit: {n} pasien ({share})", "en": "{bin} min: {n} patients ({share})"},
+    "clinics.mix": {"id": "Tidak hadir, daftar online dan BPJS", "en": "No-shows, online registration and BPJS"},
+    "clinics.mix_about": {"id": "Persen kunjungan; sisanya: hadir, datang langsung, umum",
+                          "en": "Share of visits; the rest: attended, walked in, self-pay"},
+    "clinics.share.no_show": {"id": "Tidak hadir", "en": "No-shows"},
+    "clinics.share.online": {"id": "Online (sisanya langsung)", "en": "Online (rest walk-in)"},
+    "clinics.share.bpjs": {"id": "BPJS (sisanya umum)", "en": "BPJS (rest self-pay)"},
+    "clinics.pct": {"id": "% kunjungan", "en": "% of visits"},
+    "clinics.fac_table": {"id": "Faskes dalam periode", "en": "Facilities in the period"},
+    "clinics.fac_table_about": {"id": "Klik baris untuk memilih faskes · kunjungan, tunggu, tidak hadir, online, BPJS",
+                                "en": "Click a row to select the facility · visits, waits, no-shows, online, BPJS"},
+    "clinics.within_pct": {"id": "≤ {n} menit", "en": "≤ {n} min"},
+    "clinics.online_pct": {"id": "Online", "en": "Online"},
+    "clinics.bpjs_pct": {"id": "BPJS", "en": "BPJS"},
+    "clinics.no_show_pct": {"id": "Tidak hadir", "en": "No-shows"},
+    "clinics.list": {"id": "Kunjungan · {what}", "en": "Visits · {what}"},
+    "clinics.list_about": {"id": "Terbaru dulu, maks. {n}; tanpa data pasien", "en": "Latest first, at most {n}; no patient data"},
+    "clinics.date": {"id": "Tanggal", "en": "Date"},
+    "clinics.time": {"id": "Jam daftar", "en": "Registered"},
+    "clinics.wait": {"id": "Tunggu", "en": "Wait"},
+    "clinics.vstatus": {"id": "Status", "en": "Status"},
+    "clinics.vstatus.menunggu": {"id": "Menunggu", "en": "Waiting"},
+    "clinics.vstatus.dipanggil": {"id": "Dipanggil", "en": "Called"},
+    "clinics.vstatus.dilayani": {"id": "Dilayani", "en": "In service"},
+    "clinics.vstatus.selesai": {"id": "Selesai", "en": "Done"},
+    "clinics.vstatus.tidak_hadir": {"id": "Tidak hadir", "en": "No-show"},
+    "clinics.heatmap_click": {"id": "Jam pendaftaran, jumlah dalam periode · klik sel untuk melihat jam itu",
+                              "en": "Registration hour, total in the period · click a cell to drill into that slot"},
 })
 
 dash.register_page(__name__, path=PATH, title=t("clinics.title"), name=t("nav.clinics"))
@@ -128,37 +172,47 @@ def _short_facility(name: str) -> str:
     return name.replace("Puskesmas ", "PKM ")
 
 
-def live_counts_figure(live: pd.DataFrame) -> go.Figure:
-    """Stacked horizontal bars per facility: waiting, called/in service, done today."""
+MARK = "▶ "   # marks the selected facility / clinic on a category axis
+
+
+def _facility_labels(live: pd.DataFrame, selected: str | None) -> list[str]:
+    return [(MARK if code == selected else "") + _short_facility(name)
+            for code, name in zip(live["facility_code"], live["facility_name"])]
+
+
+def live_counts_figure(live: pd.DataFrame, selected: str | None = None) -> go.Figure:
+    """Stacked horizontal bars per facility: waiting, called/in service, done today. Each
+    bar's customdata[0] is the facility code (a click selects `fac`); `selected` is marked."""
     fig = base_figure(barmode="stack", margin=dict(l=8, r=16, t=40, b=40))
     if live.empty or live[["waiting", "in_service", "done"]].to_numpy().sum() == 0:
         return no_data(fig, t("clinics.closed"))
-    names = [_short_facility(n) for n in live["facility_name"]]
+    names = _facility_labels(live, selected)
+    codes = [[c] for c in live["facility_code"]]
     for col, key, colour in (("waiting", "clinics.waiting", PALETTE[2]),
                              ("in_service", "clinics.in_service", PALETTE[0]),
                              ("done", "clinics.done", "#adb5bd")):
         fig.add_trace(go.Bar(y=names, x=live[col], name=t(key), orientation="h", marker_color=colour,
-                             hovertemplate=f"%{{y}}<br>{t(key)}: %{{x}}<extra></extra>"))
+                             customdata=codes, hovertemplate=f"%{{y}}<br>{t(key)}: %{{x}}<extra></extra>"))
     fig.update_yaxes(autorange="reversed")
     fig.update_xaxes(title=t("clinics.patients"))
     return fig
 
 
-def live_wait_figure(live: pd.DataFrame, standard: float) -> go.Figure:
+def live_wait_figure(live: pd.DataFrame, standard: float, selected: str | None = None) -> go.Figure:
     """Per facility: average wait so far today (solid bar) in front of the longest wait (faint
-    bar), each coloured against the standard."""
+    bar), each coloured against the standard; customdata[0] = facility code (selects `fac`)."""
     fig = base_figure(margin=dict(l=8, r=16, t=40, b=40), barmode="overlay")
     live = live.dropna(subset=["longest_wait_minutes"])
     if live.empty:
         return no_data(fig, t("clinics.closed"))
-    names = [_short_facility(n) for n in live["facility_name"]]
+    names = _facility_labels(live, selected)
     for col, key, width, opacity in (("longest_wait_minutes", "clinics.longest_wait", 0.8, 0.35),
                                      ("avg_wait_minutes", "clinics.avg_wait", 0.45, 1.0)):
         fig.add_trace(go.Bar(
             y=names, x=live[col], orientation="h", name=t(key), width=width, opacity=opacity, showlegend=False,
             marker_color=[_status_colour(v, standard) for v in live[col]],
-            customdata=[fmt_minutes(v) for v in live[col]],
-            hovertemplate=f"%{{y}}<br>{t(key)}: %{{customdata}}<extra></extra>"))
+            customdata=[[c, fmt_minutes(v)] for c, v in zip(live["facility_code"], live[col])],
+            hovertemplate=f"%{{y}}<br>{t(key)}: %{{customdata[1]}}<extra></extra>"))
         # legend swatch in a neutral colour: the bars' colours are the status, not the series
         fig.add_trace(go.Bar(x=[None], y=[None], orientation="h", name=t(key), opacity=opacity,
                              marker_color=STATUS["neutral"], hoverinfo="skip"))
@@ -219,8 +273,19 @@ def date_ticks(days: pd.Series, max_ticks: int = 8) -> tuple[list, list[str]]:
     return list(chosen), labels
 
 
-def hour_weekday_figure(frame: pd.DataFrame) -> go.Figure:
-    """Heatmap: weekday (Senin..Sabtu; Minggu only if it has visits) x registration hour."""
+def _cell_targets(fig: go.Figure, x: list, y: list, customdata: list, hovertemplate: str) -> None:
+    """Hover and click targets for heatmap cells: Dash's clickData leaves out a heatmap cell's
+    customdata, so an invisible marker at each cell's centre answers instead (the nearest
+    one, so the whole cell does). The heatmap itself gets hoverinfo="skip"."""
+    fig.add_trace(go.Scatter(x=x, y=y, mode="markers", marker=dict(size=30, symbol="square", opacity=0),
+                             showlegend=False, customdata=customdata, hovertemplate=hovertemplate))
+    fig.update_layout(hoverdistance=80)
+
+
+def hour_weekday_figure(frame: pd.DataFrame, selected: str | None = None) -> go.Figure:
+    """Heatmap: weekday (Senin..Sabtu; Minggu only if it has visits) x registration hour.
+    Each cell's customdata[0] is its slot "weekday-hour" (a click selects `slot`); the
+    `selected` slot is outlined."""
     fig = base_figure(margin=dict(l=8, r=8, t=36, b=40))
     if frame.empty:
         return no_data(fig)
@@ -229,10 +294,19 @@ def hour_weekday_figure(frame: pd.DataFrame) -> go.Figure:
     grid = (frame.pivot_table(index="weekday", columns="hour", values="visits", aggfunc="sum")
             .reindex(index=weekdays, columns=hours).fillna(0))
     day_names = [DAYS[lang()][d - 1] for d in weekdays]
-    fig.add_trace(go.Heatmap(
-        z=grid.to_numpy(), x=[f"{h:02d}" for h in hours], y=day_names, colorscale=sequential(),
-        xgap=2, ygap=2, colorbar=dict(thickness=10),
-        hovertemplate=f"%{{y}} {t('clinics.hour')} %{{x}}<br>{t('clinics.visits')}: %{{z:,}}<extra></extra>"))
+    x = [f"{h:02d}" for h in hours]
+    fig.add_trace(go.Heatmap(z=grid.to_numpy(), x=x, y=day_names, colorscale=sequential(),
+                             xgap=2, ygap=2, colorbar=dict(thickness=10), hoverinfo="skip"))
+    cells = [(d, name, h) for d, name in zip(weekdays, day_names) for h in hours]
+    _cell_targets(fig, [f"{h:02d}" for _, _, h in cells], [name for _, name, _ in cells],
+                  [[f"{d}-{h:02d}", fmt_int(grid.at[d, h])] for d, _, h in cells],
+                  f"%{{y}} {t('clinics.hour')} %{{x}}<br>{t('clinics.visits')}: %{{customdata[1]}}<extra></extra>")
+    if selected:
+        day, hour = int(selected[0]), int(selected[2:])
+        if day in weekdays and hour in hours:
+            i, j = weekdays.index(day), hours.index(hour)
+            fig.add_shape(type="rect", x0=j - 0.5, x1=j + 0.5, y0=i - 0.5, y1=i + 0.5,
+                          line=dict(color=STATUS["warn"], width=4))
     fig.update_yaxes(autorange="reversed")
     fig.update_xaxes(title=t("clinics.hour"), type="category")
     return fig
@@ -249,9 +323,10 @@ def _short_poli(name: str) -> str:
     return name.removeprefix("Poli ")
 
 
-def poli_heatmap_figure(frame: pd.DataFrame, standard: float) -> go.Figure:
+def poli_heatmap_figure(frame: pd.DataFrame, standard: float, selected: str | None = None) -> go.Figure:
     """Facilities (rows) x poli (columns), coloured by median wait against the standard;
-    each cell gives the median minutes and the number of visits."""
+    each cell gives the median minutes and the number of visits. A cell's customdata[0] is
+    its poli (a click selects `poli`); the `selected` poli's column is marked."""
     fig = base_figure(margin=dict(l=8, r=8, t=36, b=40))
     if frame.empty:
         return no_data(fig)
@@ -265,27 +340,32 @@ def poli_heatmap_figure(frame: pd.DataFrame, standard: float) -> go.Figure:
     text = [["" if pd.isna(n) else t("clinics.cell", wait=fmt_num(w), visits=fmt_int(n)) for w, n in row]
             for row in cells]
     fig.add_trace(go.Heatmap(
-        z=wait.to_numpy(), x=[_short_poli(p) for p in polis], y=[_short_facility(f) for f in facilities],
+        z=wait.to_numpy(), x=[(MARK if p == selected else "") + _short_poli(p) for p in polis],
+        y=[_short_facility(f) for f in facilities],
         zmin=0, zmax=standard * 1.5, xgap=3, ygap=3, colorscale=_wait_colorscale(),
-        text=text, texttemplate="%{text}", textfont=dict(size=12, color="#ffffff"),
-        customdata=[[[fmt_minutes(w), fmt_int(n)] for w, n in row] for row in cells],
-        colorbar=dict(thickness=10, title=dict(text=t("clinics.minutes"))),
-        hovertemplate=f"%{{y}} · %{{x}}<br>{t('clinics.median_wait')}: %{{customdata[0]}}<br>"
-                      f"{t('clinics.visits')}: %{{customdata[1]}}<extra></extra>"))
+        text=text, texttemplate="%{text}", textfont=dict(size=12, color="#ffffff"), hoverinfo="skip",
+        colorbar=dict(thickness=10, title=dict(text=t("clinics.minutes")))))
+    xs, ys = list(fig.data[0].x), list(fig.data[0].y)
+    targets = [(xs[j], ys[i], [p, fmt_minutes(w), fmt_int(n)])
+               for i, row in enumerate(cells) for j, (p, (w, n)) in enumerate(zip(polis, row)) if not pd.isna(n)]
+    _cell_targets(fig, [c[0] for c in targets], [c[1] for c in targets], [c[2] for c in targets],
+                  f"%{{y}} · %{{x}}<br>{t('clinics.median_wait')}: %{{customdata[1]}}<br>"
+                  f"{t('clinics.visits')}: %{{customdata[2]}}<extra></extra>")
     fig.update_yaxes(autorange="reversed")
     fig.update_xaxes(tickangle=0)
     return fig
 
 
-def poli_bars_figure(frame: pd.DataFrame, standard: float) -> go.Figure:
+def poli_bars_figure(frame: pd.DataFrame, standard: float, selected: str | None = None) -> go.Figure:
     """One facility's polis: median wait as bars coloured against the standard, the number
-    of visits in the label; longest wait on top."""
+    of visits in the label; longest wait on top. customdata[0] = poli (selects `poli`)."""
     fig = base_figure(margin=dict(l=8, r=16, t=40, b=40))
     frame = frame.dropna(subset=["median_wait_minutes"]).sort_values("median_wait_minutes", ascending=False)
     if frame.empty:
         return no_data(fig)
     fig.add_trace(go.Bar(
-        y=[_short_poli(p) for p in frame["poli"]], x=frame["median_wait_minutes"], orientation="h",
+        y=[(MARK if p == selected else "") + _short_poli(p) for p in frame["poli"]],
+        x=frame["median_wait_minutes"], orientation="h", customdata=[[p] for p in frame["poli"]],
         marker_color=[_status_colour(v, standard) for v in frame["median_wait_minutes"]],
         text=[t("clinics.bar_label", wait=fmt_num(w), visits=fmt_int(n))
               for w, n in zip(frame["median_wait_minutes"], frame["visits"])],
@@ -312,45 +392,97 @@ def _standard_line(fig: go.Figure, standard: float, vertical: bool, axis: str = 
                              hoverinfo="skip"))
 
 
-def map_figure(frame: pd.DataFrame, store: Store) -> go.Figure:
+def map_figure(frame: pd.DataFrame, store: Store, selected: str | None = None) -> go.Figure:
+    """Visits per 10,000 residents of the patients' kelurahan; a click selects `kel`."""
     if frame.empty or frame["visits"].sum() == 0:
         return no_data(base_figure())
     return kelurahan_map(frame, "per_10k", t("clinics.per_10k"), lambda v: fmt_num(v, 1),
-                         boundaries=store.cfg.boundaries_path)
+                         boundaries=store.cfg.boundaries_path, selected=selected)
+
+
+def _bin_label(start: int, last: int, width: int) -> str:
+    return f"≥ {start}" if start >= last else f"{start}–{start + width}"
+
+
+def wait_distribution_figure(frame: pd.DataFrame, standard: float) -> go.Figure:
+    """Share of called patients per waiting-time bin, bars coloured against the standard (by
+    the bin's middle), with the standard as a dashed line."""
+    fig = base_figure(margin=dict(l=56, r=16, t=40, b=48))
+    if frame.empty or frame["patients"].sum() == 0:
+        return no_data(fig)
+    width, last = m.WAIT_BIN_MINUTES, int(frame["bin_start"].max())
+    centres = [b + width / 2 for b in frame["bin_start"]]
+    labels = [_bin_label(int(b), last, width) for b in frame["bin_start"]]
+    fig.add_trace(go.Bar(
+        x=centres, y=frame["share_pct"], width=width * 0.9, showlegend=False,
+        marker_color=[_status_colour(c, standard) for c in centres],
+        text=[fmt_pct(v, 0) if v >= 0.5 else "" for v in frame["share_pct"]], textposition="outside",
+        cliponaxis=False,
+        customdata=[t("clinics.dist.hover", bin=b, n=fmt_int(n), share=fmt_pct(v))
+                    for b, n, v in zip(labels, frame["patients"], frame["share_pct"])],
+        hovertemplate="%{customdata}<extra></extra>"))
+    _standard_line(fig, standard, vertical=True)
+    top = float(np.nanmax(frame["share_pct"].to_numpy(dtype=float))) * 1.18
+    fig.update_xaxes(title=t("clinics.dist.wait"), tickvals=centres, ticktext=labels, range=[0, last + width])
+    fig.update_yaxes(title=t("clinics.dist.share"), range=[0, top])
+    fig.update_layout(legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="right", x=1))
+    return fig
+
+
+def mix_figure(frame: pd.DataFrame, grain: str = "day") -> go.Figure:
+    """No-show, online and BPJS shares of the visits per bucket, as lines in percent."""
+    fig = base_figure(margin=dict(l=56, r=16, t=40, b=40))
+    if frame.empty:
+        return no_data(fig)
+    days = pd.to_datetime(frame["bucket"])
+    prefix = "" if grain == "day" else t(f"clinics.bucket.{grain}") + " "
+    labels = [prefix + fmt_date(d.date()) for d in days]
+    for col, key, colour in (("online_pct", "clinics.share.online", PALETTE[0]),
+                             ("bpjs_pct", "clinics.share.bpjs", PALETTE[1]),
+                             ("no_show_pct", "clinics.share.no_show", STATUS["bad"])):
+        fig.add_trace(go.Scatter(
+            x=days, y=frame[col], name=t(key), mode="lines+markers" if len(days) <= 45 else "lines",
+            line=dict(color=colour, width=3), customdata=[[lbl, fmt_pct(v)] for lbl, v in zip(labels, frame[col])],
+            hovertemplate=f"%{{customdata[0]}}<br>{t(key)}: %{{customdata[1]}}<extra></extra>"))
+    ticks, ticktext = date_ticks(days)
+    fig.update_xaxes(tickvals=ticks, ticktext=ticktext)
+    fig.update_yaxes(title=t("clinics.pct"), range=[0, 100], ticksuffix="%")
+    fig.update_layout(legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="left", x=0))
+    return fig
 
 
 # --- cards ------------------------------------------------------------------------------------
 
 def _kpis(store: Store, f: Filters) -> list[Kpi]:
     now, prev = m.period_summary(store, f).iloc[0], m.period_summary(store, f.previous()).iloc[0]
+    year = m.period_summary(store, f.year_ago()).iloc[0]
     standard = store.cfg.sla.clinic_max_wait_minutes
 
     def val(row, col):
         v = row[col]
         return None if pd.isna(v) else float(v)
 
+    def kpi(key, label, col, fmt, **kw):
+        return Kpi(key, label, val(now, col), val(prev, col), fmt, year_ago=val(year, col), **kw)
+
     return [
-        Kpi("visits", t("clinics.kpi.visits"), val(now, "visits"), val(prev, "visits"), fmt_int,
-            better="neutral", hint=t("clinics.kpi.visits_hint")),
-        Kpi("median-wait", t("clinics.kpi.median_wait"), val(now, "median_wait_minutes"),
-            val(prev, "median_wait_minutes"), fmt_minutes, better="down",
+        kpi("visits", t("clinics.kpi.visits"), "visits", fmt_int, better="neutral",
+            hint=t("clinics.kpi.visits_hint")),
+        kpi("median-wait", t("clinics.kpi.median_wait"), "median_wait_minutes", fmt_minutes, better="down",
             status=m.wait_status(val(now, "median_wait_minutes"), standard),
             hint=t("clinics.kpi.median_wait_hint", n=standard)),
-        Kpi("within", t("clinics.kpi.within", n=standard), val(now, "within_standard_pct"),
-            val(prev, "within_standard_pct"), fmt_pct, better="up",
+        kpi("within", t("clinics.kpi.within", n=standard), "within_standard_pct", fmt_pct, better="up",
             status=m.within_standard_status(val(now, "within_standard_pct")),
             hint=t("clinics.kpi.within_hint", ok=fmt_pct(m.WITHIN_STANDARD_OK_PCT, 0))),
-        Kpi("no-show", t("clinics.kpi.no_show"), val(now, "no_show_pct"), val(prev, "no_show_pct"), fmt_pct,
-            better="down", status=m.no_show_status(val(now, "no_show_pct")),
+        kpi("no-show", t("clinics.kpi.no_show"), "no_show_pct", fmt_pct, better="down",
+            status=m.no_show_status(val(now, "no_show_pct")),
             hint=t("clinics.kpi.no_show_hint", warn=fmt_pct(m.NO_SHOW_WARN_PCT, 0))),
-        Kpi("online", t("clinics.kpi.online"), val(now, "online_pct"), val(prev, "online_pct"), fmt_pct,
-            better="up", hint=t("clinics.kpi.online_hint")),
-        Kpi("bpjs", t("clinics.kpi.bpjs"), val(now, "bpjs_pct"), val(prev, "bpjs_pct"), fmt_pct,
-            better="neutral", hint=t("clinics.kpi.bpjs_hint")),
+        kpi("online", t("clinics.kpi.online"), "online_pct", fmt_pct, better="up", hint=t("clinics.kpi.online_hint")),
+        kpi("bpjs", t("clinics.kpi.bpjs"), "bpjs_pct", fmt_pct, better="neutral", hint=t("clinics.kpi.bpjs_hint")),
     ]
 
 
-def _live_table(live: pd.DataFrame, standard: float) -> dbc.Card:
+def _live_table(live: pd.DataFrame, standard: float, selected: str | None = None) -> dbc.Card:
     frame = live.assign(status=[m.wait_status(v, standard) for v in live["avg_wait_minutes"]])
     columns = [Col("facility_name", t("clinics.facility")),
                Col("waiting", t("clinics.waiting"), fmt_int),
@@ -360,7 +492,53 @@ def _live_table(live: pd.DataFrame, standard: float) -> dbc.Card:
                Col("longest_wait_minutes", t("clinics.longest_wait"), fmt_minutes),
                Col("status", t("clinics.status"), lambda s: t(f"clinics.status.{s}"))]
     return table_card(PAGE, "live-table", t("clinics.live.table"), frame, columns,
-                      about=t("clinics.kpi.median_wait_hint", n=standard))
+                      about=t("clinics.live.table_about", n=standard), select=("fac", "facility_code"),
+                      selected=selected)
+
+
+def _live_poli_table(frame: pd.DataFrame, standard: float, selected: str | None = None) -> dbc.Card:
+    frame = frame.assign(status=[m.wait_status(v, standard) for v in frame["avg_wait_minutes"]])
+    columns = [Col("facility_name", t("clinics.facility"), _short_facility),
+               Col("poli", t("clinics.poli"), _short_poli),
+               Col("waiting", t("clinics.waiting"), fmt_int),
+               Col("in_service", t("clinics.in_service"), fmt_int),
+               Col("done", t("clinics.done"), fmt_int),
+               Col("avg_wait_minutes", t("clinics.avg_wait"), fmt_minutes),
+               Col("longest_wait_minutes", t("clinics.longest_wait"), fmt_minutes),
+               Col("status", t("clinics.status"), lambda s: t(f"clinics.status.{s}"))]
+    return table_card(PAGE, "live-poli", t("clinics.live.poli"), frame, columns,
+                      about=t("clinics.live.poli_about"), select=("poli", "poli"), selected=selected)
+
+
+def _facility_table(frame: pd.DataFrame, standard: float, selected: str | None = None) -> dbc.Card:
+    columns = [Col("facility_name", t("clinics.facility")),
+               Col("visits", t("clinics.visits"), fmt_int),
+               Col("median_wait_minutes", t("clinics.median_wait"), fmt_minutes),
+               Col("within_standard_pct", t("clinics.within_pct", n=standard), fmt_pct),
+               Col("no_show_pct", t("clinics.no_show_pct"), fmt_pct),
+               Col("online_pct", t("clinics.online_pct"), fmt_pct),
+               Col("bpjs_pct", t("clinics.bpjs_pct"), fmt_pct)]
+    return table_card(PAGE, "facilities", t("clinics.fac_table"), frame, columns,
+                      about=t("clinics.fac_table_about"), select=("fac", "facility_code"), selected=selected)
+
+
+LIST_LIMIT = 500
+
+
+def _visits_list(store: Store, f: Filters) -> dbc.Card:
+    """The drill-down: the visits behind the selection (a slot, facility, clinic, kelurahan)."""
+    what = " · ".join(selection_label(dim, value, store) for dim, value in f.selections)
+    columns = [Col("registered_at", t("clinics.registered"), fmt_datetime),
+               Col("facility_name", t("clinics.facility"), _short_facility),
+               Col("poli", t("clinics.poli"), _short_poli),
+               Col("channel", t("clinics.channel"), lambda c: t(f"clinics.channel.{c}")),
+               Col("payer", t("clinics.payer"), lambda p: t(f"clinics.payer.{p}")),
+               Col("status", t("clinics.vstatus"), lambda s: t(f"clinics.vstatus.{s}")),
+               Col("wait_minutes", t("clinics.wait"), fmt_minutes)]
+    frame = m.visits_list(store, f, limit=LIST_LIMIT)
+    frame = frame.assign(registered_at=[pd.Timestamp(v).to_pydatetime() for v in frame["registered_at"]])
+    return table_card(PAGE, "visits-list", t("clinics.list", what=what), frame, columns,
+                      about=t("clinics.list_about", n=fmt_int(LIST_LIMIT)))
 
 
 def _urgent_table(waiting: pd.DataFrame, page_size: int = 10, wall: bool = False,
@@ -399,10 +577,14 @@ def _row(*cols: tuple) -> dbc.Row:
 def _live_cards(store: Store, f: Filters, now: dt.datetime, live: pd.DataFrame, height: int,
                 wall: bool = False) -> tuple:
     standard = store.cfg.sla.clinic_max_wait_minutes
-    counts = chart_card(PAGE, "live-counts", t("clinics.live.counts"), wall_fonts(live_counts_figure(live), wall),
-                        about=t("clinics.live.counts_about"), height=height)
-    wait = chart_card(PAGE, "live-wait", t("clinics.live.wait"), wall_fonts(live_wait_figure(live, standard), wall),
-                      about=t("clinics.live.wait_about"), height=height)
+    chosen = f.selected("fac")
+    select = None if wall else "fac"
+    counts = chart_card(PAGE, "live-counts", t("clinics.live.counts"),
+                        wall_fonts(live_counts_figure(live, chosen), wall),
+                        about=t("clinics.live.counts_about"), height=height, select=select)
+    wait = chart_card(PAGE, "live-wait", t("clinics.live.wait"),
+                      wall_fonts(live_wait_figure(live, standard, chosen), wall),
+                      about=t("clinics.live.wait_about"), height=height, select=select)
     return counts, wait
 
 
@@ -413,25 +595,44 @@ def _trend_card(store: Store, f: Filters, height: int, wall: bool = False) -> db
 
 
 def _heatmap_card(store: Store, f: Filters, height: int, wall: bool = False) -> dbc.Card:
-    return chart_card(PAGE, "hour-weekday", t("clinics.heatmap"),
-                      wall_fonts(hour_weekday_figure(m.by_hour_weekday(store, f)), wall),
-                      about=t("clinics.heatmap_about"), height=height)
+    fig = hour_weekday_figure(m.by_hour_weekday(store, f.without("slot")), f.selected("slot"))
+    if wall:
+        return chart_card(PAGE, "hour-weekday", t("clinics.heatmap"), wall_fonts(fig, wall),
+                          about=t("clinics.heatmap_about"), height=height)
+    return chart_card(PAGE, "hour-weekday", t("clinics.heatmap"), fig, about=t("clinics.heatmap_click"),
+                      height=height, select="slot")
 
 
 def _briefing(store: Store, f: Filters, now: dt.datetime, shown_at: dt.datetime) -> list:
     standard = store.cfg.sla.clinic_max_wait_minutes
-    live = m.live_by_facility(store, f, now)
+    live = m.live_by_facility(store, f.without("fac"), now)     # the bars that select keep every facility
     counts, wait = _live_cards(store, f, now, live, height=380)
+    live_section = t("clinics.live.section", when=fmt_datetime(shown_at))
+    if f.selected("kel") or f.selected("slot"):
+        live_section += f" · {t('clinics.live.follows')}"
+    grain = trend_grain(f)
+    drill = [_row((_visits_list(store, f), 12))] if f.has_selection else []
     return [
         kpi_row(_kpis(store, f), PAGE),
-        section(t("clinics.live.section", when=fmt_datetime(shown_at))),
+        html.Div(t("clinics.sla_note", n=standard), className="small text-body-secondary mb-2", id=f"{PAGE}-sla"),
+        section(live_section),
         _row((counts, 6), (wait, 6)),
-        _row((_live_table(live, standard), 6), (_urgent_table(m.longest_waiting(store, f, now)), 6)),
+        _row((_live_table(live, standard, f.selected("fac")), 6),
+             (_live_poli_table(m.live_by_poli(store, f.without("poli"), now), standard, f.selected("poli")), 6)),
+        _row((_urgent_table(m.longest_waiting(store, f, now)), 12)),
         section(t("clinics.period.section")),
         _row((_trend_card(store, f, height=400), 8), (_heatmap_card(store, f, height=400), 4)),
-        _row(*_poli_cards(m.by_facility_poli(store, f), standard),
-             (chart_card(PAGE, "map", t("clinics.map"), map_figure(m.visits_per_kelurahan(store, f), store),
-                         about=t("clinics.map_about"), height=480), 4)),
+        *drill,
+        _row((chart_card(PAGE, "mix", t("clinics.mix"), mix_figure(m.mix_trend(store, f), grain),
+                         about=t("clinics.mix_about"), height=400), 8),
+             (chart_card(PAGE, "wait-dist", t("clinics.dist"),
+                         wait_distribution_figure(m.wait_distribution(store, f), standard),
+                         about=t("clinics.dist_about", n=standard), height=400), 4)),
+        _row((_facility_table(m.by_facility(store, f.without("fac")), standard, f.selected("fac")), 12)),
+        _row(*_poli_cards(m.by_facility_poli(store, f.without("poli")), standard, f.selected("poli")),
+             (chart_card(PAGE, "map", t("clinics.map"),
+                         map_figure(m.visits_per_kelurahan(store, f.without("kel")), store, f.selected("kel")),
+                         about=t("clinics.map_about"), height=480, select="kel"), 4)),
     ]
 
 
@@ -451,13 +652,13 @@ def _wall(store: Store, f: Filters, now: dt.datetime, shown_at: dt.datetime) -> 
     return [kpi_row(kpis, PAGE), _row((counts, 4), (wait, 4), (urgent, 4))]
 
 
-def _poli_cards(frame: pd.DataFrame, standard: float) -> list[tuple]:
+def _poli_cards(frame: pd.DataFrame, standard: float, selected: str | None = None) -> list[tuple]:
     """One card per facility kind: a facility x poli heatmap where the kind has several
     facilities (puskesmas), poli bars where it has one (the RSUD). Together 8 columns wide."""
     def card(name, title, fig, about=None):
         text = t("clinics.poli_group_about")
         about = f"{about} · {text}" if about else text[:1].upper() + text[1:]
-        return chart_card(PAGE, name, title, fig, about=about, height=480)
+        return chart_card(PAGE, name, title, fig, about=about, height=480, select="poli")
 
     if frame.empty:
         return [(card("poli", t("clinics.breakdown"), no_data(base_figure())), 8)]
@@ -467,10 +668,10 @@ def _poli_cards(frame: pd.DataFrame, standard: float) -> list[tuple]:
         names = group["facility_name"].unique()
         if len(names) > 1:
             cards.append((card(f"poli-{kind}", t("clinics.poli_group", name=t(f"clinics.kind.{kind}")),
-                               poli_heatmap_figure(group, standard)), 5))
+                               poli_heatmap_figure(group, standard, selected)), 5))
         else:
             cards.append((card(f"poli-{kind}", t("clinics.poli_group", name=t(f"clinics.kind.{kind}")),
-                               poli_bars_figure(group, standard), about=names[0]), 3))
+                               poli_bars_figure(group, standard, selected), about=names[0]), 3))
     if len(cards) == 1:
         cards = [(cards[0][0], 8)]
     return cards
@@ -479,4 +680,5 @@ def _poli_cards(frame: pd.DataFrame, standard: float) -> list[tuple]:
 def layout(**query):
     view = open_view(query)
     children = (_wall if view.wall else _briefing)(view.store, view.f, view.now, view.shown_at)
-    return page_shell(PAGE, PATH, t("clinics.title"), t("clinics.subtitle"), query, view.store, view.f, children)
+    subtitle = t("clinics.subtitle") + " · " + sla_text("clinics", view.store.cfg.sla)
+    return page_shell(PAGE, PATH, t("clinics.title"), subtitle, query, view.store, view.f, children)

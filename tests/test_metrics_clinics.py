@@ -42,7 +42,8 @@ def source(source_urls) -> pd.DataFrame:
     with engine.connect() as conn:
         raw = pd.read_sql(sa.text(
             "SELECT d.id, d.tanggal_kunjungan, d.cara_daftar, d.jenis_bayar, d.waktu_daftar,"
-            " d.waktu_panggil, d.status, f.nama_faskes, f.kode_kelurahan AS kel_faskes, p.nama_poli,"
+            " d.waktu_panggil, d.status, d.updated_at, f.kode_faskes, f.nama_faskes,"
+            " f.kode_kelurahan AS kel_faskes, p.nama_poli,"
             " s.kode_kelurahan AS kel_pasien"
             " FROM pendaftaran d JOIN faskes f ON f.id = d.faskes_id JOIN poli p ON p.id = d.poli_id"
             " LEFT JOIN pasien s ON s.id = d.pasien_id"), conn)
@@ -50,19 +51,32 @@ def source(source_urls) -> pd.DataFrame:
     raw["tanggal_kunjungan"] = pd.to_datetime(raw["tanggal_kunjungan"])
     raw["waktu_daftar"] = pd.to_datetime(raw["waktu_daftar"])
     raw["waktu_panggil"] = pd.to_datetime(raw["waktu_panggil"])
-    return raw.assign(wait=(raw["waktu_panggil"] - raw["waktu_daftar"]).dt.total_seconds() / 60,
+    raw["updated_at"] = pd.to_datetime(raw["updated_at"])
+    slot = (raw["waktu_daftar"].dt.dayofweek + 1).astype(str) + "-" + raw["waktu_daftar"].dt.strftime("%H")
+    return raw.assign(slot=slot, wait=(raw["waktu_panggil"] - raw["waktu_daftar"]).dt.total_seconds() / 60,
                       kec_pasien=raw["kel_pasien"].str[:8], kec_faskes=raw["kel_faskes"].str[:8])
 
 
 def _visits(source: pd.DataFrame, f: Filters) -> pd.DataFrame:
-    day = source["tanggal_kunjungan"]
-    frame = source[(day >= f.start_ts) & (day < f.end_ts) & (source["status"] != "batal")]
-    return frame if f.kecamatan is None else frame[frame["kec_pasien"] == f.kecamatan]
+    """The period's visits (registered in the window, not batal) with the patient's kecamatan
+    and the selections; `wait` and `no_show` as known at the window's end."""
+    at = source["waktu_daftar"]
+    frame = source[(at >= f.start_ts) & (at < f.end_ts) & (source["status"] != "batal")]
+    if f.kecamatan is not None:
+        frame = frame[frame["kec_pasien"] == f.kecamatan]
+    for dim, column in (("fac", "kode_faskes"), ("poli", "nama_poli"), ("kel", "kel_pasien"), ("slot", "slot")):
+        if f.selected(dim) is not None:
+            frame = frame[frame[column] == f.selected(dim)]
+    return frame.assign(wait=frame["wait"].where(frame["waktu_panggil"] < f.end_ts),
+                        no_show=(frame["status"] == "tidak_hadir") & (frame["updated_at"] < f.end_ts))
 
 
 def _today(source: pd.DataFrame, f: Filters) -> pd.DataFrame:
     frame = source[(source["tanggal_kunjungan"] == pd.Timestamp(NOW.date())) & (source["status"] != "batal")
                    & (source["waktu_daftar"] <= NOW)]
+    for dim, column in (("fac", "kode_faskes"), ("poli", "nama_poli")):
+        if f.selected(dim) is not None:
+            frame = frame[frame[column] == f.selected(dim)]
     return frame if f.kecamatan is None else frame[frame["kec_faskes"] == f.kecamatan]
 
 
@@ -78,7 +92,7 @@ def test_period_summary_matches_source(store, source, standard, name):
     assert row["visits"] == len(visits)
     assert row["median_wait_minutes"] == pytest.approx(called.median())
     assert row["within_standard_pct"] == pytest.approx(100.0 * (called <= standard).mean())
-    assert row["no_show_pct"] == pytest.approx(100.0 * (visits["status"] == "tidak_hadir").mean())
+    assert row["no_show_pct"] == pytest.approx(100.0 * visits["no_show"].mean())
     assert row["online_pct"] == pytest.approx(100.0 * (visits["cara_daftar"].str.lower() == "online").mean())
     assert row["bpjs_pct"] == pytest.approx(100.0 * (visits["jenis_bayar"].str.upper() == "BPJS").mean())
 
@@ -249,3 +263,210 @@ def test_wall_shows_todays_queue_while_open_and_the_trend_when_closed(page, monk
     text = str(page.layout(mode="wall"))
     assert "clinics-trend" in text and "clinics-live-counts" not in text
     assert metrics.clinics.live_by_facility(get_store(), WINDOWS["city-30d"], closed)["done"].sum() == 0
+
+
+# --- the previous period stops at the same time of day; cross-filter selections; new metrics ------
+
+TODAY_TO_NOW = Filters(start=dt.date(2026, 11, 17), end=dt.date(2026, 11, 23), until=NOW)
+SELECTIONS = {
+    "fac": Filters(start=dt.date(2026, 10, 25), end=dt.date(2026, 11, 23), selections=(("fac", "PKM-TTG"),)),
+    "poli": Filters(start=dt.date(2026, 10, 25), end=dt.date(2026, 11, 23), selections=(("poli", "Poli Gigi"),)),
+    "slot": Filters(start=dt.date(2026, 9, 1), end=dt.date(2026, 11, 23), selections=(("slot", "2-09"),)),
+    "kel": Filters(start=dt.date(2026, 10, 25), end=dt.date(2026, 11, 23), kecamatan="12.75.01",
+                   selections=(("kel", "12.75.01.1003"),)),
+    "fac+slot": Filters(start=dt.date(2026, 9, 1), end=dt.date(2026, 11, 23),
+                        selections=(("fac", "RSUD-DJL"), ("slot", "1-10"))),
+}
+
+
+def _summary(visits: pd.DataFrame, standard: int) -> dict:
+    called = visits["wait"].dropna()
+    return {"visits": len(visits), "median_wait_minutes": called.median(),
+            "within_standard_pct": 100.0 * (called <= standard).mean(),
+            "no_show_pct": 100.0 * visits["no_show"].mean(),
+            "online_pct": 100.0 * (visits["cara_daftar"].str.lower() == "online").mean(),
+            "bpjs_pct": 100.0 * (visits["jenis_bayar"].str.upper() == "BPJS").mean()}
+
+
+def _assert_summary(row, expected: dict) -> None:
+    for key, value in expected.items():
+        assert row[key] == pytest.approx(value, nan_ok=True), key
+
+
+@pytest.mark.parametrize("which", ["now", "previous"])
+def test_a_window_to_now_and_its_previous_period_stop_at_the_same_time_of_day(store, source, standard, which):
+    f = TODAY_TO_NOW if which == "now" else TODAY_TO_NOW.previous()
+    assert f.end_ts.time() == NOW.time()
+    visits = _visits(source, f)
+    _assert_summary(m.period_summary(store, f).iloc[0], _summary(visits, standard))
+    if which == "previous":
+        # The rule matters: that morning some patients registered before 10.00 were called, or
+        # recorded as no-shows, only after it; counting their outcomes would compare a whole
+        # day with today's morning.
+        registered = source[(source["waktu_daftar"] >= f.start_ts) & (source["waktu_daftar"] < f.end_ts)
+                            & (source["status"] != "batal")]
+        assert (registered["waktu_panggil"] >= f.end_ts).sum() > 0
+        assert len(visits) == len(registered)
+        assert visits["wait"].count() < registered["wait"].count()
+
+
+@pytest.mark.parametrize("name", SELECTIONS)
+def test_period_figures_follow_the_cross_filter_selections(store, source, standard, name):
+    f = SELECTIONS[name]
+    visits = _visits(source, f)
+    assert 0 < len(visits) < len(_visits(source, f.without()))
+    _assert_summary(m.period_summary(store, f).iloc[0], _summary(visits, standard))
+    heat = m.by_hour_weekday(store, f)
+    if f.selected("slot"):
+        day, hour = f.selected("slot").split("-")
+        assert heat[["weekday", "hour"]].values.tolist() == [[int(day), int(hour)]]
+    assert heat["visits"].sum() == len(visits)
+    assert m.trend(store, f)["visits"].sum() == len(visits)
+
+
+def test_by_facility_matches_source(store, source, standard):
+    f = WINDOWS["kec-30d"]
+    visits = _visits(source, f)
+    result = m.by_facility(store, f).set_index("facility_code")
+    assert set(result.index) == set(visits["kode_faskes"])
+    assert result.index[0] == "RSUD-DJL"                          # the hospital first
+    for code, rows in visits.groupby("kode_faskes"):
+        _assert_summary(result.loc[code], _summary(rows, standard))
+        assert result.loc[code, "facility_name"] == rows["nama_faskes"].iloc[0]
+
+
+def test_mix_trend_gives_no_show_online_and_bpjs_shares_per_day(store, source):
+    f = WINDOWS["city-30d"]
+    visits = _visits(source, f)
+    grouped = visits.groupby("tanggal_kunjungan")
+    result = m.mix_trend(store, f).set_index("bucket")
+    result.index = pd.to_datetime(result.index)
+    assert list(result.index) == list(grouped.size().index)
+    assert result["visits"].tolist() == grouped.size().tolist()
+    assert result["no_show_pct"].to_numpy() == pytest.approx(100.0 * grouped["no_show"].mean().to_numpy())
+    online = grouped["cara_daftar"].apply(lambda c: (c == "online").mean())
+    bpjs = grouped["jenis_bayar"].apply(lambda c: (c == "BPJS").mean())
+    assert result["online_pct"].to_numpy() == pytest.approx(100.0 * online.to_numpy())
+    assert result["bpjs_pct"].to_numpy() == pytest.approx(100.0 * bpjs.to_numpy())
+
+
+@pytest.mark.parametrize("name", ["city-30d", "kec-past"])
+def test_wait_distribution_bins_called_patients_by_15_minutes(store, source, name):
+    f = WINDOWS[name]
+    waits = _visits(source, f)["wait"].dropna()
+    expected = (waits // 15).clip(upper=8).astype(int).value_counts()
+    result = m.wait_distribution(store, f)
+    assert result["bin_start"].tolist() == list(range(0, 121, 15))
+    assert result["patients"].tolist() == [int(expected.get(i, 0)) for i in range(9)]
+    assert result["patients"].sum() == len(waits)
+    assert result["share_pct"].sum() == pytest.approx(100.0)
+
+
+def test_wait_distribution_of_an_empty_window_has_every_bin_at_zero(store):
+    result = m.wait_distribution(store, Filters(start=dt.date(2020, 1, 1), end=dt.date(2020, 1, 31)))
+    assert len(result) == 9 and result["patients"].sum() == 0 and result["share_pct"].isna().all()
+
+
+def test_visits_list_drills_into_a_slot_without_patient_data(store, source):
+    f = SELECTIONS["fac+slot"]
+    visits = _visits(source, f).sort_values(["waktu_daftar", "id"], ascending=False)
+    result = m.visits_list(store, f)
+    assert len(result) == len(visits) > 0
+    assert pd.to_datetime(result["registered_at"]).tolist() == visits["waktu_daftar"].tolist()
+    assert set(result["facility_code"]) == {"RSUD-DJL"}
+    assert (pd.to_datetime(result["registered_at"]).dt.dayofweek == 0).all()
+    assert (pd.to_datetime(result["registered_at"]).dt.hour == 10).all()
+    assert result["status"].tolist() == visits["status"].tolist()
+    assert result["wait_minutes"].to_numpy() == pytest.approx(visits["wait"].to_numpy(), nan_ok=True)
+    assert not {"patient_hash", "kelurahan_code", "kecamatan_code"} & set(result.columns)
+    assert len(m.visits_list(store, SELECTIONS["slot"], limit=7)) == 7
+
+
+LIVE_SELECTED = {"poli": LIVE["city"].select("poli", "Poli Umum"),
+                 "fac": LIVE["city"].select("fac", "PKM-BJK")}
+
+
+@pytest.mark.parametrize("name", ["city", "kec", "poli", "fac"])
+def test_live_by_poli_counts_today_per_facility_and_poli(store, source, name):
+    f = LIVE.get(name) or LIVE_SELECTED[name]
+    today = _today(source, f)
+    waiting = today["status"] == "menunggu"
+    today = today.assign(so_far=today["wait"].where(~waiting, (NOW - today["waktu_daftar"]).dt.total_seconds() / 60))
+    result = m.live_by_poli(store, f, NOW)
+    assert len(result) == today.groupby(["nama_faskes", "nama_poli"]).ngroups > 0
+    assert result["longest_wait_minutes"].is_monotonic_decreasing
+    for row in result.itertuples():
+        rows = today[(today["nama_faskes"] == row.facility_name) & (today["nama_poli"] == row.poli)]
+        assert (row.waiting, row.in_service, row.done, row.no_show) == (
+            (rows["status"] == "menunggu").sum(), rows["status"].isin(["dipanggil", "dilayani"]).sum(),
+            (rows["status"] == "selesai").sum(), (rows["status"] == "tidak_hadir").sum())
+        assert row.avg_wait_minutes == pytest.approx(rows["so_far"].mean())
+        assert row.longest_wait_minutes == pytest.approx(rows["so_far"].max())
+
+
+def test_live_queue_follows_poli_and_fac_selections(store, source):
+    f = LIVE_SELECTED["poli"]
+    today = _today(source, f)
+    live = m.live_by_facility(store, f, NOW).set_index("facility_name")
+    assert len(live) == 9                                      # every facility still listed
+    for facility, row in live.iterrows():
+        assert row["waiting"] == ((today["nama_faskes"] == facility) & (today["status"] == "menunggu")).sum()
+    assert (m.longest_waiting(store, f, NOW)["poli"] == "Poli Umum").all()
+    fac = LIVE_SELECTED["fac"]
+    waiting = m.longest_waiting(store, fac, NOW)
+    assert len(waiting) == (_today(source, fac)["status"] == "menunggu").sum() > 0
+    assert set(waiting["facility_name"]) == {"Puskesmas Binjai Kota"}
+    # the facility bars keep every facility (the selection highlights one)
+    assert len(m.live_by_facility(store, fac, NOW)) == 9
+
+
+def test_new_figures_have_data_and_carry_the_selection_values(store, page, standard):
+    f = WINDOWS["city-30d"]
+    dist = page.wait_distribution_figure(m.wait_distribution(store, f), standard)
+    mix = page.mix_figure(m.mix_trend(store, f))
+    assert figure_has_data(dist) and figure_has_data(mix)
+    heat = page.hour_weekday_figure(m.by_hour_weekday(store, f), selected="2-09")
+    slots = [cell[0] for cell in heat.data[1].customdata]       # the click targets over the cells
+    assert "2-09" in slots and all(s[0] in "1234567" and s[1] == "-" for s in slots)
+    assert len(heat.layout.shapes) == 1                            # the selected cell is outlined
+    live = m.live_by_facility(store, f, NOW)
+    counts = page.live_counts_figure(live, selected="PKM-BJK")
+    assert [c[0] for c in counts.data[0].customdata] == live["facility_code"].tolist()
+    assert sum(y.startswith(page.MARK) for y in counts.data[0].y) == 1
+    polis = m.by_facility_poli(store, f)
+    grid = page.poli_heatmap_figure(polis[polis["facility_kind"] == "puskesmas"], standard, "Poli Gigi")
+    assert {cell[0] for cell in grid.data[1].customdata} >= {"Poli Umum", "Poli Gigi"}
+    bars = page.poli_bars_figure(polis[polis["facility_kind"] == "rsud"], standard)
+    assert {c[0] for c in bars.data[0].customdata} <= set(polis["poli"])
+
+
+def _find(tree, wanted):
+    """The component with id `wanted` in a layout tree."""
+    if getattr(tree, "id", None) == wanted:
+        return tree
+    children = getattr(tree, "children", None)
+    for child in children if isinstance(children, (list, tuple)) else [children]:
+        if child is not None and hasattr(child, "to_plotly_json"):
+            found = _find(child, wanted)
+            if found is not None:
+                return found
+    return None
+
+
+def test_a_slot_click_drills_into_that_slot(page, store, source):
+    """?slot=2-09: the KPI tiles give that slot's figures, the list its visits (no patient
+    data), the heatmap still every slot with the chosen one outlined."""
+    query = {"start": "2026-09-01", "end": "2026-11-23", "slot": "2-09"}
+    text = str(page.layout(**query))
+    assert "clinics-visits-list" in text and "Selasa 09.00–10.00" in text
+    f = Filters(start=dt.date(2026, 9, 1), end=dt.date(2026, 11, 23), selections=(("slot", "2-09"),))
+    visits = _visits(source, f)
+    tree = page.layout(**query)
+    assert _find(tree, "clinics-kpi-visits").children == page.fmt_int(len(visits))
+    listed = _find(tree, "clinics-visits-list").data
+    assert len(listed) == min(len(visits), page.LIST_LIMIT) > 0
+    assert "patient_hash" not in text and "kelurahan_code" not in text
+    assert "'dim': 'slot'" in text and "'dim': 'fac'" in text and "'dim': 'poli'" in text and "'dim': 'kel'" in text
+    plain = str(page.layout(start="2026-09-01", end="2026-11-23"))
+    assert "clinics-visits-list" not in plain
+    assert "kpi-delta-year" in plain                              # KPI tiles compare with last year too
