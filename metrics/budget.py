@@ -10,20 +10,37 @@ The S-curve band (``cfg.s_curve_band``) gives the cumulative realization % expec
 END of each month. On a day inside a month the band is interpolated linearly between the
 previous month-end's band (0-0 before January) and this month's, so that an OPD is not
 called late on the 3rd of the month for missing the month-end target.
+
+Cross-filter selections (core.filters.SELECT_DIMS): ``opd`` (an OPD code) and ``spend`` (a
+spending type) restrict every figure here to the pagu lines of that OPD / spending type; a
+page shows the chart that sets a selection with ``f.without(dim)``.
+
+Year-end projection (``opd_positions``): realization to date divided by the share of the
+year-end realization that past fiscal years had realized by the same date (month and day).
+The share is the mean over the past years of the OPD itself where it has history, else of
+the city (all OPDs of the selection); without any past year, the OPD's cash plan to date as
+a share of its year's plan. No projection while that share is below
+``cfg.budget_projection_min_share_pct`` (early in the year the quotient is noise); capped
+at 100 % of pagu.
 """
 from __future__ import annotations
 
 import calendar
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
 from core.config import Config
 from core.filters import Filters
-from metrics.base import Store
+from metrics.base import Store, sel_filter
 
 SPENDING_TYPES = ("pegawai", "barang_jasa", "modal", "hibah", "bansos", "tidak_terduga")
+
+
+# SQL predicate on budget_lines `l` for the cross-filter selections this module honours.
+LINE_FILTER = f"{sel_filter('l.opd_code', 'opd')} AND {sel_filter('l.spending_type', 'spend')}"
+PROJECTION_BASES = ("opd_history", "city_history", "cash_plan")
 
 
 @dataclass(frozen=True)
@@ -34,8 +51,11 @@ class TrafficLight:
     status: str       # ok | warn | bad, for tiles
 
 
-# Traffic-light bands of realization % seen in Indonesian regional dashboards: the one
-# place their limits and colours live (pages and the overview read them from here).
+# Traffic-light bands of realization % seen in Indonesian regional dashboards (domain.md): the
+# defaults and the colours; the limits are configured (config.yaml budget.traffic_light, read
+# with `traffic_lights(cfg)`).
+TRAFFIC_COLOURS = ("#dc3545", "#fd7e14", "#f0ad00", "#8bc34a", "#198754")
+TRAFFIC_STATUS = ("bad", "bad", "warn", "ok", "ok")
 TRAFFIC_LIGHT: tuple[TrafficLight, ...] = (
     TrafficLight(0, 25, "#dc3545", "bad"),
     TrafficLight(25, 50, "#fd7e14", "bad"),
@@ -54,14 +74,26 @@ DEFAULT_S_CURVE_BAND: dict[int, tuple[float, float]] = {
 LAGGARDS_WARN_MAX = 3
 
 
-def traffic_light(pct: float | None) -> TrafficLight | None:
-    """The traffic-light band of a realization % (None for no value)."""
+def traffic_lights(cfg: Config | None = None) -> tuple[TrafficLight, ...]:
+    """The five traffic-light bands with the configured limits (cfg.budget_traffic_light:
+    the lower edges of bands 2..5); TRAFFIC_LIGHT without a config."""
+    edges = getattr(cfg, "budget_traffic_light", None)
+    if not edges:
+        return TRAFFIC_LIGHT
+    limits = (0.0, *edges, 100.0)
+    return tuple(TrafficLight(limits[i], limits[i + 1], TRAFFIC_COLOURS[i], TRAFFIC_STATUS[i]) for i in range(5))
+
+
+def traffic_light(pct: float | None, cfg: Config | None = None) -> TrafficLight | None:
+    """The traffic-light band of a realization % (None for no value), with the configured
+    limits when `cfg` is given."""
     if pct is None or pd.isna(pct):
         return None
-    for band in TRAFFIC_LIGHT:
+    bands = traffic_lights(cfg)
+    for band in bands:
         if pct < band.upper:
             return band
-    return TRAFFIC_LIGHT[-1]
+    return bands[-1]
 
 
 def fiscal_year(f: Filters) -> int:
@@ -77,7 +109,7 @@ def whole_previous_year(f: Filters) -> Filters:
     """The previous fiscal year from 1 January to 31 December: for curves that show how last
     year ended (the December rush), unlike `Filters.year_ago` (same date last year)."""
     year = fiscal_year(f) - 1
-    return Filters(start=dt.date(year, 1, 1), end=dt.date(year, 12, 31))
+    return replace(f, start=dt.date(year, 1, 1), end=dt.date(year, 12, 31), until=None)
 
 
 def band_on(cfg: Config, day: dt.date) -> tuple[float, float]:
@@ -103,18 +135,19 @@ def laggard_status(count: int) -> str:
 
 
 def _year_params(f: Filters) -> dict:
-    """:year and :end (exclusive, the day after the period's end) for year-to-date queries."""
-    return {"year": fiscal_year(f), "end": f.end_ts}
+    """:year and :end (exclusive, the day after the period's end) for year-to-date queries,
+    and the selections :opd and :spend (None = all)."""
+    return {"year": fiscal_year(f), "end": f.end_ts, "opd": f.selected("opd"), "spend": f.selected("spend")}
 
 
 def ytd_totals(store: Store, f: Filters) -> pd.DataFrame:
     """One row: pagu_rp (the fiscal year's total pagu, Rupiah), realized_rp (SP2D paid from
     1 January to the period's end, Rupiah) and realized_pct (% of pagu; NaN without pagu)."""
-    return store.frame("""
-        WITH pagu AS (SELECT SUM(pagu_rp) AS pagu_rp FROM budget_lines WHERE fiscal_year = :year),
+    return store.frame(f"""
+        WITH pagu AS (SELECT SUM(l.pagu_rp) AS pagu_rp FROM budget_lines l WHERE l.fiscal_year = :year AND {LINE_FILTER}),
              paid AS (SELECT SUM(r.amount_rp) AS realized_rp
                       FROM budget_realization r JOIN budget_lines l ON l.line_id = r.line_id
-                      WHERE l.fiscal_year = :year AND r.paid_on < :end)
+                      WHERE l.fiscal_year = :year AND r.paid_on < :end AND {LINE_FILTER})
         SELECT CAST(COALESCE(pagu.pagu_rp, 0) AS BIGINT) AS pagu_rp,
                CAST(COALESCE(paid.realized_rp, 0) AS BIGINT) AS realized_rp,
                100.0 * CAST(COALESCE(paid.realized_rp, 0) AS DOUBLE PRECISION) / NULLIF(pagu.pagu_rp, 0) AS realized_pct
@@ -125,10 +158,10 @@ def ytd_totals(store: Store, f: Filters) -> pd.DataFrame:
 def month_to_date(store: Store, f: Filters) -> float:
     """Rupiah paid (SP2D) in the month of the period's end, from its 1st to the end date."""
     month_start = dt.datetime.combine(f.end.replace(day=1), dt.time())
-    value = store.scalar("""
+    value = store.scalar(f"""
         SELECT CAST(COALESCE(SUM(r.amount_rp), 0) AS BIGINT)
         FROM budget_realization r JOIN budget_lines l ON l.line_id = r.line_id
-        WHERE l.fiscal_year = :year AND r.paid_on >= :month_start AND r.paid_on < :end
+        WHERE l.fiscal_year = :year AND r.paid_on >= :month_start AND r.paid_on < :end AND {LINE_FILTER}
     """, month_start=month_start, **_year_params(f))
     return float(value or 0)
 
@@ -138,17 +171,17 @@ def s_curve(store: Store, f: Filters) -> pd.DataFrame:
     kas) per month in Rupiah; cum_realized_pct and cum_plan_pct (cumulative % of the year's
     pagu); realization counts only payments up to the period's end, and cum_realized_pct is
     NaN for months after it. band_lower/band_upper: the month-end band (%)."""
-    frame = store.frame("""
+    frame = store.frame(f"""
         WITH months AS (SELECT * FROM (VALUES (1),(2),(3),(4),(5),(6),(7),(8),(9),(10),(11),(12)) AS m(month)),
              paid AS (SELECT CAST(EXTRACT(month FROM r.paid_on) AS INTEGER) AS month,
                              SUM(r.amount_rp) AS realized_rp
                       FROM budget_realization r JOIN budget_lines l ON l.line_id = r.line_id
-                      WHERE l.fiscal_year = :year AND r.paid_on < :end
+                      WHERE l.fiscal_year = :year AND r.paid_on < :end AND {LINE_FILTER}
                       GROUP BY 1),
              plan AS (SELECT p.month, SUM(p.amount_rp) AS plan_rp
                       FROM budget_cash_plan p JOIN budget_lines l ON l.line_id = p.line_id
-                      WHERE l.fiscal_year = :year GROUP BY p.month),
-             pagu AS (SELECT SUM(pagu_rp) AS pagu_rp FROM budget_lines WHERE fiscal_year = :year)
+                      WHERE l.fiscal_year = :year AND {LINE_FILTER} GROUP BY p.month),
+             pagu AS (SELECT SUM(l.pagu_rp) AS pagu_rp FROM budget_lines l WHERE l.fiscal_year = :year AND {LINE_FILTER})
         SELECT months.month,
                CAST(COALESCE(paid.realized_rp, 0) AS BIGINT) AS realized_rp,
                CAST(COALESCE(plan.plan_rp, 0) AS BIGINT) AS plan_rp,
@@ -175,18 +208,18 @@ def by_opd(store: Store, f: Filters) -> pd.DataFrame:
     planned_to_date_rp (cash plan for the year / up to the end date, the current month
     pro rata by day), Rupiah. Sorted by realized_pct, lowest first."""
     month_share = f.end.day / calendar.monthrange(f.end.year, f.end.month)[1]
-    return store.frame("""
-        WITH pagu AS (SELECT opd_code, SUM(pagu_rp) AS pagu_rp FROM budget_lines
-                      WHERE fiscal_year = :year GROUP BY opd_code),
+    return store.frame(f"""
+        WITH pagu AS (SELECT l.opd_code, SUM(l.pagu_rp) AS pagu_rp FROM budget_lines l
+                      WHERE l.fiscal_year = :year AND {LINE_FILTER} GROUP BY l.opd_code),
              paid AS (SELECT l.opd_code, SUM(r.amount_rp) AS realized_rp
                       FROM budget_realization r JOIN budget_lines l ON l.line_id = r.line_id
-                      WHERE l.fiscal_year = :year AND r.paid_on < :end GROUP BY l.opd_code),
+                      WHERE l.fiscal_year = :year AND r.paid_on < :end AND {LINE_FILTER} GROUP BY l.opd_code),
              plan AS (SELECT l.opd_code, SUM(p.amount_rp) AS plan_total_rp,
                              SUM(CASE WHEN p.month < :month THEN p.amount_rp
                                       WHEN p.month = :month THEN p.amount_rp * :month_share
                                       ELSE 0 END) AS planned_to_date_rp
                       FROM budget_cash_plan p JOIN budget_lines l ON l.line_id = p.line_id
-                      WHERE l.fiscal_year = :year GROUP BY l.opd_code)
+                      WHERE l.fiscal_year = :year AND {LINE_FILTER} GROUP BY l.opd_code)
         SELECT pagu.opd_code, COALESCE(o.opd_name, pagu.opd_code) AS opd_name,
                COALESCE(o.opd_short, pagu.opd_code) AS opd_short,
                CAST(pagu.pagu_rp AS BIGINT) AS pagu_rp,
@@ -206,12 +239,12 @@ def by_opd(store: Store, f: Filters) -> pd.DataFrame:
 def by_spending_type(store: Store, f: Filters) -> pd.DataFrame:
     """Per spending type (pegawai, barang_jasa, modal, hibah, bansos, tidak_terduga):
     pagu_rp, realized_rp (to the period's end), Rupiah, and realized_pct (% of pagu)."""
-    return store.frame("""
-        WITH pagu AS (SELECT spending_type, SUM(pagu_rp) AS pagu_rp FROM budget_lines
-                      WHERE fiscal_year = :year GROUP BY spending_type),
+    return store.frame(f"""
+        WITH pagu AS (SELECT l.spending_type, SUM(l.pagu_rp) AS pagu_rp FROM budget_lines l
+                      WHERE l.fiscal_year = :year AND {LINE_FILTER} GROUP BY l.spending_type),
              paid AS (SELECT l.spending_type, SUM(r.amount_rp) AS realized_rp
                       FROM budget_realization r JOIN budget_lines l ON l.line_id = r.line_id
-                      WHERE l.fiscal_year = :year AND r.paid_on < :end GROUP BY l.spending_type)
+                      WHERE l.fiscal_year = :year AND r.paid_on < :end AND {LINE_FILTER} GROUP BY l.spending_type)
         SELECT pagu.spending_type, CAST(pagu.pagu_rp AS BIGINT) AS pagu_rp,
                CAST(COALESCE(paid.realized_rp, 0) AS BIGINT) AS realized_rp,
                100.0 * CAST(COALESCE(paid.realized_rp, 0) AS DOUBLE PRECISION) / NULLIF(pagu.pagu_rp, 0) AS realized_pct
@@ -220,20 +253,78 @@ def by_spending_type(store: Store, f: Filters) -> pd.DataFrame:
     """, **_year_params(f))
 
 
+def past_realization_by_date(store: Store, f: Filters) -> pd.DataFrame:
+    """Per past fiscal year (before the period's) and OPD with payments that year: fiscal_year,
+    opd_code, realized_by_date_rp (paid in that year up to the same month and day as the
+    period's end; from a 29 February end, common years count to 28 February) and
+    realized_year_rp (all payments of that fiscal year), Rupiah.
+    The history behind the year-end projection (see the module docstring)."""
+    return store.frame(f"""
+        SELECT CAST(l.fiscal_year AS INTEGER) AS fiscal_year, l.opd_code,
+               CAST(SUM(CASE WHEN CAST(EXTRACT(year FROM r.paid_on) AS INTEGER) = l.fiscal_year
+                              AND CAST(EXTRACT(month FROM r.paid_on) AS INTEGER) * 100
+                                  + CAST(EXTRACT(day FROM r.paid_on) AS INTEGER) <= :month_day
+                             THEN r.amount_rp ELSE 0 END) AS BIGINT) AS realized_by_date_rp,
+               CAST(SUM(r.amount_rp) AS BIGINT) AS realized_year_rp
+        FROM budget_realization r JOIN budget_lines l ON l.line_id = r.line_id
+        WHERE l.fiscal_year < :year AND {LINE_FILTER}
+        GROUP BY l.fiscal_year, l.opd_code
+        HAVING SUM(r.amount_rp) > 0
+        ORDER BY 1, 2
+    """, month_day=f.end.month * 100 + f.end.day, **_year_params(f))
+
+
+def _typical_shares(store: Store, f: Filters) -> tuple[pd.Series, float | None]:
+    """(per OPD code, the city): the mean over past fiscal years of the share (0..1) of the
+    year's realization paid by the same date (`past_realization_by_date`); the city's share
+    of a year is over all its OPDs together. Empty / None without history."""
+    past = past_realization_by_date(store, f)
+    if past.empty:
+        return pd.Series(dtype="float64"), None
+    opd = (past["realized_by_date_rp"] / past["realized_year_rp"]).groupby(past["opd_code"]).mean()
+    years = past.groupby("fiscal_year")[["realized_by_date_rp", "realized_year_rp"]].sum()
+    return opd.astype("float64"), float((years["realized_by_date_rp"] / years["realized_year_rp"]).mean())
+
+
 def opd_positions(store: Store, f: Filters) -> pd.DataFrame:
-    """`by_opd` plus, against the band on the period's end date: band_lower_pct (%),
-    gap_rp (Rupiah still to pay to reach the band's lower edge; 0 when at or above it),
-    laggard (below the lower edge) and projected_pct: the expected year-end realization %
-    if the OPD keeps its pace against its own cash plan (realized / planned to date x the
-    year's plan, capped at 100; NaN while nothing was planned yet)."""
+    """`by_opd` plus: light (traffic-light status of realized_pct with the configured limits:
+    bad | warn | ok) and light_colour; against the band on the period's end date:
+    band_lower_pct (%), gap_rp (Rupiah still to pay to reach the band's lower edge; 0 when at
+    or above it), laggard (below the lower edge); the year-end projection (module docstring):
+    projection_basis (opd_history | city_history | cash_plan | None), share_pct (the
+    typical % of the year-end realization paid by this date that it divides by),
+    projected_rp and projected_pct (% of pagu, capped at 100; NaN when there is no basis or
+    the share is below cfg.budget_projection_min_share_pct)."""
     frame = by_opd(store, f).copy()
     lower, _ = band_on(store.cfg, f.end)
+    lights = [traffic_light(p, store.cfg) for p in frame["realized_pct"]]
+    frame["light"] = [b.status if b else None for b in lights]
+    frame["light_colour"] = [b.colour if b else None for b in lights]
     frame["band_lower_pct"] = lower
     frame["gap_rp"] = (lower / 100.0 * frame["pagu_rp"] - frame["realized_rp"]).clip(lower=0)
     frame["laggard"] = frame["realized_pct"] < lower
-    planned = frame["planned_to_date_rp"].where(frame["planned_to_date_rp"] > 0)
-    pace = frame["realized_rp"] / planned
-    frame["projected_pct"] = (100.0 * pace * frame["plan_total_rp"] / frame["pagu_rp"]).clip(upper=100.0)
+
+    minimum = getattr(store.cfg, "budget_projection_min_share_pct", 5.0) / 100.0
+    opd_share, city_share = _typical_shares(store, f)
+    shares, bases = [], []
+    for code, planned, plan_total in zip(frame["opd_code"], frame["planned_to_date_rp"], frame["plan_total_rp"]):
+        own = opd_share.get(code)
+        if own is not None and own >= minimum:
+            share, basis = float(own), "opd_history"
+        elif city_share is not None:
+            share, basis = city_share, "city_history"
+        elif plan_total > 0:
+            share, basis = float(planned) / float(plan_total), "cash_plan"
+        else:
+            share, basis = None, None
+        usable = share is not None and share >= minimum
+        shares.append(share if usable else float("nan"))
+        bases.append(basis if usable else None)
+    frame["projection_basis"] = pd.Series(bases, index=frame.index, dtype="object")
+    frame["share_pct"] = 100.0 * pd.Series(shares, index=frame.index, dtype="float64")
+    projected = (frame["realized_rp"] / (frame["share_pct"] / 100.0)).clip(upper=frame["pagu_rp"])
+    frame["projected_rp"] = projected
+    frame["projected_pct"] = (100.0 * projected / frame["pagu_rp"]).clip(upper=100.0)
     return frame
 
 
@@ -249,3 +340,41 @@ def laggards(store: Store, f: Filters) -> pd.DataFrame:
 def laggard_count(store: Store, f: Filters) -> int:
     """Number of OPDs whose realization % is below the band's lower edge on the end date."""
     return int(opd_positions(store, f)["laggard"].sum())
+
+
+def activities(store: Store, f: Filters) -> pd.DataFrame:
+    """The drill-down behind an OPD: one row per kegiatan (activity) of the fiscal year, for
+    the selected OPD and spending type (all when none): opd_code, opd_short, program_code,
+    program_name, activity_code, activity_name, pagu_rp, realized_rp (to the period's end),
+    realized_pct, planned_to_date_rp (cash plan to the end date, the current month pro rata
+    by day) and plan_gap_rp (planned to date minus realized; > 0 = behind the cash plan).
+    Lowest realization first."""
+    month_share = f.end.day / calendar.monthrange(f.end.year, f.end.month)[1]
+    return store.frame(f"""
+        WITH lines AS (SELECT l.line_id, l.opd_code, l.program_code, l.program_name, l.activity_code,
+                              l.activity_name, l.pagu_rp
+                       FROM budget_lines l WHERE l.fiscal_year = :year AND {LINE_FILTER}),
+             paid AS (SELECT r.line_id, SUM(r.amount_rp) AS realized_rp FROM budget_realization r
+                      WHERE r.paid_on < :end AND r.line_id IN (SELECT line_id FROM lines) GROUP BY r.line_id),
+             plan AS (SELECT p.line_id,
+                             SUM(CASE WHEN p.month < :month THEN p.amount_rp
+                                      WHEN p.month = :month THEN p.amount_rp * :month_share
+                                      ELSE 0 END) AS planned_rp
+                      FROM budget_cash_plan p WHERE p.line_id IN (SELECT line_id FROM lines) GROUP BY p.line_id),
+             act AS (SELECT lines.opd_code, lines.program_code, MIN(lines.program_name) AS program_name,
+                            lines.activity_code, MIN(lines.activity_name) AS activity_name,
+                            SUM(lines.pagu_rp) AS pagu_rp, SUM(COALESCE(paid.realized_rp, 0)) AS realized_rp,
+                            SUM(COALESCE(plan.planned_rp, 0)) AS planned_rp
+                     FROM lines LEFT JOIN paid ON paid.line_id = lines.line_id
+                     LEFT JOIN plan ON plan.line_id = lines.line_id
+                     GROUP BY lines.opd_code, lines.program_code, lines.activity_code)
+        SELECT act.opd_code, COALESCE(o.opd_short, act.opd_code) AS opd_short,
+               act.program_code, act.program_name, act.activity_code, act.activity_name,
+               CAST(act.pagu_rp AS BIGINT) AS pagu_rp, CAST(act.realized_rp AS BIGINT) AS realized_rp,
+               100.0 * CAST(act.realized_rp AS DOUBLE PRECISION) / NULLIF(act.pagu_rp, 0) AS realized_pct,
+               CAST(act.planned_rp AS DOUBLE PRECISION) AS planned_to_date_rp,
+               CAST(act.planned_rp AS DOUBLE PRECISION) - CAST(act.realized_rp AS DOUBLE PRECISION) AS plan_gap_rp
+        FROM act LEFT JOIN dim_opd o ON o.opd_code = act.opd_code
+        WHERE act.pagu_rp > 0
+        ORDER BY realized_pct, act.opd_code, act.program_code, act.activity_code
+    """, month=f.end.month, month_share=month_share, **_year_params(f))

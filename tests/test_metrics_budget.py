@@ -17,6 +17,7 @@ import sqlalchemy as sa
 
 from core.filters import Filters
 from metrics import budget as m
+from tests.conftest import SEED_END, write_config
 
 WINDOWS = {
     "city-30d": Filters(start=dt.date(2026, 10, 25), end=dt.date(2026, 11, 23)),
@@ -24,17 +25,15 @@ WINDOWS = {
     "end-of-june": Filters(start=dt.date(2026, 6, 1), end=dt.date(2026, 6, 30)),
     "mid-march": Filters(start=dt.date(2026, 3, 1), end=dt.date(2026, 3, 14), kecamatan="12.75.04"),
 }
+OPD = "1.03.01"            # an OPD of the simulator (Dinas PUPR): the cross-filter tests select it
 
 
-
-
-@pytest.fixture(scope="module")
-def source(source_urls) -> dict[str, pd.DataFrame]:
-    """Pagu lines with their OPD, the cash plan and the payments, straight from the source."""
-    engine = sa.create_engine(source_urls["budget"])
+def _read_source(url: str) -> dict[str, pd.DataFrame]:
+    engine = sa.create_engine(url)
     with engine.connect() as conn:
         lines = pd.read_sql(sa.text(
-            "SELECT a.id, a.tahun, a.jenis_belanja, a.pagu, s.kode_skpd, s.nama_skpd FROM anggaran a"
+            "SELECT a.id, a.tahun, a.jenis_belanja, a.pagu, s.kode_skpd, s.nama_skpd, s.singkatan,"
+            " p.kode_program, p.nama_program, k.kode_kegiatan, k.nama_kegiatan FROM anggaran a"
             " JOIN kegiatan k ON k.id = a.kegiatan_id JOIN program p ON p.id = k.program_id"
             " JOIN skpd s ON s.id = p.skpd_id"), conn)
         plan = pd.read_sql(sa.text("SELECT anggaran_id, bulan, nilai FROM anggaran_kas"), conn)
@@ -43,6 +42,12 @@ def source(source_urls) -> dict[str, pd.DataFrame]:
     paid["tanggal_sp2d"] = pd.to_datetime(paid["tanggal_sp2d"])
     return {"lines": lines, "plan": plan.merge(lines, left_on="anggaran_id", right_on="id"),
             "paid": paid.merge(lines, left_on="anggaran_id", right_on="id")}
+
+
+@pytest.fixture(scope="module")
+def source(source_urls) -> dict[str, pd.DataFrame]:
+    """Pagu lines with their OPD, the cash plan and the payments, straight from the source."""
+    return _read_source(source_urls["budget"])
 
 
 def _year_lines(source, f: Filters) -> pd.DataFrame:
@@ -136,6 +141,8 @@ def test_by_opd_matches_source_and_projects_pace_against_the_cash_plan(store, so
         assert row["gap_rp"] == pytest.approx(max(0.0, lower / 100 * pagu[code] - realized[code]))
         projected = min(100.0, 100.0 * realized[code] / planned[code] * plan_total[code] / pagu[code])
         assert row["projected_pct"] == pytest.approx(projected)
+        assert row["projection_basis"] == "cash_plan"      # the test store holds no past fiscal year
+        assert row["share_pct"] == pytest.approx(100.0 * planned[code] / plan_total[code])
 
 
 def test_laggards_are_below_the_band_worst_first(store, source, loaded_config):
@@ -222,6 +229,8 @@ def test_layout_renders(page, query):
     text = str(tree)
     for part in ("budget-kpi-pagu", "budget-kpi-laggards", "budget-s-curve", "budget-opd"):
         assert part in text
+    if query.get("mode") != "wall" and query.get("start") != "2020-01-01":
+        assert "budget-activities" in text and "budget-opd-table" in text
 
 
 def test_wall_keeps_five_tiles_with_the_rupiah_in_the_label(page):
@@ -230,3 +239,320 @@ def test_wall_keeps_five_tiles_with_the_rupiah_in_the_label(page):
     assert "budget-kpi-month" not in text and "budget-kpi-band" in text
     assert "(Rp)" in text and "budget-spending-type" not in text
     assert "budget-laggards" in text and "budget-s-curve" in text
+
+
+# --- cross-filter selections: opd and spend ------------------------------------------------------
+
+def _selected(source, f: Filters, opd=None, spend=None):
+    """Lines / payments / plan of the fiscal year restricted to the selection."""
+    def keep(frame):
+        mask = frame["tahun"] == f.end.year
+        if opd:
+            mask &= frame["kode_skpd"] == opd
+        if spend:
+            mask &= frame["jenis_belanja"] == spend
+        return frame[mask]
+    paid = keep(source["paid"])
+    return keep(source["lines"]), paid[paid["tanggal_sp2d"] <= pd.Timestamp(f.end)], keep(source["plan"])
+
+
+@pytest.mark.parametrize("opd,spend", [(OPD, None), (None, "modal"), (OPD, "barang_jasa")])
+def test_selections_restrict_totals_curve_and_breakdowns(store, source, opd, spend):
+    base = WINDOWS["city-30d"]
+    f = base.select("opd", opd).select("spend", spend)
+    lines, paid, plan = _selected(source, f, opd, spend)
+    assert lines["pagu"].sum() > 0 and paid["nilai"].sum() > 0
+    row = m.ytd_totals(store, f).iloc[0]
+    assert row["pagu_rp"] == lines["pagu"].sum() and row["realized_rp"] == paid["nilai"].sum()
+    assert row["pagu_rp"] < m.ytd_totals(store, base).iloc[0]["pagu_rp"]
+    in_month = paid[paid["tanggal_sp2d"] >= pd.Timestamp(f.end.replace(day=1))]["nilai"].sum()
+    assert m.month_to_date(store, f) == in_month
+
+    curve = m.s_curve(store, f).set_index("month")
+    by_month = paid.groupby(paid["tanggal_sp2d"].dt.month)["nilai"].sum().reindex(range(1, 13), fill_value=0)
+    assert curve["realized_rp"].tolist() == by_month.tolist()
+    assert curve["plan_rp"].tolist() == plan.groupby("bulan")["nilai"].sum().reindex(range(1, 13), fill_value=0).tolist()
+    assert curve.loc[f.end.month, "cum_realized_pct"] == pytest.approx(100.0 * by_month.sum() / lines["pagu"].sum())
+
+    types = m.by_spending_type(store, f).set_index("spending_type")
+    assert types["pagu_rp"].to_dict() == lines.groupby("jenis_belanja")["pagu"].sum().to_dict()
+    opds = m.by_opd(store, f).set_index("opd_code")
+    assert opds["pagu_rp"].to_dict() == lines.groupby("kode_skpd")["pagu"].sum().to_dict()
+    assert opds["realized_rp"].to_dict() == paid.groupby("kode_skpd")["nilai"].sum().reindex(
+        opds.index, fill_value=0).to_dict()
+
+
+def test_charts_that_select_show_every_value_without_their_own_selection(store):
+    f = WINDOWS["city-30d"].select("opd", OPD).select("spend", "modal")
+    assert len(m.by_opd(store, f.without("opd"))) > 10          # the OPD bars: every OPD (of capital spending)
+    assert len(m.by_opd(store, f)) == 1
+    assert set(m.by_spending_type(store, f.without("spend"))["spending_type"]) >= {"pegawai", "modal"}
+
+
+def test_whole_previous_year_keeps_the_selections():
+    f = WINDOWS["city-30d"].select("opd", OPD)
+    last = m.whole_previous_year(f)
+    assert (last.start, last.end, last.selected("opd")) == (dt.date(2025, 1, 1), dt.date(2025, 12, 31), OPD)
+
+
+# --- drill-down: OPD -> program / kegiatan ---------------------------------------------------------
+
+@pytest.mark.parametrize("opd,spend", [(OPD, None), (None, None), (OPD, "modal")])
+def test_activities_drill_into_programs_and_kegiatan(store, source, opd, spend):
+    f = WINDOWS["city-30d"].select("opd", opd).select("spend", spend)
+    lines, paid, plan = _selected(source, f, opd, spend)
+    keys = ["kode_skpd", "kode_program", "kode_kegiatan"]
+    expected = lines.groupby(keys).agg(pagu=("pagu", "sum"), program=("nama_program", "first"),
+                                       activity=("nama_kegiatan", "first"))
+    expected["realized"] = paid.groupby(keys)["nilai"].sum().reindex(expected.index, fill_value=0)
+    share = f.end.day / calendar.monthrange(f.end.year, f.end.month)[1]
+    weight = plan["bulan"].map(lambda mo: 1.0 if mo < f.end.month else share if mo == f.end.month else 0.0)
+    expected["planned"] = (plan["nilai"] * weight).groupby([plan[k] for k in keys]).sum().reindex(
+        expected.index, fill_value=0)
+    expected = expected[expected["pagu"] > 0]
+
+    result = m.activities(store, f)
+    assert len(result) == len(expected) > 3
+    assert result["realized_pct"].is_monotonic_increasing
+    if opd:
+        assert set(result["opd_code"]) == {opd}
+    got = result.set_index(["opd_code", "program_code", "activity_code"])
+    for key, row in expected.iterrows():
+        actual = got.loc[key]
+        assert actual["pagu_rp"] == row["pagu"] and actual["realized_rp"] == row["realized"]
+        assert actual["program_name"] == row["program"] and actual["activity_name"] == row["activity"]
+        assert actual["realized_pct"] == pytest.approx(100.0 * row["realized"] / row["pagu"])
+        assert actual["planned_to_date_rp"] == pytest.approx(row["planned"])
+        assert actual["plan_gap_rp"] == pytest.approx(row["planned"] - row["realized"])
+    assert result["pagu_rp"].sum() == m.ytd_totals(store, f).iloc[0]["pagu_rp"]
+
+
+# --- traffic lights from config.yaml ----------------------------------------------------------------
+
+def test_traffic_light_limits_come_from_the_config(tmp_path, source_urls):
+    from core.config import ConfigError
+
+    cfg = write_config(tmp_path, source_urls, "duckdb:///x.duckdb", extra={"budget": {"traffic_light": [10, 20, 30, 40]}})
+    assert [(b.lower, b.upper) for b in m.traffic_lights(cfg)] == [(0, 10), (10, 20), (20, 30), (30, 40), (40, 100)]
+    assert m.traffic_light(35, cfg).status == "ok" and m.traffic_light(35).status == "bad"
+    assert m.traffic_light(5, cfg).colour == m.TRAFFIC_LIGHT[0].colour
+    with pytest.raises(ConfigError, match="budget.traffic_light"):
+        write_config(tmp_path / "bad", source_urls, "duckdb:///x.duckdb", extra={"budget": {"traffic_light": [50, 25, 75, 95]}})
+
+
+def test_opd_lights_follow_the_configured_limits(store):
+    from dataclasses import replace as dc_replace
+
+    from metrics.base import Store
+
+    f = WINDOWS["city-30d"]
+    shipped = m.opd_positions(store, f)
+    strict = Store(store.engine, dc_replace(store.cfg, budget_traffic_light=(80.0, 90.0, 95.0, 99.0)))
+    lights = m.opd_positions(strict, f)
+    expected = ["ok" if p >= 95 else "warn" if p >= 90 else "bad" for p in lights["realized_pct"]]
+    assert lights["light"].tolist() == expected and set(expected) == {"bad"}
+    shipped_expected = ["ok" if p >= 75 else "warn" if p >= 50 else "bad" for p in shipped["realized_pct"]]
+    assert shipped["light"].tolist() == shipped_expected and "warn" in shipped_expected
+
+
+# --- the year-end projection from past years' curves -----------------------------------------------
+
+NO_HISTORY_OPD = "1.02.01"       # its past years' payments are removed from the source: the city's curve stands in
+
+
+@pytest.fixture(scope="module")
+def history(source_urls, tmp_path_factory):
+    """A store with three fiscal years of e-Anggaran (2024-2026, the simulator's budget only),
+    one OPD without past payments; and its source tables for the independent computation."""
+    from metrics.base import Store
+    from simulator.generate import seed_service
+
+    folder = tmp_path_factory.mktemp("budget-history")
+    url = f"sqlite:///{folder / 'eanggaran.sqlite'}"
+    seed_service("budget", url, seed=11, history_days=700, scale=0.05, end=SEED_END)
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        assert conn.execute(sa.text("SELECT COUNT(*) FROM skpd WHERE kode_skpd = :c"), {"c": NO_HISTORY_OPD}).scalar() == 1
+        conn.execute(sa.text(
+            "DELETE FROM realisasi_sp2d WHERE anggaran_id IN (SELECT a.id FROM anggaran a"
+            " JOIN kegiatan k ON k.id = a.kegiatan_id JOIN program p ON p.id = k.program_id"
+            " JOIN skpd s ON s.id = p.skpd_id WHERE s.kode_skpd = :c AND a.tahun < 2026)"), {"c": NO_HISTORY_OPD})
+    engine.dispose()
+    store_engine, cfg = _load_budget(folder, {**source_urls, "budget": url}, f"duckdb:///{folder / 'store.duckdb'}")
+    yield Store(store_engine, cfg), _read_source(url)
+    store_engine.dispose()
+
+
+def _load_budget(folder, sources: dict[str, str], store_url: str):
+    """(engine, config) of a store after an ETL pass of the e-Anggaran streams only."""
+    from etl.runner import run_pass
+    from store.engine import init_store, make_engine
+
+    cfg = write_config(folder, sources, store_url)
+    engine = make_engine(cfg.store_url)
+    init_store(engine)
+    results = run_pass(cfg, engine, streams=["opd", "budget_lines", "budget_cash_plan", "budget_realization"])
+    assert all(r.ok for r in results), [r.error for r in results if not r.ok]
+    return engine, cfg
+
+
+def _expected_projection(source, f: Filters, spend=None):
+    """Per OPD: (basis, share used, projected %) computed from the source tables."""
+    paid = source["paid"]
+    if spend:
+        paid = paid[paid["jenis_belanja"] == spend]
+    past = paid[paid["tahun"] < f.end.year]
+    by_date_mask = (past["tanggal_sp2d"].dt.year == past["tahun"]) & (
+        past["tanggal_sp2d"].dt.month * 100 + past["tanggal_sp2d"].dt.day <= f.end.month * 100 + f.end.day)
+    per = pd.DataFrame({"by_date": past["nilai"].where(by_date_mask, 0), "total": past["nilai"],
+                        "tahun": past["tahun"], "opd": past["kode_skpd"]})
+    opd_year = per.groupby(["opd", "tahun"])[["by_date", "total"]].sum()
+    opd_year = opd_year[opd_year["total"] > 0]
+    opd_share = (opd_year["by_date"] / opd_year["total"]).groupby(level="opd").mean()
+    city_year = per.groupby("tahun")[["by_date", "total"]].sum()
+    city_share = (city_year["by_date"] / city_year["total"]).mean()
+
+    lines = source["lines"][source["lines"]["tahun"] == f.end.year]
+    now = paid[(paid["tahun"] == f.end.year) & (paid["tanggal_sp2d"] <= pd.Timestamp(f.end))]
+    if spend:
+        lines = lines[lines["jenis_belanja"] == spend]
+    pagu = lines.groupby("kode_skpd")["pagu"].sum()
+    realized = now.groupby("kode_skpd")["nilai"].sum().reindex(pagu.index, fill_value=0)
+    out = {}
+    for code in pagu.index:
+        if code in opd_share.index and opd_share[code] >= 0.05:
+            basis, share = "opd_history", opd_share[code]
+        else:
+            basis, share = "city_history", city_share
+        if share < 0.05:
+            out[code] = (None, None, None)
+        else:
+            out[code] = (basis, share, min(100.0, 100.0 * realized[code] / share / pagu[code]))
+    return out
+
+
+@pytest.mark.parametrize("end,spend", [(dt.date(2026, 11, 23), None), (dt.date(2026, 8, 31), None),
+                                       (dt.date(2026, 9, 15), "barang_jasa"), (dt.date(2026, 1, 20), None)])
+def test_projection_divides_realization_by_past_years_share_by_this_date(history, end, spend):
+    store, source = history
+    f = Filters(start=end.replace(day=1), end=end).select("spend", spend)
+    expected = _expected_projection(source, f, spend)
+    result = m.opd_positions(store, f).set_index("opd_code")
+    assert set(result.index) == set(expected)
+    for code, row in result.iterrows():
+        basis, share, projected = expected[code]
+        if basis is None:
+            assert row["projection_basis"] is None and pd.isna(row["projected_pct"]) and pd.isna(row["share_pct"])
+            continue
+        assert row["projection_basis"] == basis, code
+        assert row["share_pct"] == pytest.approx(100.0 * share)
+        assert row["projected_pct"] == pytest.approx(projected)
+        assert row["projected_rp"] == pytest.approx(min(row["pagu_rp"], row["realized_rp"] / share))
+    bases = result["projection_basis"].tolist()
+    if end.month == 1:                # too early: past years had paid ~1 % by 20 January
+        assert set(bases) == {None}
+    else:
+        assert bases.count("city_history") == 1 and result.loc[NO_HISTORY_OPD, "projection_basis"] == "city_history"
+        assert bases.count("opd_history") == len(bases) - 1
+
+
+def test_past_realization_by_date_matches_source(history):
+    store, source = history
+    f = Filters(start=dt.date(2026, 6, 1), end=dt.date(2026, 6, 30))
+    paid = source["paid"][source["paid"]["tahun"] < 2026]
+    early = paid[paid["tanggal_sp2d"] <= pd.to_datetime(paid["tahun"].astype(str) + "-06-30")]
+    result = m.past_realization_by_date(store, f)
+    assert sorted(result["fiscal_year"].unique()) == [2024, 2025]
+    assert NO_HISTORY_OPD not in set(result["opd_code"])
+    got = result.set_index(["fiscal_year", "opd_code"])
+    assert got["realized_year_rp"].to_dict() == paid.groupby(["tahun", "kode_skpd"])["nilai"].sum().to_dict()
+    assert got["realized_by_date_rp"].to_dict() == early.groupby(["tahun", "kode_skpd"])["nilai"].sum().reindex(
+        got.index, fill_value=0).to_dict()
+
+
+# --- the page: cross-filters, drill-down, year-ago tiles -----------------------------------------------
+
+def _find(tree, predicate):
+    found = []
+
+    def walk(node):
+        if predicate(node):
+            found.append(node)
+        children = getattr(node, "children", None)
+        for child in children if isinstance(children, (list, tuple)) else [children]:
+            if hasattr(child, "to_plotly_json"):
+                walk(child)
+    walk(tree)
+    return found
+
+
+def _component(tree, kind: str, name: str):
+    """The graph or table of a card that selects (pattern-matching id) by its name."""
+    hits = _find(tree, lambda n: isinstance(getattr(n, "id", None), dict) and n.id.get("name") == name
+                 and n.id.get("type") == kind)
+    assert len(hits) == 1, name
+    return hits[0]
+
+
+def test_opd_selection_drills_into_its_programmes_and_filters_the_tiles(store, page):
+    whole = page.layout(end="2026-11-23")
+    chosen = page.layout(end="2026-11-23", opd=OPD)
+    f = WINDOWS["city-30d"].select("opd", OPD)
+    expected = m.ytd_totals(store, f).iloc[0]
+    from components.i18n import fmt_rp as rp
+    tile = lambda tree, key: _find(tree, lambda n: getattr(n, "id", None) == f"budget-kpi-{key}")[0].children  # noqa: E731
+    assert tile(chosen, "pagu") == rp(expected["pagu_rp"]) != tile(whole, "pagu")
+    assert tile(chosen, "realized") == rp(expected["realized_rp"])
+    assert tile(chosen, "laggards") == tile(whole, "laggards")         # counted over every OPD
+    # the OPD bars still show every OPD, with customdata[0] = the OPD code for the click
+    bars = _component(chosen, "bcc-xf", "opd").figure.data[0]
+    assert [c[0] for c in bars.customdata] == m.opd_positions(store, f.without("opd"))["opd_code"].tolist()
+    assert list(bars.marker.line.width).count(3) == 1
+    # the drill-down table lists that OPD's kegiatan
+    table = _find(chosen, lambda n: getattr(n, "id", None) == "budget-activities")
+    rows = _find(table[0], lambda n: type(n).__name__ == "DataTable")[0].data
+    assert len(rows) == len(m.activities(store, f)) and "opd_short" not in rows[0]
+    assert {r["activity_name"] for r in rows} == set(m.activities(store, f)["activity_name"])
+    whole_rows = _find(_find(whole, lambda n: getattr(n, "id", None) == "budget-activities")[0],
+                       lambda n: type(n).__name__ == "DataTable")[0].data
+    assert len(whole_rows) > len(rows) and "opd_short" in whole_rows[0]
+
+
+def test_spend_selection_filters_and_the_type_bars_select(store, page):
+    tree = page.layout(end="2026-11-23", spend="modal")
+    bars = _component(tree, "bcc-xf", "spending-type").figure.data
+    assert [c[0] for c in bars[0].customdata] == m.by_spending_type(store, WINDOWS["city-30d"])["spending_type"].tolist()
+    table = _component(tree, "bcc-xf-table", "opd-table")
+    f = WINDOWS["city-30d"].select("spend", "modal")
+    assert [r["id"] for r in table.data] == m.opd_positions(store, f)["opd_code"].tolist()
+
+
+def test_kpi_tiles_compare_with_the_previous_period_and_the_same_date_last_year(page):
+    tree = page.layout(end="2026-11-23")
+    text = str(tree)
+    assert "kpi-delta-year" in text and "vs 24 Okt 2026" in text
+    # January: the previous 30 days are last fiscal year, no comparison there
+    january = str(page.layout(start="2026-01-01", end="2026-01-20"))
+    assert "vs 21 Des 2025" not in january and "Des 2025" not in january.split("budget-kpi-month")[1][:400]
+
+
+def test_the_projection_and_the_drill_down_are_the_same_on_postgresql(history, pg_server, source_urls, tmp_path):
+    """The new SQL (month-day cut-offs with EXTRACT, selections) over real history on both stores."""
+    from metrics.base import Store
+
+    duck, _ = history
+    engine, cfg = _load_budget(tmp_path, {**source_urls, "budget": duck.cfg.sources["budget"]},
+                               pg_server.create_database("bcc_budget_history"))
+    try:
+        pg = Store(engine, cfg)
+        for f in (Filters(start=dt.date(2026, 11, 1), end=dt.date(2026, 11, 23)),
+                  Filters(start=dt.date(2026, 2, 1), end=dt.date(2026, 2, 28)).select("spend", "modal"),
+                  Filters(start=dt.date(2026, 7, 1), end=dt.date(2026, 7, 31)).select("opd", OPD)):
+            for fn in (m.past_realization_by_date, m.opd_positions, m.activities, m.s_curve, m.ytd_totals,
+                       m.by_spending_type):
+                pd.testing.assert_frame_equal(fn(pg, f), fn(duck, f), check_dtype=False, rtol=1e-9,
+                                              obj=f"{fn.__name__} {f}")
+            assert m.month_to_date(pg, f) == m.month_to_date(duck, f)
+        assert len(m.past_realization_by_date(pg, f)) > 0
+    finally:
+        engine.dispose()
