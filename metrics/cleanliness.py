@@ -17,13 +17,14 @@ Durations are working days.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import numpy as np
 import pandas as pd
 
 from core.calendar import working_days_elapsed
 from core.filters import Filters
-from metrics.base import (KEC_FILTER, Store, fill_trend, pct, share_status,
+from metrics.base import (KEC_FILTER, Store, fill_trend, pct, sel_filter, share_status,
                           traffic_light, trend_grain, window_params)
 
 # Traffic-light bands (percent cleaned within SLA; share of open reports overdue), the
@@ -49,6 +50,12 @@ OVERDUE_AT = f"{OPEN_AT} AND due_date < CAST(:at AS DATE)"
 SLA_DUE = (f"({REJECTED_AT} IS NULL OR {REJECTED_AT} >= :now)"
            " AND (cleaned_at < :now OR due_date < CAST(:now AS DATE))")
 SLA_MET = "(cleaned_at < :now AND CAST(cleaned_at AS DATE) <= due_date)"
+# The page's area: kecamatan plus the cross-filter selections kel (kelurahan) and cat (category).
+AREA = f"{KEC_FILTER} AND {sel_filter('kelurahan_code', 'kel')} AND {sel_filter('category', 'cat')}"
+# Clean-up time histogram: working days 0..CLEANUP_DAYS_CAP, the last bar "CAP or more".
+CLEANUP_DAYS_CAP = 10
+REPORTS_LIMIT = 200
+_CELL = re.compile(r"-?\d{1,3}\.\d{3},-?\d{1,3}\.\d{3}")
 
 
 def sla_status(pct: float | None) -> str | None:
@@ -69,7 +76,7 @@ def median_status(days: float | None, sla_days: int) -> str | None:
 
 def reports_count(store: Store, f: Filters) -> int:
     """Cleanliness reports made in the window (count)."""
-    sql = f"SELECT COUNT(*) FROM cleanliness_reports WHERE {REPORTED} AND {KEC_FILTER}"
+    sql = f"SELECT COUNT(*) FROM cleanliness_reports WHERE {REPORTED} AND {AREA}"
     return int(store.scalar(sql, **f.params()) or 0)
 
 
@@ -77,7 +84,7 @@ def cleanup_sla_pct(store: Store, f: Filters, now: dt.datetime | None = None) ->
     """% of reports made in the window cleaned within the clean-up SLA, among those cleaned
     or past due at `now` (rejected reports excluded). None when none is due yet."""
     sql = (f"SELECT COUNT(*) FILTER (WHERE {SLA_MET}) AS met, COUNT(*) AS due FROM cleanliness_reports"
-           f" WHERE {REPORTED} AND {KEC_FILTER} AND {SLA_DUE}")
+           f" WHERE {REPORTED} AND {AREA} AND {SLA_DUE}")
     row = store.frame(sql, **window_params(f, now)).iloc[0]
     return pct(row["met"], row["due"])
 
@@ -85,7 +92,7 @@ def cleanup_sla_pct(store: Store, f: Filters, now: dt.datetime | None = None) ->
 def median_cleanup_days(store: Store, f: Filters) -> float | None:
     """Median working days from report to clean-up, over reports cleaned in the window."""
     sql = ("SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY cleanup_working_days) FROM cleanliness_reports"
-           f" WHERE {CLEANED} AND cleanup_working_days IS NOT NULL AND {KEC_FILTER}")
+           f" WHERE {CLEANED} AND cleanup_working_days IS NOT NULL AND {AREA}")
     value = store.scalar(sql, **f.params())
     return None if value is None or pd.isna(value) else float(value)
 
@@ -95,7 +102,7 @@ def backlog(store: Store, f: Filters, now: dt.datetime | None = None) -> dict:
     "at": the snapshot moment (naive WIB)}."""
     params = window_params(f, now)
     sql = (f"SELECT COUNT(*) AS open, COUNT(*) FILTER (WHERE due_date < CAST(:at AS DATE)) AS overdue"
-           f" FROM cleanliness_reports WHERE {OPEN_AT} AND {KEC_FILTER}")
+           f" FROM cleanliness_reports WHERE {OPEN_AT} AND {AREA}")
     row = store.frame(sql, **params).iloc[0]
     return {"open": int(row["open"]), "overdue": int(row["overdue"]), "at": params["at"]}
 
@@ -103,7 +110,7 @@ def backlog(store: Store, f: Filters, now: dt.datetime | None = None) -> dict:
 def repeat_locations_count(store: Store, f: Filters) -> int:
     """Location cells (~100 m) with at least REPEAT_MIN_REPORTS reports in the window."""
     sql = (f"SELECT COUNT(*) FROM (SELECT location_cell FROM cleanliness_reports"
-           f" WHERE {REPORTED} AND {KEC_FILTER} GROUP BY location_cell HAVING COUNT(*) >= :min_reports) cells")
+           f" WHERE {REPORTED} AND {AREA} GROUP BY location_cell HAVING COUNT(*) >= :min_reports) cells")
     return int(store.scalar(sql, **f.params(), min_reports=REPEAT_MIN_REPORTS) or 0)
 
 
@@ -115,7 +122,7 @@ def trend_by_status(store: Store, f: Filters) -> pd.DataFrame:
     grain = trend_grain(f)
     counts = ", ".join(f"COUNT(*) FILTER (WHERE status = '{s}') AS {s}" for s in STATUSES)
     sql = (f"SELECT date_trunc('{grain}', reported_at) AS bucket, {counts} FROM cleanliness_reports"
-           f" WHERE {REPORTED} AND {KEC_FILTER} GROUP BY date_trunc('{grain}', reported_at) ORDER BY bucket")
+           f" WHERE {REPORTED} AND {AREA} GROUP BY date_trunc('{grain}', reported_at) ORDER BY bucket")
     return fill_trend(store.frame(sql, **f.params()), f, grain, list(STATUSES))
 
 
@@ -130,42 +137,103 @@ def by_category(store: Store, f: Filters, now: dt.datetime | None = None) -> pd.
                COUNT(*) FILTER (WHERE {SLA_DUE} AND {SLA_MET}) AS sla_met,
                percentile_cont(0.5) WITHIN GROUP (ORDER BY CASE WHEN cleaned_at < :now
                    THEN cleanup_working_days END) AS median_days
-        FROM cleanliness_reports WHERE {REPORTED} AND {KEC_FILTER}
+        FROM cleanliness_reports WHERE {REPORTED} AND {AREA}
         GROUP BY category ORDER BY reports DESC, category"""
     frame = store.frame(sql, **window_params(f, now))
     return frame.assign(sla_pct=[pct(m, d) for m, d in zip(frame["sla_met"], frame["sla_due"])])
 
 
-def by_kelurahan(store: Store, f: Filters) -> pd.DataFrame:
-    """Reports made in the window per kelurahan: kelurahan_code, kelurahan_name, reports
-    (count), per_10k (reports per 10,000 residents); 0 for kelurahan without any."""
+def by_kelurahan(store: Store, f: Filters, now: dt.datetime | None = None) -> pd.DataFrame:
+    """Per kelurahan of the area (all of them, largest rate first is the caller's choice):
+    kelurahan_code, kelurahan_name, kecamatan_name, population, reports made in the window
+    (count) and per_10k (per 10,000 residents, dim_kelurahan.population), open / overdue
+    (backlog at the snapshot, as `backlog`), sla_due / sla_met / sla_pct (clean-up SLA cohort
+    of the window's reports). 0 for kelurahan without any. Ordered by kelurahan_code."""
     sql = f"""
-        SELECT k.kelurahan_code, k.kelurahan_name, COALESCE(r.reports, 0) AS reports,
-               10000.0 * CAST(COALESCE(r.reports, 0) AS DOUBLE PRECISION) / NULLIF(k.population, 0) AS per_10k
+        SELECT k.kelurahan_code, k.kelurahan_name, k.kecamatan_name, k.population,
+               COALESCE(r.reports, 0) AS reports,
+               10000.0 * CAST(COALESCE(r.reports, 0) AS DOUBLE PRECISION) / NULLIF(k.population, 0) AS per_10k,
+               COALESCE(o.open, 0) AS open, COALESCE(o.overdue, 0) AS overdue,
+               COALESCE(r.sla_due, 0) AS sla_due, COALESCE(r.sla_met, 0) AS sla_met
         FROM (SELECT * FROM dim_kelurahan WHERE {KEC_FILTER}) k
-        LEFT JOIN (SELECT kelurahan_code, COUNT(*) AS reports FROM cleanliness_reports
-                   WHERE {REPORTED} AND {KEC_FILTER} GROUP BY kelurahan_code) r
+        LEFT JOIN (SELECT kelurahan_code, COUNT(*) AS reports,
+                          COUNT(*) FILTER (WHERE {SLA_DUE}) AS sla_due,
+                          COUNT(*) FILTER (WHERE {SLA_DUE} AND {SLA_MET}) AS sla_met
+                   FROM cleanliness_reports
+                   WHERE {REPORTED} AND {AREA} GROUP BY kelurahan_code) r
                ON r.kelurahan_code = k.kelurahan_code
+        LEFT JOIN (SELECT kelurahan_code, COUNT(*) AS open,
+                          COUNT(*) FILTER (WHERE due_date < CAST(:at AS DATE)) AS overdue
+                   FROM cleanliness_reports WHERE {OPEN_AT} AND {AREA} GROUP BY kelurahan_code) o
+               ON o.kelurahan_code = k.kelurahan_code
         ORDER BY k.kelurahan_code"""
-    return store.frame(sql, **f.params())
+    frame = store.frame(sql, **window_params(f, now))
+    return frame.assign(sla_pct=[pct(m, d) for m, d in zip(frame["sla_met"], frame["sla_due"])])
 
 
 def hotspots(store: Store, f: Filters, now: dt.datetime | None = None,
              limit: int = HOTSPOT_LIMIT) -> pd.DataFrame:
     """Repeat locations in the window, most reports first: location_cell, lat, lng (mean
     position of its reports), reports, open (at `now`), categories (distinct count),
-    kelurahan_name (of the cell's first kelurahan code), last_reported_at."""
+    kelurahan_code / kelurahan_name (the cell's largest kelurahan code), last_reported_at."""
     sql = f"""
         SELECT r.location_cell, AVG(r.lat) AS lat, AVG(r.lng) AS lng, COUNT(*) AS reports,
                COUNT(*) FILTER (WHERE {OPEN_AT.replace(':at', ':now')}) AS open,
-               COUNT(DISTINCT r.category) AS categories,
+               COUNT(DISTINCT r.category) AS categories, MAX(r.kelurahan_code) AS kelurahan_code,
                MAX(k.kelurahan_name) AS kelurahan_name, MAX(r.reported_at) AS last_reported_at
-        FROM (SELECT * FROM cleanliness_reports WHERE {REPORTED} AND {KEC_FILTER}) r
+        FROM (SELECT * FROM cleanliness_reports WHERE {REPORTED} AND {AREA}) r
         LEFT JOIN dim_kelurahan k ON k.kelurahan_code = r.kelurahan_code
         GROUP BY r.location_cell HAVING COUNT(*) >= :min_reports
         ORDER BY reports DESC, last_reported_at DESC, r.location_cell
         LIMIT {int(limit)}"""
     return store.frame(sql, **window_params(f, now), min_reports=REPEAT_MIN_REPORTS)
+
+
+def cleanup_days_distribution(store: Store, f: Filters) -> pd.DataFrame:
+    """Reports cleaned in the window by working days from report to clean-up: days
+    (0..CLEANUP_DAYS_CAP, the last meaning "CAP or more") and reports; every bar present."""
+    sql = f"""
+        SELECT CASE WHEN cleanup_working_days > {int(CLEANUP_DAYS_CAP)} THEN {int(CLEANUP_DAYS_CAP)}
+                    ELSE cleanup_working_days END AS days,
+               COUNT(*) AS reports
+        FROM cleanliness_reports
+        WHERE {CLEANED} AND cleanup_working_days IS NOT NULL AND {AREA}
+        GROUP BY 1 ORDER BY 1"""
+    counts = store.frame(sql, **f.params())
+    by_day = dict(zip(counts["days"].astype("int64"), counts["reports"].astype("int64")))
+    days = list(range(CLEANUP_DAYS_CAP + 1))
+    return pd.DataFrame({"days": days, "reports": [int(by_day.get(d, 0)) for d in days]})
+
+
+def parse_cell(value) -> str | None:
+    """A location cell from a URL ('3.623,98.497'), or None when it is not one."""
+    if isinstance(value, (list, tuple)):
+        value = value[0] if value else None
+    return value.strip() if isinstance(value, str) and _CELL.fullmatch(value.strip()) else None
+
+
+def reports_list(store: Store, f: Filters, now: dt.datetime | None = None, cell: str | None = None,
+                 limit: int = REPORTS_LIMIT) -> pd.DataFrame:
+    """The reports behind the page's figures (drill-down), newest first: reports made in the
+    window in the area and selections, and in location cell `cell` when given (a hotspot).
+    Columns: report_id, category, kelurahan_code, kelurahan_name, status, reported_at,
+    due_date, cleaned_at, cleanup_working_days, outcome (at `now`: on_time | late (cleaned
+    after the due date, or open past it) | pending (open, not yet due) | rejected).
+    No reporter data and no exact position."""
+    sql = f"""
+        SELECT r.report_id, r.category, r.kelurahan_code, k.kelurahan_name, r.status, r.reported_at,
+               r.due_date, CASE WHEN r.cleaned_at < :now THEN r.cleaned_at END AS cleaned_at,
+               CASE WHEN r.cleaned_at < :now THEN r.cleanup_working_days END AS cleanup_working_days,
+               CASE WHEN {REJECTED_AT} < :now THEN 'rejected'
+                    WHEN {SLA_MET} THEN 'on_time'
+                    WHEN {SLA_DUE} THEN 'late'
+                    ELSE 'pending' END AS outcome
+        FROM (SELECT * FROM cleanliness_reports WHERE {REPORTED} AND {AREA}
+              AND (CAST(:cell AS VARCHAR) IS NULL OR location_cell = :cell)) r
+        LEFT JOIN dim_kelurahan k ON k.kelurahan_code = r.kelurahan_code
+        ORDER BY r.reported_at DESC, r.report_id DESC
+        LIMIT {int(limit)}"""
+    return store.frame(sql, **window_params(f, now), cell=parse_cell(cell))
 
 
 def overdue_list(store: Store, f: Filters, now: dt.datetime | None = None,
@@ -179,7 +247,7 @@ def overdue_list(store: Store, f: Filters, now: dt.datetime | None = None,
                (SELECT COUNT(*) FROM cleanliness_reports x WHERE x.location_cell = r.location_cell
                 AND x.report_id <> r.report_id
                 AND x.reported_at >= :start AND x.reported_at < :end) AS same_cell_reports
-        FROM (SELECT * FROM cleanliness_reports WHERE {OVERDUE_AT} AND {KEC_FILTER}) r
+        FROM (SELECT * FROM cleanliness_reports WHERE {OVERDUE_AT} AND {AREA}) r
         LEFT JOIN dim_kelurahan k ON k.kelurahan_code = r.kelurahan_code
         ORDER BY r.due_date, r.reported_at, r.report_id
         LIMIT {int(limit)}"""

@@ -251,3 +251,261 @@ def test_layout_renders(page, query):
     tree = page.layout(**query)
     assert tree.id == "cleanliness-page"
     assert "cleanliness-kpi-reports" in str(tree)
+
+
+# --- issue 4: selections (kel, cat), per-kelurahan figures, clean-up time, drill-down -----------
+
+def _working_days(start: pd.Series, end: pd.Series) -> list[int]:
+    """Working days d with start's date < d <= end's date, counted day by day with the
+    `holidays` package directly (national holidays and cuti bersama): independent of
+    core.calendar's numpy busday arithmetic."""
+    import holidays as holidays_lib
+    off = holidays_lib.country_holidays("ID", years=range(2025, 2028), categories=("public", "government"))
+    out = []
+    for a, b in zip(start.dt.date, end.dt.date):
+        days, d = 0, a + dt.timedelta(days=1)
+        while d <= b:
+            days += d.weekday() < 5 and d not in off
+            d += dt.timedelta(days=1)
+        out.append(days)
+    return out
+
+
+SELECTION_COLUMNS = {"kel": "kode_kelurahan", "cat": "nama_kategori"}
+
+
+def _most_common(source, f, dim) -> str:
+    return _reported(source, f)[SELECTION_COLUMNS[dim]].value_counts().index[0]
+
+
+@pytest.mark.parametrize("name", ["city-30d", "kec-30d"])
+@pytest.mark.parametrize("dim", list(SELECTION_COLUMNS))
+def test_a_selection_narrows_every_figure_to_exactly_its_reports(store, source, name, dim):
+    f = WINDOWS[name]
+    value = _most_common(source, f, dim)
+    fs = f.select(dim, value)
+    col = SELECTION_COLUMNS[dim]
+    reported = _reported(source, f)
+    reported = reported[reported[col] == value]
+    assert 0 < m.reports_count(store, fs) == len(reported) < m.reports_count(store, f)
+    due, met = _sla_cohort(reported)
+    assert m.cleanup_sla_pct(store, fs, NOW) == pytest.approx(100.0 * met.sum() / due.sum())
+    at = _at(f)
+    open_ = _open_at(_area(source, f), at)
+    open_ = open_[open_[col] == value]
+    overdue = open_[open_["due"] < pd.Timestamp(at.date())]
+    assert m.backlog(store, fs, NOW) == {"open": len(open_), "overdue": len(overdue), "at": at}
+    assert set(m.overdue_list(store, fs, NOW)["report_id"]) == set(overdue["id"])
+    assert m.by_category(store, fs, NOW).set_index("category")["reports"].to_dict() == \
+        reported["nama_kategori"].value_counts().to_dict()
+    assert int(m.trend_by_status(store, fs)[list(m.STATUSES)].to_numpy().sum()) == len(reported)
+    per_cell = reported["cell"].value_counts()
+    assert m.repeat_locations_count(store, fs) == int((per_cell >= m.REPEAT_MIN_REPORTS).sum())
+    assert m.hotspots(store, fs, NOW)["reports"].sum() == per_cell[per_cell >= m.REPEAT_MIN_REPORTS].sum()
+    kel = m.by_kelurahan(store, fs, NOW).set_index("kelurahan_code")["reports"]
+    assert kel[kel > 0].to_dict() == reported["kode_kelurahan"].value_counts().to_dict()
+    cleaned = _area(source, f)
+    cleaned = cleaned[_within(cleaned["tgl_selesai"], f) & (cleaned[col] == value)]
+    assert m.cleanup_days_distribution(store, fs)["reports"].sum() == len(cleaned)
+
+
+def test_an_unknown_category_or_a_kelurahan_outside_the_kecamatan_finds_nothing(store):
+    f = WINDOWS["kec-30d"]                                         # Binjai Timur (12.75.02)
+    assert m.reports_count(store, f.select("kel", "12.75.05.1001")) == 0
+    assert m.reports_count(store, f.select("cat", "' OR 1=1 --")) == 0
+    assert m.reports_list(store, f.select("cat", "no such category"), NOW).empty
+
+
+@pytest.mark.parametrize("name", WINDOWS)
+def test_by_kelurahan_backlog_and_sla_per_kelurahan(store, source, name):
+    f = WINDOWS[name]
+    kel = m.by_kelurahan(store, f, NOW).set_index("kelurahan_code")
+    at = _at(f)
+    open_ = _open_at(_area(source, f), at)
+    overdue = open_[open_["due"] < pd.Timestamp(at.date())]
+    reported = _reported(source, f)
+    due, met = _sla_cohort(reported)
+    due_by, met_by = reported[due]["kode_kelurahan"].value_counts(), reported[met]["kode_kelurahan"].value_counts()
+    for code, row in kel.iterrows():
+        assert row["open"] == (open_["kode_kelurahan"] == code).sum()
+        assert row["overdue"] == (overdue["kode_kelurahan"] == code).sum()
+        assert (row["sla_due"], row["sla_met"]) == (due_by.get(code, 0), met_by.get(code, 0))
+        expected = 100.0 * met_by.get(code, 0) / due_by[code] if due_by.get(code, 0) else None
+        assert pd.isna(row["sla_pct"]) if expected is None else row["sla_pct"] == pytest.approx(expected)
+    assert kel["open"].sum() == m.backlog(store, f, NOW)["open"]
+
+
+@pytest.mark.parametrize("window", [
+    Filters(start=dt.date(2026, 8, 20), end=dt.date(2026, 9, 10)),    # the first weeks of history
+    WINDOWS["city-30d"], WINDOWS["kec-past"]])
+def test_cleanup_days_distribution_in_working_days(store, source, window):
+    frame = _area(source, window)
+    cleaned = frame[_within(frame["tgl_selesai"], window)]
+    assert len(cleaned) > 0
+    days = pd.Series(_working_days(cleaned["tgl_laporan"], cleaned["tgl_selesai"])).clip(upper=m.CLEANUP_DAYS_CAP)
+    dist = m.cleanup_days_distribution(store, window)
+    assert dist["days"].to_list() == list(range(m.CLEANUP_DAYS_CAP + 1))
+    assert dist.set_index("days")["reports"].to_dict() == \
+        {d: int((days == d).sum()) for d in range(m.CLEANUP_DAYS_CAP + 1)}
+
+
+def test_the_independent_working_day_count_skips_holidays_and_cuti_bersama():
+    """The test's own calendar: Maulid Nabi (Tue 25 Aug 2026) and the Christmas holiday and
+    cuti bersama (Thu 25 / Fri 26 Dec 2025) are no working days."""
+    start = pd.Series([pd.Timestamp("2026-08-24 09:00"), pd.Timestamp("2025-12-24 16:00")])
+    end = pd.Series([pd.Timestamp("2026-08-26 15:00"), pd.Timestamp("2025-12-29 08:00")])
+    assert _working_days(start, end) == [1, 1]
+    assert _working_days(start, end) == working_days_elapsed(start.to_numpy(dtype="datetime64[D]"),
+                                                             end.to_numpy(dtype="datetime64[D]")).tolist()
+
+
+def _outcome(frame: pd.DataFrame) -> pd.Series:
+    rejected = frame["rejected_at"].notna() & (frame["rejected_at"] < NOW)
+    due, met = _sla_cohort(frame)
+    return pd.Series(np.select([rejected, met, due], ["rejected", "on_time", "late"], "pending"), index=frame.index)
+
+
+def test_reports_list_drills_into_a_hotspot_cell(store, source):
+    f = WINDOWS["city-30d"]
+    spot = m.hotspots(store, f, NOW).iloc[0]
+    listed = m.reports_list(store, f, NOW, cell=spot["location_cell"])
+    assert len(listed) == spot["reports"] >= m.REPEAT_MIN_REPORTS
+    lat0, lng0 = (float(x) for x in spot["location_cell"].split(","))
+    frame = _reported(source, f)
+    inside = frame[(frame["latitude"].between(lat0 - 1e-9, lat0 + CELL_DEGREES))
+                   & (frame["longitude"].between(lng0 - 1e-9, lng0 + CELL_DEGREES))]
+    assert set(listed["report_id"]) == set(inside["id"])
+    assert listed["reported_at"].is_monotonic_decreasing
+    expected = _outcome(inside).set_axis(inside["id"])
+    assert listed.set_index("report_id")["outcome"].to_dict() == expected.to_dict()
+    assert (listed["kelurahan_code"] == spot["kelurahan_code"]).any()
+    personal = ("reporter", "phone", "telepon", "pelapor", "lat", "lng", "foto", "deskripsi", "hash")
+    assert not [c for c in listed.columns if any(p in c for p in personal)]
+
+
+@pytest.mark.parametrize("name", WINDOWS)
+def test_reports_list_of_a_kelurahan_with_outcomes_and_clean_up_days(store, source, name):
+    f = WINDOWS[name]
+    code = _most_common(source, f, "kel")
+    listed = m.reports_list(store, f.select("kel", code), NOW, limit=10_000)
+    frame = _reported(source, f)
+    frame = frame[frame["kode_kelurahan"] == code]
+    assert sorted(listed["report_id"]) == sorted(frame["id"])
+    outcome = _outcome(frame).set_axis(frame["id"])
+    assert listed.set_index("report_id")["outcome"].to_dict() == outcome.to_dict()
+    cleaned = frame[frame["tgl_selesai"].notna() & (frame["tgl_selesai"] < NOW)]
+    expected_days = dict(zip(cleaned["id"], _working_days(cleaned["tgl_laporan"], cleaned["tgl_selesai"])))
+    got = listed.dropna(subset=["cleanup_working_days"]).set_index("report_id")["cleanup_working_days"]
+    assert got.astype(int).to_dict() == expected_days
+    assert len(m.reports_list(store, f, NOW, limit=5)) == min(5, len(_reported(source, f)))
+
+
+def test_parse_cell_accepts_only_a_location_cell():
+    assert m.parse_cell("3.623,98.497") == "3.623,98.497"
+    assert m.parse_cell(["3.623,98.497", "x"]) == "3.623,98.497"
+    for bad in (None, "", "3.6,98.4", "3.623,98.497' OR 1=1", "12.75.01.1003", 5):
+        assert m.parse_cell(bad) is None
+
+
+def test_year_ago_is_the_same_window_a_year_earlier(store, source):
+    f = Filters(start=dt.date(2026, 10, 25), end=dt.date(2026, 11, 23))
+    year = f.year_ago()
+    assert (year.start, year.end) == (dt.date(2025, 10, 25), dt.date(2025, 11, 23))
+    assert m.reports_count(store, year) == len(_reported(source, year)) == 0   # 90 days of history
+    assert m.cleanup_sla_pct(store, year, NOW) is None and m.median_cleanup_days(store, year) is None
+
+
+# --- the page: cross-filters, the hotspot drill-down, the time-to-clean chart ----------------------
+
+SHARED_GEOJSON = __import__("pathlib").Path(__file__).resolve().parents[2] / "shared" / "data" / "geo" \
+    / "binjai_kelurahan.geojson"
+
+
+def _walk(node):
+    yield node
+    children = getattr(node, "children", None)
+    for child in children if isinstance(children, (list, tuple)) else [children]:
+        if child is not None and hasattr(child, "to_plotly_json"):
+            yield from _walk(child)
+
+
+def _by_id(tree, wanted):
+    return [n for n in _walk(tree) if getattr(n, "id", None) == wanted]
+
+
+def test_category_bars_select_their_category_and_outline_the_selected_one(store, page):
+    f = WINDOWS["city-30d"]
+    cats = m.by_category(store, f, NOW)
+    chosen = cats["category"].iloc[1]
+    bar = page.category_figure(cats, chosen).data[0]
+    assert [c[0] for c in bar.customdata] == cats["category"].iloc[::-1].tolist()
+    widths = dict(zip(bar.y, bar.marker.line.width))
+    assert widths[chosen] == 3 and sum(widths.values()) == 3
+
+
+@pytest.mark.parametrize("boundaries", [None, SHARED_GEOJSON])
+def test_hotspots_sit_over_the_kelurahan_layer_and_carry_their_cell(store, page, boundaries):
+    from types import SimpleNamespace
+    f = WINDOWS["city-30d"]
+    spots = m.hotspots(store, f, NOW)
+    cell = spots["location_cell"].iloc[0]
+    fake = SimpleNamespace(cfg=SimpleNamespace(boundaries_path=boundaries))
+    fig = page.map_figure(m.by_kelurahan(store, f, NOW), spots, fake, selected="12.75.01.1003", cell=cell)
+    hotspot = fig.data[-1]
+    assert hotspot.type == ("scattergeo" if boundaries else "scatter")
+    assert fig.data[0].type == ("choropleth" if boundaries else "scatter")
+    assert [c[0] for c in hotspot.customdata] == spots["location_cell"].tolist()
+    assert hotspot.marker.symbol == "diamond" and hotspot.marker.line.width[0] == 4
+    assert list(hotspot.marker.line.width[1:]) == [1.5] * (len(spots) - 1)
+    kelurahan = fig.data[0]
+    assert "12.75.01.1003" in [c[0] for c in kelurahan.customdata]
+
+
+def test_duration_figure_splits_bars_at_the_sla(store, page):
+    f = WINDOWS["city-30d"]
+    dist = m.cleanup_days_distribution(store, f)
+    fig = page.duration_figure(dist, 2)
+    bar = fig.data[0]
+    assert list(bar.y) == dist["reports"].tolist()
+    assert list(bar.marker.color[:3]) == [page.STATUS["ok"]] * 3 and bar.marker.color[3] == page.STATUS["bad"]
+    assert fig.layout.xaxis.ticktext[-1] == f"≥{m.CLEANUP_DAYS_CAP}"
+    assert [a.text for a in page.duration_figure(dist.assign(reports=0), 2).layout.annotations] == \
+        ["Tidak ada data untuk filter ini"]
+
+
+def test_toggle_cell_sets_and_clears_the_drill_down():
+    from pages.cleanliness import toggle_cell
+    assert toggle_cell("?start=2026-10-25&kel=12.75.01.1003", "3.623,98.497") == \
+        "?start=2026-10-25&kel=12.75.01.1003&cell=3.623%2C98.497"
+    assert toggle_cell("?start=2026-10-25&cell=3.623%2C98.497", "3.623,98.497") == "?start=2026-10-25"
+    assert toggle_cell("?start=2026-10-25", "12.75.01.1003") is None      # a kelurahan: app.py's business
+
+
+def test_a_hotspot_drill_down_lists_exactly_its_reports(store, page):
+    f = WINDOWS["city-30d"]
+    spot = m.hotspots(store, f, NOW).iloc[0]
+    query = {"start": "2026-10-25", "end": "2026-11-23", "cell": spot["location_cell"]}
+    tree = page.layout(**query)
+    reports = next(n for n in _walk(tree) if getattr(n, "id", None) == "cleanliness-reports")
+    listed = next(n for n in _walk(reports) if hasattr(n, "data") and isinstance(n.data, list))
+    assert sorted(r["report_id"] for r in listed.data) == \
+        sorted(m.reports_list(store, f, NOW, cell=spot["location_cell"])["report_id"].astype(str))
+    assert len(listed.data) == spot["reports"]
+    chip = _by_id(tree, "cleanliness-cell-chip")[0]
+    assert "cell" not in chip.href and chip.href.startswith("/cleanliness?")
+
+
+def test_kelurahan_and_category_selections_filter_the_page_and_its_list(store, page, source):
+    f = WINDOWS["city-30d"]
+    code = _most_common(source, f, "kel")
+    tree = page.layout(start="2026-10-25", end="2026-11-23", kel=code)
+    reports = next(n for n in _walk(tree) if getattr(n, "id", None) == "cleanliness-reports")
+    listed = next(n for n in _walk(reports) if hasattr(n, "data") and isinstance(n.data, list))
+    expected = _reported(source, f)
+    expected = expected[expected["kode_kelurahan"] == code]
+    assert sorted(r["report_id"] for r in listed.data) == sorted(expected["id"].astype(str))
+    kpi = _by_id(tree, "cleanliness-kpi-reports")[0]
+    assert kpi.children == str(len(expected))
+    kel_rows = [n for n in _walk(tree) if isinstance(getattr(n, "id", None), dict)
+                and n.id.get("name") == "kelurahan"][0].data
+    assert len(kel_rows) == 37 and [r["id"] for r in kel_rows].count(code) == 1   # the selector shows them all
