@@ -11,7 +11,8 @@
    rows, a few new records, a few deleted ones), then per store: the incremental pass, a pass
    with no source change, and a pass with key reconciliation forced (every stream compares all
    its keys with the source: the deleted rows leave the store).
-4. pages: server time of every page's layout on the default view over the DuckDB store.
+4. pages: server time of every page callback (layout + JSON encoding) for the default view,
+   English, wall and a cross-filter selection, over the DuckDB store; the slowest is named.
 
 Figures vary with the machine and its load (the load average is printed). All data lives in a
 temporary folder (``--workdir``), deleted at the end; data/ is not touched.
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import multiprocessing
 import os
 import resource
@@ -427,23 +429,44 @@ def main() -> None:
         print(f"{row:<36}" + "".join(f"{summary[n].get(row, '-'):>14}" for n in names))
 
 
+# Views a briefing or a wall really asks for: default, English, wall, and a cross-filter click.
+PAGE_QUERIES = {
+    "/": [{}, {"lang": "en"}, {"mode": "wall"}],
+    "/complaints": [{}, {"lang": "en"}, {"mode": "wall"}, {"opd": "1.03.01"}, {"kel": "12.75.01.1003"}],
+    "/permits": [{}, {"mode": "wall"}, {"ptype": "NIB"}],
+    "/clinics": [{}, {"mode": "wall"}, {"slot": "2-09"}, {"fac": "PKM-BJK"}],
+    "/budget": [{}, {"mode": "wall"}, {"opd": "1.03.01"}, {"spend": "modal"}],
+    "/cleanliness": [{}, {"mode": "wall"}, {"kel": "12.75.01.1003"}],
+    "/data": [{}, {"mode": "wall"}],
+}
+
+
 def _bench_pages(cfg, store) -> None:
+    """Server time of the page callback (Dash Pages renders the layout for the URL) including
+    the JSON encoding Dash does before sending it, cold (first after a data version) and warm."""
     import dash
+    import plotly
 
     from app import create_app
     create_app(cfg, store)
-    print(f"{'page layout (server time)':<30} {'cold ms':>9} {'warm ms (median of 5)':>22}")
+    print(f"{'page callback (server time)':<52} {'cold ms':>9} {'warm ms (median of 3)':>22}")
+    slowest = (0.0, "")
     for page in dash.page_registry.values():
-        layout = page["layout"]
-        began = time.perf_counter()
-        layout()
-        cold = (time.perf_counter() - began) * 1000
-        warm = []
-        for _ in range(5):
+        for query in PAGE_QUERIES.get(page["path"], [{}]):
+            def render():
+                json.dumps(page["layout"](**query), cls=plotly.utils.PlotlyJSONEncoder)
             began = time.perf_counter()
-            layout()
-            warm.append((time.perf_counter() - began) * 1000)
-        print(f"{page['path']:<30} {cold:9.0f} {statistics.median(warm):22.0f}", flush=True)
+            render()
+            cold = (time.perf_counter() - began) * 1000
+            warm = []
+            for _ in range(3):
+                began = time.perf_counter()
+                render()
+                warm.append((time.perf_counter() - began) * 1000)
+            shown = page["path"] + ("?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else "")
+            print(f"{shown:<52} {cold:9.0f} {statistics.median(warm):22.0f}", flush=True)
+            slowest = max(slowest, (cold, shown))
+    print(f"slowest page callback: {slowest[1]} {slowest[0]:.0f} ms cold", flush=True)
 
 
 if __name__ == "__main__":

@@ -20,7 +20,7 @@ import time
 import pandas as pd
 
 from core.config import ConfigError, load_config
-from etl.runner import StreamResult, run_pass, select_streams, store_status
+from etl.runner import StreamResult, run_pass, select_streams
 from store.engine import StoreError, data_version, init_store, make_engine
 
 

@@ -24,7 +24,7 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from metrics import budget, cleanliness, clinics, complaints, health, permits
+from metrics import budget, cleanliness, clinics, complaints, health, overview, permits
 from metrics.base import Store
 from core.filters import Filters
 from store import schema
@@ -40,8 +40,14 @@ FILTERS = [
     Filters(start=dt.date(2026, 5, 1), end=dt.date(2026, 11, 23)),                          # weeks
     Filters(start=dt.date(2023, 5, 1), end=dt.date(2026, 11, 23), until=NOW),               # months
     Filters(start=dt.date(2020, 1, 1), end=dt.date(2020, 1, 31)),                           # no data
+    # Cross-filter selections (metrics.base.sel_filter): bound strings, NULL when unset.
+    Filters(start=dt.date(2026, 10, 25), end=dt.date(2026, 11, 23), selections=(("kel", "12.75.01.1003"),)),
+    Filters(start=dt.date(2026, 5, 1), end=dt.date(2026, 11, 23),
+            selections=(("opd", "1.03.01"), ("cat", "Jalan Rusak"))),
+    Filters(start=dt.date(2026, 9, 1), end=dt.date(2026, 11, 23),                          # clinics
+            selections=(("fac", "RSUD-DJL"), ("poli", "Poli Anak"), ("slot", "1-10"))),
 ]
-SERVICE_MODULES = (complaints, permits, clinics, budget, cleanliness)
+SERVICE_MODULES = (complaints, permits, clinics, budget, cleanliness, overview)
 PAGE_QUERIES = [{}, {"start": "2026-10-01", "end": "2026-11-23", "kec": "12.75.05"},
                 {"lang": "en", "mode": "wall"}]
 

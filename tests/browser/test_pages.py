@@ -49,28 +49,49 @@ def _assert_drawn(page, path, graphs, engine, minimum=MIN_GRAPHS):
     assert page.console_errors == [], f"{path}: browser console errors: {page.console_errors}"
 
 
+def _assert_language(page, path: str, lang: str) -> None:
+    """The page title is the language's own (a delegation's wall URL pins English)."""
+    from components.i18n import t, use_lang
+
+    previous = use_lang(lang)
+    try:
+        expected = t(f"{_slug(path)}.title")
+    finally:
+        use_lang(previous)
+    assert page.locator(".page-title").first.inner_text().strip() == expected
+
+
+def _lang_query(lang: str, first: bool) -> str:
+    return "" if lang == "id" else ("?" if first else "&") + "lang=en"
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
 @pytest.mark.parametrize("path", PAGES)
-def test_page_renders_every_chart_with_data_and_no_console_error(page, running_app, path):
-    graphs = open_and_settle(page, running_app.base_url + path)
+def test_page_renders_every_chart_with_data_and_no_console_error(page, running_app, path, lang):
+    graphs = open_and_settle(page, running_app.base_url + path + _lang_query(lang, first=True))
     _assert_drawn(page, path, graphs, running_app.engine)
+    _assert_language(page, path, lang)
     SCREENS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENS / f"{_slug(path)}-1920.png"), full_page=True)
+    page.screenshot(path=str(SCREENS / f"{_slug(path)}-1920{'-en' if lang == 'en' else ''}.png"), full_page=True)
 
 
+@pytest.mark.parametrize("lang", ["id", "en"])
 @pytest.mark.parametrize("path", PAGES)
-def test_page_at_4k_wall_resolution(browser, running_app, path):
+def test_page_at_4k_wall_resolution(browser, running_app, path, lang):
     context = browser.new_context(viewport={"width": 3840, "height": 2160})
     page = context.new_page()
     page.console_errors = []
     page.on("console", lambda m: page.console_errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda exc: page.console_errors.append(f"uncaught: {exc}"))
     try:
-        graphs = open_and_settle(page, running_app.base_url + path + "?mode=wall")
+        graphs = open_and_settle(page, running_app.base_url + path + "?mode=wall" + _lang_query(lang, first=False))
         _assert_drawn(page, path, graphs, running_app.engine, MIN_GRAPHS_WALL)
+        _assert_language(page, path, lang)
         assert page.evaluate("document.documentElement.getAttribute('data-bs-theme')") == "dark"
         assert page.locator(".bcc-navbar").count() == 0, "wall mode shows no navigation chrome"
         SCREENS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SCREENS / f"{_slug(path)}-3840-wall.png"), full_page=False)
+        page.screenshot(path=str(SCREENS / f"{_slug(path)}-3840-wall{'-en' if lang == 'en' else ''}.png"),
+                        full_page=False)
     finally:
         context.close()
 
@@ -219,4 +240,209 @@ def test_data_page_lists_every_stream_and_a_rejected_row(page, running_app):
     page.wait_for_url(re.compile(r"/data\?stream=complaints$"), timeout=15_000)
     open_and_settle(page, page.url)
     assert str(new_id) in page.locator("#data-rejects td").all_inner_texts()
+    assert page.console_errors == []
+
+
+def _wait_for_kpi(page, page_id: str, key: str, want: str, timeout_ms: int = 15_000) -> None:
+    """Wait until a KPI tile shows `want` (the page re-renders in place after a URL change)."""
+    page.wait_for_function(
+        "([sel, want]) => { const e = document.querySelector(sel); return e && e.innerText === want; }",
+        arg=[f"#{page_id}-kpi-{key}", want], timeout=timeout_ms)
+    page.wait_for_function("() => !document.querySelector('[data-dash-is-loading=\"true\"]')", timeout=timeout_ms)
+    page.wait_for_function(
+        "() => Array.from(document.querySelectorAll('#complaints-map .js-plotly-plot')).every(g => g._fullLayout)",
+        timeout=timeout_ms)
+
+
+def _click_region(page, index: int) -> None:
+    """A real mouse click on the map region (polygon or centroid bubble) of KELURAHAN[index]."""
+    regions = page.locator("#complaints-map .choroplethlocation, #complaints-map .scatterlayer .point")
+    assert regions.count() == 37
+    regions.nth(index).scroll_into_view_if_needed()
+    box = regions.nth(index).bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+
+
+def test_clicking_a_map_region_cross_filters_the_page_and_back_undoes_it(page, running_app):
+    """Click a kelurahan on /complaints: the URL gains kel=, the KPI shows the metric's number for
+    that kelurahan and a chip names it; Back restores the city's number, a second click on the
+    same region clears it, Reset clears it too. The same figures as metrics.complaints gives."""
+    from urllib.parse import parse_qsl, urlsplit
+
+    from components.i18n import fmt_int, use_lang
+    from core.calendar import now_wib
+    from core.filters import Filters
+    from core.geo import KELURAHAN
+    from metrics import complaints as m
+    from metrics.base import Store, query_now
+
+    store = Store(running_app.engine, running_app.cfg)
+    use_lang("id")
+
+    def expected_received(url: str) -> str:
+        query = dict(parse_qsl(urlsplit(url).query))
+        return fmt_int(m.received_count(store, Filters.from_query(query, now_wib().date(), now=query_now())))
+
+    open_and_settle(page, running_app.base_url + "/complaints")
+    city_url = page.url
+    city = _kpi(page, "complaints", "received")
+    assert city == expected_received(city_url)
+    busiest = m.by_kelurahan(store, Filters.from_query({}, now_wib().date(), now=query_now()))
+    code = busiest.sort_values(["received", "kelurahan_code"]).iloc[-1]["kelurahan_code"]
+    index = [k.code for k in KELURAHAN].index(code)
+
+    _click_region(page, index)
+    page.wait_for_url(re.compile(rf"[?&]kel={re.escape(code)}(&|$)"), timeout=15_000)
+    selected_url = page.url
+    want = expected_received(selected_url)
+    assert want != city
+    _wait_for_kpi(page, "complaints", "received", want)
+    chip = page.locator("#xf-chip-kel")
+    assert chip.inner_text().replace("\n", " ").startswith(f"Kelurahan: {KELURAHAN[index].name}")
+
+    page.go_back()                                       # the click was a history entry
+    page.wait_for_url(city_url, timeout=15_000)
+    _wait_for_kpi(page, "complaints", "received", city)
+    assert page.locator("#xf-chip-kel").count() == 0
+
+    page.go_forward()
+    page.wait_for_url(selected_url, timeout=15_000)
+    _wait_for_kpi(page, "complaints", "received", want)
+    _click_region(page, index)                           # a second click on the selected region clears it
+    page.wait_for_url(lambda url: "kel=" not in url, timeout=15_000)
+    _wait_for_kpi(page, "complaints", "received", city)
+
+    _click_region(page, index)
+    page.wait_for_url(re.compile(r"kel="), timeout=15_000)
+    _wait_for_kpi(page, "complaints", "received", want)
+    page.locator("#xf-reset").click()                    # "Hapus semua filter"
+    page.wait_for_url(lambda url: "kel=" not in url, timeout=15_000)
+    _wait_for_kpi(page, "complaints", "received", city)
+    assert page.locator("#xf-chips").count() == 0
+    assert page.console_errors == []
+
+
+def test_clicking_a_clinic_heatmap_cell_drills_into_that_slot(page, running_app):
+    """Click Selasa 09 on /clinics' hour x weekday heatmap: the URL gains slot=2-09, the visits
+    tile shows metrics.clinics' number for that slot and the slot's visits list appears."""
+    from urllib.parse import parse_qsl, urlsplit
+
+    from components.i18n import fmt_int, use_lang
+    from core.calendar import now_wib
+    from core.filters import Filters
+    from metrics import clinics as m
+    from metrics.base import Store, query_now
+
+    store = Store(running_app.engine, running_app.cfg)
+    use_lang("id")
+    open_and_settle(page, running_app.base_url + "/clinics")
+    assert page.locator("#clinics-visits-list").count() == 0
+    graph = page.locator("#clinics-hour-weekday .js-plotly-plot")
+    graph.scroll_into_view_if_needed()
+    point = page.evaluate("""() => {
+        const gd = document.querySelector('#clinics-hour-weekday .js-plotly-plot');
+        const fl = gd._fullLayout, r = gd.getBoundingClientRect();
+        const j = gd.data[0].x.indexOf('09');
+        // off the cell's centre, towards its corner: the whole cell answers, not just the middle
+        const w = fl.xaxis.l2p(1) - fl.xaxis.l2p(0), h = fl.yaxis.l2p(1) - fl.yaxis.l2p(0);
+        return {x: r.left + fl.xaxis._offset + fl.xaxis.l2p(j) + 0.35 * w,
+                y: r.top + fl.yaxis._offset + fl.yaxis.l2p(1) + 0.35 * h};
+    }""")
+    page.mouse.click(point["x"], point["y"])
+    page.wait_for_url(re.compile(r"[?&]slot=2-09(&|$)"), timeout=15_000)
+    query = dict(parse_qsl(urlsplit(page.url).query))
+    f = Filters.from_query(query, now_wib().date(), now=query_now())
+    want = fmt_int(m.period_summary(store, f).iloc[0]["visits"])
+    page.wait_for_selector("#clinics-visits-list", timeout=15_000)
+    _wait_for_kpi(page, "clinics", "visits", want)
+    assert page.locator("#xf-chip-slot").inner_text().replace("\n", " ").startswith("Jam kunjungan: Selasa 09.00")
+    assert page.console_errors == []
+
+
+def test_clicking_an_opd_bar_on_budget_drills_into_its_programmes(page, running_app):
+    """Click Dinas PUPR's bar on /budget: the URL gains opd=1.03.01, the realization tile shows
+    metrics.budget's number for that OPD and the drill-down table lists its kegiatan; the
+    reset link brings the city back."""
+    from urllib.parse import parse_qsl, urlsplit
+
+    from components.i18n import fmt_rp, use_lang
+    from core.calendar import now_wib
+    from core.filters import Filters
+    from metrics import budget as m
+    from metrics.base import Store, query_now
+
+    store = Store(running_app.engine, running_app.cfg)
+    use_lang("id")
+
+    def expected(url: str) -> tuple[str, int]:
+        f = Filters.from_query(dict(parse_qsl(urlsplit(url).query)), now_wib().date(), now=query_now())
+        return fmt_rp(m.ytd_totals(store, f).iloc[0]["realized_rp"]), len(m.activities(store, f))
+
+    open_and_settle(page, running_app.base_url + "/budget")
+    city, city_rows = expected(page.url)
+    assert _kpi(page, "budget", "realized") == city
+    graph = page.locator("#budget-opd .js-plotly-plot")
+    graph.scroll_into_view_if_needed()
+    point = page.evaluate("""() => {
+        const gd = document.querySelector('#budget-opd .js-plotly-plot');
+        const fl = gd._fullLayout, r = gd.getBoundingClientRect(), trace = gd.data[0];
+        const j = trace.y.indexOf('Dinas PUPR');
+        const size = gd.calcdata[0][j].s;                          // the bar's length (realization %)
+        return {x: r.left + fl.xaxis._offset + fl.xaxis.l2p(size / 2),
+                y: r.top + fl.yaxis._offset + fl.yaxis.l2p(j)};
+    }""")
+    page.mouse.click(point["x"], point["y"])
+    page.wait_for_url(re.compile(r"[?&]opd=1\.03\.01(&|$)"), timeout=15_000)
+    want, rows = expected(page.url)
+    assert want != city and 0 < rows < city_rows
+    _wait_for_kpi(page, "budget", "realized", want)
+    page.wait_for_function("() => (document.querySelector('#budget-activities') || {}).closest "
+                           "&& document.querySelector('#budget-activities').closest('.card').innerText"
+                           ".includes('Program dan kegiatan: Dinas PUPR')", timeout=15_000)
+    assert page.locator("#xf-chip-opd").inner_text().replace("\n", " ").startswith("OPD: Dinas PUPR")
+    page.locator("#xf-reset").click()
+    page.wait_for_url(lambda url: "opd=" not in url, timeout=15_000)
+    _wait_for_kpi(page, "budget", "realized", city)
+    assert page.console_errors == []
+
+
+def test_clicking_a_permit_type_row_drills_into_its_applications(page, running_app):
+    """Click the busiest type's row in /permits' per-type table: the URL gains ptype=, the
+    applications tile shows metrics.permits' number for that type, the drill-down lists its
+    applications (and only them); a second click on the row clears the selection."""
+    from urllib.parse import parse_qsl, urlsplit
+
+    from components.i18n import fmt_int, use_lang
+    from core.calendar import now_wib
+    from core.filters import Filters
+    from metrics import permits as m
+    from metrics.base import Store, query_now
+
+    store = Store(running_app.engine, running_app.cfg)
+    use_lang("id")
+
+    def filters(url: str) -> Filters:
+        return Filters.from_query(dict(parse_qsl(urlsplit(url).query)), now_wib().date(), now=query_now())
+
+    open_and_settle(page, running_app.base_url + "/permits")
+    city = _kpi(page, "permits", "submitted")
+    assert city == fmt_int(m.applications_count(store, filters(page.url)))
+    assert page.locator("#permits-applications").count() == 0
+    types = m.by_type(store, filters(page.url), query_now())
+    code, name = types.iloc[0]["permit_type_code"], types.iloc[0]["permit_type_name"]
+    cell = page.locator("#permits-types td[data-dash-column='permit_type_name']", has_text=name).first
+    cell.scroll_into_view_if_needed()
+    cell.click()
+    page.wait_for_url(re.compile(rf"[?&]ptype={re.escape(code)}(&|$)"), timeout=15_000)
+    f = filters(page.url)
+    want = fmt_int(m.applications_count(store, f))
+    assert want != city
+    _wait_for_kpi(page, "permits", "submitted", want)
+    page.wait_for_selector("#permits-applications", timeout=15_000)
+    shown = page.locator("#permits-applications td[data-dash-column='permit_type_name']").all_inner_texts()
+    assert shown and set(shown) == {name}
+    assert page.locator("#xf-chip-ptype").inner_text().replace("\n", " ").startswith("Jenis izin:")
+    page.locator("#permits-types td[data-dash-column='permit_type_name']", has_text=name).first.click()
+    page.wait_for_url(lambda url: "ptype=" not in url, timeout=15_000)
+    _wait_for_kpi(page, "permits", "submitted", city)
     assert page.console_errors == []
