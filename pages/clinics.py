@@ -482,30 +482,28 @@ def _kpis(store: Store, f: Filters) -> list[Kpi]:
     ]
 
 
+def _queue_columns(frame: pd.DataFrame, standard: float, first: list[Col]) -> tuple[pd.DataFrame, list[Col]]:
+    """A live-queue table's rows with their status against the standard, and its columns."""
+    frame = frame.assign(status=[m.wait_status(v, standard) for v in frame["avg_wait_minutes"]])
+    return frame, [*first,
+                   Col("waiting", t("clinics.waiting"), fmt_int),
+                   Col("in_service", t("clinics.in_service"), fmt_int),
+                   Col("done", t("clinics.done"), fmt_int),
+                   Col("avg_wait_minutes", t("clinics.avg_wait"), fmt_minutes),
+                   Col("longest_wait_minutes", t("clinics.longest_wait"), fmt_minutes),
+                   Col("status", t("clinics.status"), lambda s: t(f"clinics.status.{s}"))]
+
+
 def _live_table(live: pd.DataFrame, standard: float, selected: str | None = None) -> dbc.Card:
-    frame = live.assign(status=[m.wait_status(v, standard) for v in live["avg_wait_minutes"]])
-    columns = [Col("facility_name", t("clinics.facility")),
-               Col("waiting", t("clinics.waiting"), fmt_int),
-               Col("in_service", t("clinics.in_service"), fmt_int),
-               Col("done", t("clinics.done"), fmt_int),
-               Col("avg_wait_minutes", t("clinics.avg_wait"), fmt_minutes),
-               Col("longest_wait_minutes", t("clinics.longest_wait"), fmt_minutes),
-               Col("status", t("clinics.status"), lambda s: t(f"clinics.status.{s}"))]
+    frame, columns = _queue_columns(live, standard, [Col("facility_name", t("clinics.facility"))])
     return table_card(PAGE, "live-table", t("clinics.live.table"), frame, columns,
                       about=t("clinics.live.table_about", n=standard), select=("fac", "facility_code"),
                       selected=selected)
 
 
 def _live_poli_table(frame: pd.DataFrame, standard: float, selected: str | None = None) -> dbc.Card:
-    frame = frame.assign(status=[m.wait_status(v, standard) for v in frame["avg_wait_minutes"]])
-    columns = [Col("facility_name", t("clinics.facility"), _short_facility),
-               Col("poli", t("clinics.poli"), _short_poli),
-               Col("waiting", t("clinics.waiting"), fmt_int),
-               Col("in_service", t("clinics.in_service"), fmt_int),
-               Col("done", t("clinics.done"), fmt_int),
-               Col("avg_wait_minutes", t("clinics.avg_wait"), fmt_minutes),
-               Col("longest_wait_minutes", t("clinics.longest_wait"), fmt_minutes),
-               Col("status", t("clinics.status"), lambda s: t(f"clinics.status.{s}"))]
+    frame, columns = _queue_columns(frame, standard, [Col("facility_name", t("clinics.facility"), _short_facility),
+                                                      Col("poli", t("clinics.poli"), _short_poli)])
     return table_card(PAGE, "live-poli", t("clinics.live.poli"), frame, columns,
                       about=t("clinics.live.poli_about"), select=("poli", "poli"), selected=selected)
 

@@ -418,11 +418,6 @@ def _kecamatan_table(store: Store, f: Filters, now: dt.datetime) -> dbc.Card:
     ], about=t("permits.kec_about"), page_size=5)
 
 
-def _date_or_dash(value) -> str:
-    """fmt_date, with NaT (not decided yet) as '–'."""
-    return "–" if value is None or pd.isna(value) else fmt_date(value)
-
-
 def _status_text(status) -> str:
     key = f"permits.status.{status}"
     return t(key) if t(key) != key else str(status)
@@ -445,7 +440,7 @@ def _drill_table(store: Store, f: Filters, now: dt.datetime, what: str) -> dbc.C
         Col("status", t("permits.col.status"), _status_text),
         Col("submitted_at", t("permits.col.submitted"), fmt_date),
         Col("due_date", t("permits.col.due"), fmt_date),
-        Col("decided_at", t("permits.col.decided"), _date_or_dash),
+        Col("decided_at", t("permits.col.decided"), fmt_date),
         Col("processing_days", t("permits.col.proc_days"), fmt_int),
         Col("days_left", t("permits.col.left"), fmt_int),
         Col("sla_state", t("permits.col.sla_state"), _state_text),

@@ -121,16 +121,22 @@ def loaded_config(source_urls, tmp_path_factory) -> Config:
     return write_config(folder, source_urls, f"duckdb:///{folder / 'store.duckdb'}")
 
 
-@pytest.fixture(scope="session")
-def loaded_store(loaded_config):
+def _loaded_engine(cfg: Config):
+    """An initialised store after one ETL pass that must succeed for every stream."""
     from etl.runner import run_pass
     from store.engine import init_store, make_engine
 
-    engine = make_engine(loaded_config.store_url)
+    engine = make_engine(cfg.store_url)
     init_store(engine)
-    results = run_pass(loaded_config, engine)
+    results = run_pass(cfg, engine)
     failed = [f"{r.stream}: {r.error}" for r in results if not r.ok]
-    assert not failed, f"the ETL pass over the seeded sources failed: {failed}"
+    assert not failed, f"the ETL pass into {engine.dialect.name} failed: {failed}"
+    return engine
+
+
+@pytest.fixture(scope="session")
+def loaded_store(loaded_config):
+    engine = _loaded_engine(loaded_config)
     yield engine
     engine.dispose()
 
@@ -192,13 +198,6 @@ def pg_loaded_config(source_urls, pg_server, tmp_path_factory) -> Config:
 @pytest.fixture(scope="session")
 def pg_loaded_store(pg_loaded_config):
     """Engine of a PostgreSQL store after one ETL pass over ``source_urls`` (read-only)."""
-    from etl.runner import run_pass
-    from store.engine import init_store, make_engine
-
-    engine = make_engine(pg_loaded_config.store_url)
-    init_store(engine)
-    results = run_pass(pg_loaded_config, engine)
-    failed = [f"{r.stream}: {r.error}" for r in results if not r.ok]
-    assert not failed, f"the ETL pass into PostgreSQL failed: {failed}"
+    engine = _loaded_engine(pg_loaded_config)
     yield engine
     engine.dispose()
