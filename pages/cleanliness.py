@@ -77,10 +77,12 @@ add_strings({
                                    "en": "Reports in the period; colour and figure = % cleaned on time"},
     "cleanliness.on_time": {"id": "tepat waktu", "en": "on time"},
     "cleanliness.map": {"id": "Peta laporan dan titik rawan", "en": "Reports and hotspots"},
-    "cleanliness.map_about": {"id": "Lingkaran biru = laporan per 10.000 penduduk per kelurahan; "
+    "cleanliness.map_about": {"id": "{area} = laporan per 10.000 penduduk per kelurahan; "
                                     "berlian merah muda = lokasi dengan ≥ {n} laporan",
-                              "en": "Blue circles = reports per 10,000 residents per kelurahan; "
+                              "en": "{area} = reports per 10,000 residents per kelurahan; "
                                     "pink diamonds = spots with ≥ {n} reports"},
+    "cleanliness.map_circles": {"id": "Lingkaran biru", "en": "Blue circles"},
+    "cleanliness.map_areas": {"id": "Warna wilayah", "en": "Area colour"},
     "cleanliness.per_10k": {"id": "laporan per 10.000 penduduk", "en": "reports per 10,000 residents"},
     "cleanliness.hotspot": {"id": "Titik rawan", "en": "Hotspot"},
     "cleanliness.reports": {"id": "laporan", "en": "reports"},
@@ -453,7 +455,9 @@ def _map_card(store: Store, f: Filters, now: dt.datetime, spots: pd.DataFrame, h
               wall: bool = False, cell: str | None = None) -> dbc.Card:
     fig = map_figure(m.by_kelurahan(store, f.without("kel"), now), spots, store, f.selected("kel"), cell)
     return chart_card(PAGE, "map", t("cleanliness.map"), wall_fonts(fig, wall), height=height,
-                      about=t("cleanliness.map_about", n=m.REPEAT_MIN_REPORTS), select="kel")
+                      about=t("cleanliness.map_about", n=m.REPEAT_MIN_REPORTS,
+                              area=t("cleanliness.map_areas" if store.cfg.boundaries_path else "cleanliness.map_circles")),
+                      select="kel")
 
 
 # --- drill into a hotspot: this page's `cell` parameter -------------------------------------------
