@@ -69,27 +69,44 @@ def change_pct(value, previous) -> float | None:
 
 def change_tone(kpi: Kpi, change: float | None) -> tuple[str, str]:
     """(arrow, tone) of a change in percent: ▲ / ▼ / ▬ and ok | bad | neutral for this KPI."""
+    return arrow_tone(kpi.better, change)
+
+
+def arrow_tone(better: Better, change: float | None) -> tuple[str, str]:
+    """(arrow, tone) of a change in percent for a figure where `better` is good."""
     if change is None:
         return "", "neutral"
     arrow = "▲" if change > 0.05 else "▼" if change < -0.05 else "▬"
-    good = (change > 0) if kpi.better == "up" else (change < 0) if kpi.better == "down" else None
+    good = (change > 0) if better == "up" else (change < 0) if better == "down" else None
     return arrow, "neutral" if good is None or arrow == "▬" else ("ok" if good else "bad")
+
+
+def delta_span(value, previous, better: Better, label: str, fmt: Callable[[float | None], str] = str,
+               about: str | None = None, kind: str = "prev", show_previous: bool = True) -> html.Div:
+    """One comparison line of `value` against `previous` (the KPI tiles' and the overview's):
+    the arrow and relative change coloured by `better`, then `label` and, if `show_previous`,
+    the previous value in brackets (`fmt`); its tooltip: `about` (default `label`) and the
+    previous value. Without a percentage (nothing to compare with, or a change from 0) it
+    says what the previous value was."""
+    about = about or label
+    known = previous is not None and not pd.isna(previous)
+    tip = f"{about}: {fmt(previous) if known else t('kpi.no_prev')}"
+    change = change_pct(value, previous)
+    if change is None:
+        text = (f"{label} ({fmt(previous)})" if show_previous else f"{label}: {fmt(previous)}") if known \
+            else f"{label}: –"
+        return html.Div(text, className=f"kpi-delta kpi-delta-{kind} text-body-secondary", title=tip)
+    arrow, tone = arrow_tone(better, change)
+    return html.Div(
+        [html.Span(f"{arrow} {fmt_pct(abs(change))}", style={"color": STATUS[tone]},
+                   className="kpi-change fw-semibold", **{"data-tone": tone}),
+         html.Span(f" {label} ({fmt(previous)})" if show_previous else f" {label}", className="text-body-secondary")],
+        className=f"kpi-delta kpi-delta-{kind}", title=tip)
 
 
 def _comparison(kpi: Kpi, previous, label: str, about: str, kind: str) -> html.Div:
     """One comparison line: coloured arrow and change, then what it is compared with."""
-    change = change_pct(kpi.value, previous)
-    if change is None:   # nothing to compare with, or a change from 0 (no percentage): say what it was
-        known = previous is not None and not pd.isna(previous)
-        text = f"{label} ({kpi.format(previous)})" if known else f"{label}: –"
-        return html.Div(text, className=f"kpi-delta kpi-delta-{kind} text-body-secondary",
-                        title=f"{about}: {kpi.format(previous) if known else t('kpi.no_prev')}")
-    arrow, tone = change_tone(kpi, change)
-    return html.Div(
-        [html.Span(f"{arrow} {fmt_pct(abs(change))}", style={"color": STATUS[tone]},
-                   className="kpi-change fw-semibold", **{"data-tone": tone}),
-         html.Span(f" {label} ({kpi.format(previous)})", className="text-body-secondary")],
-        className=f"kpi-delta kpi-delta-{kind}", title=f"{about}: {kpi.format(previous)}")
+    return delta_span(kpi.value, previous, kpi.better, label, kpi.format, about, kind)
 
 
 def _delta(kpi: Kpi) -> html.Div:

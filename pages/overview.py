@@ -1,12 +1,15 @@
-"""/ : the mayor's one screen. A tile group per service (headline numbers, a status colour,
-the daily trend), the five most urgent items across services (metrics.overview.urgent_items,
-each linking to its service page with the cross-filter that shows its records), what changed
-since last week (metrics.overview.week_changes / week_flow) and, in briefing mode, the
+"""/ : the mayor's one screen. A tile group per service (headline numbers, each against the
+previous period and the same period last year, a status colour, the daily trend), the five
+most urgent items across services (metrics.overview.urgent_items, each linking to its
+service page with the cross-filter that shows its records), what changed since last week
+(metrics.overview.week_changes / week_flow) and, in briefing mode, the
 freshness of every source. Numbers come from the services' own metric functions, so the
 overview and the service pages can never disagree.
 """
 
+import datetime as dt
 from dataclasses import dataclass
+from typing import Callable
 from urllib.parse import urlencode
 
 import dash
@@ -15,7 +18,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from dash import dcc, html
 
-from components.cards import GRAPH_CONFIG, Col, table_card
+from components.cards import GRAPH_CONFIG, NO_YEAR, Better, Col, delta_span, table_card
 from components.charts import no_data
 from components.sla import sla_text
 from components.i18n import (add_strings, fmt_date, fmt_datetime, fmt_days, fmt_int, fmt_minutes, fmt_num,
@@ -60,6 +63,22 @@ add_strings({
     "overview.cleanliness.sla": {"id": "Bersih sesuai SLA", "en": "Cleaned within SLA"},
     "overview.cleanliness.overdue": {"id": "Terbuka lewat batas", "en": "Open and overdue"},
     "overview.trend": {"id": "per hari", "en": "per day"},
+    "overview.live": {"id": "saat ini · tanpa pembanding", "en": "live · no comparison"},
+    "overview.live_tip": {
+        "id": "Pasien yang sedang menunggu di antrean faskes saat ini. Periode lalu dan tahun lalu tidak punya "
+              "antrean \"sekarang\", jadi angka ini tidak dibandingkan.",
+        "en": "Patients waiting in the clinics' queues at this moment. A past period has no queue \"now\", "
+              "so this number is not compared."},
+    "overview.snapshot_tip": {
+        "id": "Jumlah pada akhir periode (saat ini bila periode sampai hari ini), dibanding jumlah pada akhir "
+              "periode sebelumnya dan pada saat yang sama tahun lalu",
+        "en": "The count at the end of the period (now when the period runs to today), against the count at the "
+              "end of the previous period and at the same moment last year"},
+    "overview.pagu_tip": {
+        "id": "Pagu ditetapkan per tahun anggaran, jadi periode sebelumnya (tahun yang sama) punya pagu yang sama; "
+              "dibanding hanya dengan pagu tahun lalu",
+        "en": "The ceiling is set per fiscal year, so the previous period (same year) has the same one; "
+              "compared only with last year's"},
     "overview.fresh.title": {"id": "Kesegaran data per sumber", "en": "Data freshness per source"},
     "overview.fresh.about": {"id": "Pemuatan ETL terakhir yang berhasil; usang bila lebih lama dari {n} menit",
                              "en": "Last successful ETL load; stale when older than {n} minutes"},
@@ -150,9 +169,22 @@ _RANK = {"bad": 3, "warn": 2, "ok": 1, None: 0, "neutral": 0}
 
 @dataclass(frozen=True)
 class Headline:
+    """One headline number of a service tile, with what it is compared with: `previous` (the
+    same metric for f.previous()) and `year_ago` (for f.year_ago()); NO_YEAR = not compared
+    with that period (`note` says why, as the number's tooltip)."""
+    key: str
     label: str
-    text: str
+    value: float | None
+    format: Callable[[float | None], str]
     status: str | None = None
+    better: Better = "up"
+    previous: object = NO_YEAR
+    year_ago: object = NO_YEAR
+    note: str | None = None
+
+    @property
+    def text(self) -> str:
+        return self.format(self.value)
 
 
 @dataclass(frozen=True)
@@ -175,56 +207,86 @@ def _trend(frame: pd.DataFrame, column: str) -> pd.DataFrame:
     return pd.DataFrame({"bucket": frame["bucket"], "value": frame[column]})
 
 
-def summarise(store: Store, f: Filters) -> list[ServiceSummary]:
-    """The five services' headline numbers for the filter window and the situation now."""
-    now = query_now()
-    c_sla = complaints.resolution_sla_pct(store, f)
-    c_backlog = complaints.backlog(store, f)
-    p_sla = permits.sla_pct(store, f)
-    p_open = permits.in_process(store, f)
+def _num(value) -> float | None:
+    return None if value is None or pd.isna(value) else float(value)
+
+
+def summarise(store: Store, f: Filters, now: dt.datetime | None = None) -> list[ServiceSummary]:
+    """The five services' headline numbers for the filter window and the situation now, each
+    with the same metric for the previous period and the same period last year (except the
+    live queue, and the budget ceiling: last year only)."""
+    now = now if now is not None else query_now()
+    windows = (f, f.previous(), f.year_ago())
+
+    def three(fn) -> list[float | None]:
+        """fn(window) for this period, the previous one and the same one last year."""
+        return [_num(fn(w)) for w in windows]
+
+    def headline(key, label, values, fmt, status=None, better="up", note=None, previous=True):
+        value, prev, year = values
+        return Headline(key, label, value, fmt, status, better, prev if previous else NO_YEAR, year, note)
+
+    c_received = three(lambda w: complaints.received_count(store, w))
+    c_sla = three(lambda w: complaints.resolution_sla_pct(store, w, now))
+    c_backlog = [complaints.backlog(store, w, now) for w in windows]
+    p_apps = three(lambda w: permits.applications_count(store, w))
+    p_sla = three(lambda w: permits.sla_pct(store, w, now))
+    p_open = [permits.in_process(store, w, now) for w in windows]
     live = clinics.live_by_facility(store, f, now)
-    period = clinics.period_summary(store, f).iloc[0]
+    period = [clinics.period_summary(store, w).iloc[0] for w in windows]
     standard = store.cfg.sla.clinic_max_wait_minutes
-    b_totals = budget.ytd_totals(store, f).iloc[0]
+    b_totals = [budget.ytd_totals(store, w).iloc[0] for w in windows]
     b_lower, _ = budget.band_on(store.cfg, f.end)
-    b_laggards = budget.laggard_count(store, f)
-    k_sla = cleanliness.cleanup_sla_pct(store, f)
-    k_backlog = cleanliness.backlog(store, f)
+    b_laggards = three(lambda w: budget.laggard_count(store, w))
+    k_reports = three(lambda w: cleanliness.reports_count(store, w))
+    k_sla = three(lambda w: cleanliness.cleanup_sla_pct(store, w, now))
+    k_backlog = [cleanliness.backlog(store, w, now) for w in windows]
     clinic_trend = clinics.trend(store, f)
     k_trend = cleanliness.trend_by_status(store, f)
     k_trend = k_trend.assign(total=k_trend.drop(columns="bucket").sum(axis=1))
     s_curve = budget.s_curve(store, f)
+    snapshot = t("overview.snapshot_tip")
+
+    def col(rows, name):
+        return [_num(r[name]) for r in rows]
+
+    c_over, p_over, k_over = col(c_backlog, "overdue"), col(p_open, "overdue"), col(k_backlog, "overdue")
+    wait, within = col(period, "median_wait_minutes"), col(period, "within_standard_pct")
+    realized = col(b_totals, "realized_pct")
     return [
         ServiceSummary("complaints", [
-            Headline(t("overview.complaints.received"), fmt_int(complaints.received_count(store, f))),
-            Headline(t("overview.complaints.sla"), fmt_pct(c_sla), complaints.sla_status(c_sla)),
-            Headline(t("overview.complaints.overdue"), fmt_int(c_backlog["overdue"]),
-                     complaints.overdue_status(c_backlog["overdue"], c_backlog["open"])),
+            headline("received", t("overview.complaints.received"), c_received, fmt_int, better="neutral"),
+            headline("sla", t("overview.complaints.sla"), c_sla, fmt_pct, complaints.sla_status(c_sla[0])),
+            headline("overdue", t("overview.complaints.overdue"), c_over, fmt_int,
+                     complaints.overdue_status(c_backlog[0]["overdue"], c_backlog[0]["open"]), "down", snapshot),
         ], _trend(complaints.trend(store, f), "received"), t("overview.complaints.received")),
         ServiceSummary("permits", [
-            Headline(t("overview.permits.applications"), fmt_int(permits.applications_count(store, f))),
-            Headline(t("overview.permits.sla"), fmt_pct(p_sla), permits.sla_status(p_sla)),
-            Headline(t("overview.permits.overdue"), fmt_int(p_open["overdue"]),
-                     permits.overdue_status(p_open["overdue"], p_open["open"])),
+            headline("applications", t("overview.permits.applications"), p_apps, fmt_int, better="neutral"),
+            headline("sla", t("overview.permits.sla"), p_sla, fmt_pct, permits.sla_status(p_sla[0])),
+            headline("overdue", t("overview.permits.overdue"), p_over, fmt_int,
+                     permits.overdue_status(p_open[0]["overdue"], p_open[0]["open"]), "down", snapshot),
         ], _trend(permits.trend(store, f), "submitted"), t("overview.permits.applications")),
         ServiceSummary("clinics", [
-            Headline(t("overview.clinics.waiting"), fmt_int(live["waiting"].sum() if len(live) else 0)),
-            Headline(t("overview.clinics.median"), fmt_minutes(period["median_wait_minutes"]),
-                     clinics.wait_status(period["median_wait_minutes"], standard)),
-            Headline(t("overview.clinics.within"), fmt_pct(period["within_standard_pct"]),
-                     clinics.within_standard_status(period["within_standard_pct"])),
+            Headline("waiting", t("overview.clinics.waiting"), float(live["waiting"].sum()) if len(live) else 0.0,
+                     fmt_int, better="down", note=t("overview.live_tip")),
+            headline("median", t("overview.clinics.median"), wait, fmt_minutes,
+                     clinics.wait_status(wait[0], standard), "down"),
+            headline("within", t("overview.clinics.within"), within, fmt_pct,
+                     clinics.within_standard_status(within[0])),
         ], _trend(clinic_trend, "visits"), t("nav.clinics")),
         ServiceSummary("budget", [
-            Headline(t("overview.budget.pagu"), fmt_rp(b_totals["pagu_rp"])),
-            Headline(t("overview.budget.realized"), fmt_pct(b_totals["realized_pct"]),
-                     budget.band_status(b_totals["realized_pct"], b_lower)),
-            Headline(t("overview.budget.laggards"), fmt_int(b_laggards), budget.laggard_status(b_laggards)),
+            headline("pagu", t("overview.budget.pagu"), col(b_totals, "pagu_rp"), fmt_rp, better="neutral",
+                     note=t("overview.pagu_tip"), previous=False),
+            headline("realized", t("overview.budget.realized"), realized, fmt_pct,
+                     budget.band_status(realized[0], b_lower)),
+            headline("laggards", t("overview.budget.laggards"), b_laggards, fmt_int,
+                     budget.laggard_status(int(b_laggards[0] or 0)), "down"),
         ], _budget_trend(s_curve), t("overview.budget.realized")),
         ServiceSummary("cleanliness", [
-            Headline(t("overview.cleanliness.reports"), fmt_int(cleanliness.reports_count(store, f))),
-            Headline(t("overview.cleanliness.sla"), fmt_pct(k_sla), cleanliness.sla_status(k_sla)),
-            Headline(t("overview.cleanliness.overdue"), fmt_int(k_backlog["overdue"]),
-                     cleanliness.overdue_status(k_backlog["overdue"], k_backlog["open"])),
+            headline("reports", t("overview.cleanliness.reports"), k_reports, fmt_int, better="neutral"),
+            headline("sla", t("overview.cleanliness.sla"), k_sla, fmt_pct, cleanliness.sla_status(k_sla[0])),
+            headline("overdue", t("overview.cleanliness.overdue"), k_over, fmt_int,
+                     cleanliness.overdue_status(k_backlog[0]["overdue"], k_backlog[0]["open"]), "down", snapshot),
         ], _trend(k_trend, "total"), t("overview.cleanliness.reports")),
     ]
 
@@ -260,16 +322,39 @@ def service_tile(summary: ServiceSummary, colour: str, query: dict) -> dbc.Card:
                       className="ms-auto", id=f"{PAGE}-status-{summary.service}"),
         ], href=f"/{summary.service}{keep_query(query)}", className="d-flex align-items-center gap-2")),
         dbc.CardBody([
-            *[html.Div([html.Div(h.label, className="kpi-label"),
-                        html.Div(h.text, className="kpi-value",
-                                 style={"color": STATUS[h.status]} if h.status in ("warn", "bad") else None)],
-                       className="mb-2") for h in summary.headlines],
+            *[headline_block(summary.service, h) for h in summary.headlines],
             dcc.Graph(id=f"{PAGE}-trend-{summary.service}",
                       figure=sparkline(summary.trend, colour, summary.trend_label).update_layout(height=spark),
                       config={**GRAPH_CONFIG, "displayModeBar": False, "responsive": True},
                       style={"height": f"{spark}px"}),
         ]),
     ], className="service-tile h-100", style={"borderTop": f"6px solid {STATUS.get(status, STATUS['neutral'])}"})
+
+
+def _comparisons(h: Headline) -> list:
+    """The compact comparison lines beside a headline number (components.cards.delta_span:
+    arrow coloured by whether the change is good for that number, the previous value in the
+    tooltip), or a muted 'no comparison' line for a live number."""
+    lines = []
+    if h.previous is not NO_YEAR:
+        lines.append(delta_span(h.value, h.previous, h.better, t("kpi.vs_prev"), h.format,
+                                t("kpi.vs_prev_long"), "prev", show_previous=False))
+    if h.year_ago is not NO_YEAR:
+        lines.append(delta_span(h.value, h.year_ago, h.better, t("kpi.vs_year"), h.format,
+                                t("kpi.vs_year_long"), "year", show_previous=False))
+    if not lines:
+        lines.append(html.Div(t("overview.live"), className="kpi-delta text-body-secondary"))
+    return lines
+
+
+def headline_block(service: str, h: Headline) -> html.Div:
+    """Label, number and its comparisons; the number's colour is its traffic light."""
+    return html.Div([
+        html.Div(h.label, className="kpi-label"),
+        html.Div([html.Div(h.text, className="kpi-value", id=f"{PAGE}-kpi-{service}-{h.key}",
+                           style={"color": STATUS[h.status]} if h.status in ("warn", "bad") else None),
+                  html.Div(_comparisons(h), className="tile-deltas")], className="tile-headline"),
+    ], className="mb-2 tile-kpi", title=h.note)
 
 
 def freshness_table(store: Store):
@@ -453,7 +538,7 @@ def week_card(store: Store, f: Filters, now, query: dict) -> dbc.Card:
 def layout(**query):
     view = open_view(query)
     tiles = [dbc.Col(service_tile(s, PALETTE[i], query), xs=12, md=6, xl=True, className="mb-3")
-             for i, s in enumerate(summarise(view.store, view.f))]
+             for i, s in enumerate(summarise(view.store, view.f, view.now))]
     subtitle = t("overview.subtitle") + " · " + sla_text("overview", view.store.cfg.sla)
     return page_shell(PAGE, PATH, t("overview.title"), subtitle, query, view.store, view.f, [
         dbc.Row(tiles, className="g-3"),

@@ -408,3 +408,70 @@ def test_overview_cards_link_each_item_to_its_cross_filtered_records(store, dash
         assert ("Yang berubah sejak minggu lalu" if lang == "id" else "What changed since last week") in week
     finally:
         use_lang("id")
+
+
+# --- the service tiles: each headline number with the previous period and last year ---------------
+
+def _same(a, b) -> bool:
+    missing = lambda v: v is None or pd.isna(v)     # noqa: E731
+    return (missing(a) and missing(b)) or (not missing(a) and not missing(b) and float(a) == pytest.approx(float(b)))
+
+
+@pytest.mark.parametrize("name", ["city-30d", "kec-30d", "past"])
+def test_service_tiles_compare_with_the_metrics_for_the_previous_period_and_last_year(store, dash_pages, name):
+    from components.cards import NO_YEAR, arrow_tone, change_pct
+    from components.theme import STATUS
+    from metrics import budget, cleanliness, clinics, complaints, permits
+
+    page = dash_pages("overview")
+    f = WINDOWS[name]
+    # (service, key) -> the metric for a window: what the tile must show for f, f.previous(), f.year_ago()
+    expected = {
+        ("complaints", "received"): lambda w: complaints.received_count(store, w),
+        ("complaints", "sla"): lambda w: complaints.resolution_sla_pct(store, w, NOW),
+        ("complaints", "overdue"): lambda w: complaints.backlog(store, w, NOW)["overdue"],
+        ("permits", "applications"): lambda w: permits.applications_count(store, w),
+        ("permits", "sla"): lambda w: permits.sla_pct(store, w, NOW),
+        ("permits", "overdue"): lambda w: permits.in_process(store, w, NOW)["overdue"],
+        ("clinics", "median"): lambda w: clinics.period_summary(store, w).iloc[0]["median_wait_minutes"],
+        ("clinics", "within"): lambda w: clinics.period_summary(store, w).iloc[0]["within_standard_pct"],
+        ("budget", "pagu"): lambda w: budget.ytd_totals(store, w).iloc[0]["pagu_rp"],
+        ("budget", "realized"): lambda w: budget.ytd_totals(store, w).iloc[0]["realized_pct"],
+        ("budget", "laggards"): lambda w: budget.laggard_count(store, w),
+        ("cleanliness", "reports"): lambda w: cleanliness.reports_count(store, w),
+        ("cleanliness", "sla"): lambda w: cleanliness.cleanup_sla_pct(store, w, NOW),
+        ("cleanliness", "overdue"): lambda w: cleanliness.backlog(store, w, NOW)["overdue"],
+    }
+    summaries = page.summarise(store, f, NOW)
+    seen, compared = set(), 0
+    for s in summaries:
+        for h in s.headlines:
+            seen.add((s.service, h.key))
+            if (s.service, h.key) == ("clinics", "waiting"):    # the live queue: compared with nothing
+                assert h.value == clinics.live_by_facility(store, f, NOW)["waiting"].sum()
+                assert h.previous is NO_YEAR and h.year_ago is NO_YEAR and h.note
+                continue
+            fn = expected[(s.service, h.key)]
+            assert _same(h.value, fn(f)), (s.service, h.key)
+            assert _same(h.year_ago, fn(f.year_ago())), (s.service, h.key)
+            if (s.service, h.key) == ("budget", "pagu"):         # one ceiling a year: vs last year only
+                assert h.previous is NO_YEAR and h.note
+            else:
+                assert _same(h.previous, fn(f.previous())), (s.service, h.key)
+                compared += h.previous is not None and h.previous != 0
+            # the rendered comparisons: one line per period, arrow and colour from cards' logic
+            block = page.headline_block(s.service, h)
+            lines = block.children[1].children[1].children
+            periods = [p for p in (h.previous, h.year_ago) if p is not NO_YEAR]
+            assert len(lines) == len(periods)
+            for line, previous in zip(lines, periods):
+                change = change_pct(h.value, previous)
+                if change is None:
+                    assert "kpi-change" not in str(line)
+                    continue
+                arrow, tone = arrow_tone(h.better, change)
+                assert line.children[0].children.startswith(arrow)
+                assert line.children[0].style == {"color": STATUS[tone]}
+                assert h.format(previous) in line.title
+    assert seen == set(expected) | {("clinics", "waiting")}
+    assert compared >= 10          # the previous windows lie inside the seeded history: real comparisons
