@@ -10,6 +10,7 @@ seeding) beside one `python -m etl schedule` process.
 """
 from __future__ import annotations
 
+import importlib
 import logging
 import signal
 import sys
@@ -41,7 +42,7 @@ def create_app(cfg: Config | None = None, store: Store | None = None) -> dash.Da
     cfg = cfg or load_config()
     if store is None:
         engine = make_engine(cfg.store_url)
-        init_store(engine)
+        init_store(engine, cfg.services)
         store = Store(engine, cfg)
     set_store(store)
 
@@ -58,6 +59,8 @@ def create_app(cfg: Config | None = None, store: Store | None = None) -> dash.Da
         routing_callback_inputs={"data_version": Input("bcc-version", "data")},
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
+    for service in cfg.services:   # a service declared outside pages/ (config.yaml services.<name>.module)
+        importlib.import_module(service.module("page"))
     app.layout = html.Div([
         dcc.Store(id="bcc-version", data=_shown_state(store)),
         dcc.Store(id="bcc-config", data={"playlist": list(cfg.display.wall_playlist),
@@ -211,12 +214,14 @@ def serve(cfg: Config) -> None:
 
     engine = _open_store(cfg)
     if cfg.is_demo:
-        from simulator.generate import seed_databases, sources_exist
-        if not sources_exist(cfg.sources):
+        from simulator.generate import missing_sources, seed_databases
+        missing = missing_sources(cfg.sources, cfg.services)
+        if missing:   # only those: the other demo databases keep their history and live activity
             began = time.monotonic()
-            log.info("creating the demo service databases (%s days of history)...", cfg.simulator.history_days)
+            log.info("creating the demo service database(s) %s (%s days of history)...", ", ".join(missing),
+                     cfg.simulator.history_days)
             seed_databases(cfg.sources, seed=cfg.simulator.seed, history_days=cfg.simulator.history_days,
-                           scale=cfg.simulator.scale)
+                           scale=cfg.simulator.scale, services=cfg.services, only=set(missing))
             log.info("demo service databases ready in %.1f s", time.monotonic() - began)
     began = time.monotonic()
     results = run_pass(cfg, engine)
@@ -255,7 +260,7 @@ def _open_store(cfg: Config):
     derived data only: it is deleted and rebuilt from the demo sources by the first pass."""
     engine = make_engine(cfg.store_url)
     try:
-        init_store(engine)
+        init_store(engine, cfg.services)
     except StoreSchemaError as exc:
         if not (cfg.is_demo and cfg.store_is_duckdb):
             raise
@@ -265,7 +270,7 @@ def _open_store(cfg: Config):
         for stale in (path, path.with_name(path.name + ".wal")):
             stale.unlink(missing_ok=True)
         engine = make_engine(cfg.store_url)
-        init_store(engine)
+        init_store(engine, cfg.services)
     return engine
 
 

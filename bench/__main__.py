@@ -123,7 +123,8 @@ def make_changes(sources: dict[str, str], at: dt.datetime, total: int = 1000, se
     import numpy as np
     import sqlalchemy as sa
 
-    from simulator.schema import DATABASES
+    from simulator.schema import databases
+    DATABASES = databases()
     from simulator.sqlio import make_engine
 
     rng = np.random.default_rng(seed)
@@ -293,7 +294,8 @@ def main() -> None:
 
     from core.config import load_config
     from simulator.generate import seed_databases
-    from simulator.schema import DATABASES
+    from simulator.schema import databases
+    DATABASES = databases()
     from store.engine import init_store, make_engine
 
     started = time.perf_counter()

@@ -13,17 +13,22 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import dcc, html
 
-from components.i18n import DAYS, add_strings, fmt_date, fmt_datetime, lang, t, use_lang
+from components.i18n import DAYS, fmt_date, fmt_datetime, has, lang, t, use_lang
 from components.theme import use_theme
 from core.calendar import now_wib
 from core.filters import SELECT_DIMS, Filters
+from core.services import dim as declared_dim
 from core.geo import KECAMATAN, KELURAHAN_BY_CODE
 from metrics.base import Store, get_store, query_now
+from metrics.labels import selection_name
 from metrics.health import source_freshness, stale_sources, stream_health
 
-NAV = [("/", "nav.overview"), ("/complaints", "nav.complaints"), ("/permits", "nav.permits"),
-       ("/clinics", "nav.clinics"), ("/budget", "nav.budget"), ("/cleanliness", "nav.cleanliness"),
-       ("/data", "nav.data")]
+def nav_items(cfg) -> list[tuple[str, str, str]]:
+    """(path, id suffix, label) of the navigation: the overview, every service of the config's
+    catalogue in its order, the operators' data page."""
+    return ([("/", "overview", t("nav.overview"))]
+            + [(svc.path, svc.name, t(f"nav.{svc.name}")) for svc in cfg.services]
+            + [("/data", "data", t("nav.data"))])
 
 
 def is_wall(query: dict) -> bool:
@@ -50,29 +55,17 @@ def query_without(query: dict, *dims: str) -> str:
     return "?" + urlencode(kept)
 
 
-def _lookup(store: Store, sql: str, value: str) -> str | None:
-    try:
-        found = store.scalar(sql, value=value)
-    except Exception:  # noqa: BLE001 - a label must never break the page
-        return None
-    return found if isinstance(found, str) and found else None
-
-
 def selection_label(dim: str, value: str, store: Store) -> str:
     """How a selected value reads on its chip: a kelurahan's or OPD's name rather than its
     code, the weekday and hour of a clinic slot; otherwise the value itself."""
     if dim == "kel" and value in KELURAHAN_BY_CODE:
         return KELURAHAN_BY_CODE[value].name
-    if dim == "opd":
-        return _lookup(store, "SELECT opd_short FROM dim_opd WHERE opd_code = :value", value) or value
-    if dim == "ptype":
-        return _lookup(store, "SELECT permit_type_name FROM dim_permit_type WHERE permit_type_code = :value",
-                       value) or value
-    if dim == "fac":
-        return _lookup(store, "SELECT facility_name FROM dim_facility WHERE facility_code = :value", value) or value
-    if dim == "spend":
-        key = f"budget.type.{value}"
-        return t(key) if t(key) != key else value.replace("_", " ")
+    declared = declared_dim(dim)
+    if declared.lookup is not None:
+        return selection_name(store, dim, value) or value
+    if declared.names is not None:
+        key = declared.names.format(value=value)
+        return t(key) if has(key) else value.replace("_", " ")
     if dim == "slot":
         day, hour = int(value[0]), int(value[2:])
         sep = "." if lang() == "id" else ":"
@@ -101,10 +94,10 @@ def selection_chips(path: str, query: dict, f: Filters, store: Store,
                     className="xf-chips", id="xf-chips")
 
 
-def navbar(active: str, query: dict) -> dbc.Navbar:
+def navbar(active: str, query: dict, cfg) -> dbc.Navbar:
     suffix = keep_query(query)
-    links = [dbc.NavItem(dbc.NavLink(t(key), href=path + suffix, active=path == active,
-                                     id=f"nav-{key.split('.')[1]}")) for path, key in NAV]
+    links = [dbc.NavItem(dbc.NavLink(label, href=path + suffix, active=path == active, id=f"nav-{name}"))
+             for path, name, label in nav_items(cfg)]
     return dbc.Navbar(dbc.Container([
         dbc.NavbarBrand([html.Span("BCC", className="brand-mark"), t("app.name")],
                         href="/" + suffix, className="fw-semibold"),
@@ -126,15 +119,6 @@ def filter_bar(f: Filters) -> dbc.Row:
                 width="auto"),
     ], className="g-3 align-items-end filter-bar")
 
-
-add_strings({
-    "nav.data": {"id": "Data", "en": "Data"},
-    "data.last_loaded": {"id": "data terakhir {at}", "en": "data as of {at}"},
-    "data.unreachable_since": {"id": "sumber tidak terjangkau sejak {at}", "en": "source unreachable since {at}"},
-    "data.failing_since": {"id": "gagal dimuat sejak {at}", "en": "loading failing since {at}"},
-    "data.more_sources": {"id": "+{n} sumber lain", "en": "+{n} more sources"},
-    "data.details": {"id": "Rincian di halaman Data", "en": "Details on the Data page"},
-})
 
 STALE_DETAILED = 2   # sources spelled out in the stale warning; more are only named
 
@@ -201,7 +185,7 @@ def page_shell(page: str, path: str, title: str, subtitle: str, query: dict, sto
                  className="small text-body-secondary") if (f and wall) else None,
     ], className="page-header mb-3")
     return html.Div([
-        None if wall else navbar(path, query),
+        None if wall else navbar(path, query, store.cfg),
         dbc.Container([
             header,
             None if (wall or f is None) else html.Div(filter_bar(f), className="mb-3"),

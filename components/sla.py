@@ -16,61 +16,34 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from components.i18n import add_strings, fmt_int, t
-from core.config import SlaConfig
+from components.i18n import fmt_int, t
+from core.config import Blocks
 
 SERVICES = ("complaints", "permits", "cleanliness", "clinics", "overview")
-
-add_strings({
-    "sla.complaints": {"id": "SLA: tindak lanjut {response} hari kerja, selesai {resolution} hari kerja",
-                       "en": "SLA: follow-up {response} working days, resolved {resolution} working days"},
-    "sla.cleanliness": {"id": "SLA: dibersihkan {days} hari kerja",
-                        "en": "SLA: cleaned within {days} working days"},
-    "sla.permits": {"id": "SLA: per jenis izin (e-Perizinan), dalam hari kerja",
-                    "en": "SLA: per permit type (e-Perizinan), in working days"},
-    "sla.permits_range": {"id": "SLA: per jenis izin (e-Perizinan), {low}–{high} hari kerja",
-                          "en": "SLA: per permit type (e-Perizinan), {low}–{high} working days"},
-    "sla.permits_one": {"id": "SLA: per jenis izin (e-Perizinan), {days} hari kerja",
-                        "en": "SLA: per permit type (e-Perizinan), {days} working days"},
-    "sla.permits_overridden": {"id": "diatur di konfigurasi: {items}", "en": "set in config: {items}"},
-    "sla.clinics": {"id": "Standar: dipanggil ≤ {minutes} menit sejak mendaftar (SPM)",
-                    "en": "Standard: called within {minutes} minutes of registering (SPM)"},
-    "sla.overview": {"id": "SLA hari kerja: pengaduan {response}/{resolution}, kebersihan {cleanup}, "
-                           "izin per jenis · antrean ≤ {minutes} menit",
-                     "en": "SLAs in working days: complaints {response}/{resolution}, cleanliness {cleanup}, "
-                           "permits per type · queues ≤ {minutes} min"},
-})
-
 
 def _items(pairs) -> str:
     """(('Drainase/Banjir', 10), ('permintaan_informasi', 10)) -> 'Drainase/Banjir 10; permintaan informasi 10'."""
     return "; ".join(f"{name.replace('_', ' ')} {fmt_int(days)}" for name, days in pairs)
 
 
-def sla_overrides_note(service: str, sla: SlaConfig) -> str:
+def sla_overrides_note(service: str, sla: Blocks) -> str:
     """' (Drainase/Banjir 10)' for a service with per-type overrides, '' without; append it to
     a text that names the default SLA."""
-    if service == "complaints":
-        pairs = (*sla.complaint_resolution_by_category, *sla.complaint_resolution_by_kind)
-    elif service == "cleanliness":
-        pairs = sla.cleanup_by_category
-    elif service == "permits":
-        pairs = sla.permit_by_type
-    else:
-        pairs = ()
+    block = sla.get(service)
+    pairs = getattr(block, "overrides", ()) if block is not None else ()
     if not pairs:
         return ""
     items = _items(pairs)
     return f" ({t('sla.permits_overridden', items=items) if service == 'permits' else items})"
 
 
-def sla_text(service: str, sla: SlaConfig, *, permit_types: Mapping[str, int] | None = None) -> str:
+def sla_text(service: str, sla: Blocks, *, permit_types: Mapping[str, int] | None = None) -> str:
     """The SLA line of a page (service: complaints, permits, cleanliness, clinics, overview)."""
     if service == "complaints":
-        text = t("sla.complaints", response=fmt_int(sla.complaint_response_days),
-                 resolution=fmt_int(sla.complaint_resolution_days))
+        text = t("sla.complaints", response=fmt_int(sla.complaints.response_working_days),
+                 resolution=fmt_int(sla.complaints.resolution_working_days))
     elif service == "cleanliness":
-        text = t("sla.cleanliness", days=fmt_int(sla.cleanup_days))
+        text = t("sla.cleanliness", days=fmt_int(sla.cleanliness.cleanup_working_days))
     elif service == "permits":
         days = sorted({int(d) for d in (permit_types or {}).values() if d is not None})
         if not days:
@@ -80,11 +53,12 @@ def sla_text(service: str, sla: SlaConfig, *, permit_types: Mapping[str, int] | 
         else:
             text = t("sla.permits_range", low=fmt_int(days[0]), high=fmt_int(days[-1]))
     elif service == "clinics":
-        return t("sla.clinics", minutes=fmt_int(sla.clinic_max_wait_minutes))
+        return t("sla.clinics", minutes=fmt_int(sla.clinics.max_wait_minutes))
     elif service == "overview":
-        return t("sla.overview", response=fmt_int(sla.complaint_response_days),
-                 resolution=fmt_int(sla.complaint_resolution_days), cleanup=fmt_int(sla.cleanup_days),
-                 minutes=fmt_int(sla.clinic_max_wait_minutes))
+        return t("sla.overview", response=fmt_int(sla.complaints.response_working_days),
+                 resolution=fmt_int(sla.complaints.resolution_working_days),
+                 cleanup=fmt_int(sla.cleanliness.cleanup_working_days),
+                 minutes=fmt_int(sla.clinics.max_wait_minutes))
     else:
         raise ValueError(f"sla_text: unknown service {service!r}; use one of {', '.join(SERVICES)}")
     return text + sla_overrides_note(service, sla)

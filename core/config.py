@@ -5,21 +5,59 @@ nothing downstream ever reads raw YAML.
 """
 from __future__ import annotations
 
+import dataclasses
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import yaml
 
+from core import services as catalogue
+from core.services import Service
+from core.settings import ConfigError, Settings, read_block
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG_PATH = PROJECT_ROOT / "config.yaml"
-SERVICES = ("complaints", "permits", "clinics", "budget", "cleanliness")
 MODES = ("demo", "production")
+# Top-level keys besides the services' own settings blocks (``<service>:``).
+TOP_LEVEL = ("mode", "store", "sources", "services", "streams", "simulator", "schedule", "etl", "server",
+             "sla", "display", "geo")
+__all__ = ["Config", "ConfigError", "load_config", "Blocks"]
 
 
-class ConfigError(ValueError):
-    """A config value that cannot work; the message names the key and the fix."""
+class Blocks(Mapping):
+    """Per-service settings blocks, by service name: ``cfg.sla["complaints"]`` or
+    ``cfg.sla.complaints``. Hashable and compared by value, like the rest of Config."""
+
+    def __init__(self, blocks: Mapping[str, Settings]):
+        self._blocks = dict(blocks)
+
+    def __getitem__(self, name: str) -> Settings:
+        return self._blocks[name]
+
+    def __getattr__(self, name: str) -> Settings:
+        try:
+            return self.__dict__["_blocks"][name]
+        except KeyError:
+            raise AttributeError(f"no settings block for service {name!r}") from None
+
+    def __iter__(self):
+        return iter(self._blocks)
+
+    def __len__(self) -> int:
+        return len(self._blocks)
+
+    def __hash__(self) -> int:
+        return hash(tuple(sorted(self._blocks.items())))
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Blocks) and self._blocks == other._blocks
+
+    def __repr__(self) -> str:
+        return f"Blocks({self._blocks!r})"
 
 
 @dataclass(frozen=True)
@@ -31,62 +69,11 @@ class SimulatorConfig:
 
 
 @dataclass(frozen=True)
-class SlaConfig:
-    """Service levels in working days. The ``*_by_*`` overrides are ((key, days), ...) pairs
-    as written in config.yaml (hashable); look them up with the ``*_for`` methods, which
-    match complaint and cleanliness categories ignoring case and spacing, permit type codes
-    and complaint kinds as the ETL normalises them (upper / lower case)."""
-    complaint_response_days: int = 3
-    complaint_resolution_days: int = 8
-    cleanup_days: int = 2
-    clinic_max_wait_minutes: int = 60
-    complaint_resolution_by_category: tuple[tuple[str, int], ...] = ()
-    complaint_resolution_by_kind: tuple[tuple[str, int], ...] = ()
-    cleanup_by_category: tuple[tuple[str, int], ...] = ()
-    permit_by_type: tuple[tuple[str, int], ...] = ()
-
-    @staticmethod
-    def category_key(name) -> str:
-        """'  drainase /Banjir' and 'Drainase /banjir' match: spacing collapsed, case folded."""
-        return " ".join(str(name).split()).casefold()
-
-    def complaint_resolution_overrides(self) -> tuple[dict[str, int], dict[str, int]]:
-        """({category_key: days}, {kind: days}) for the ETL's vectorised lookup."""
-        return ({self.category_key(k): v for k, v in self.complaint_resolution_by_category},
-                {k.strip().lower(): v for k, v in self.complaint_resolution_by_kind})
-
-    def cleanup_overrides(self) -> dict[str, int]:
-        return {self.category_key(k): v for k, v in self.cleanup_by_category}
-
-    def permit_overrides(self) -> dict[str, int]:
-        return {k.strip().upper(): v for k, v in self.permit_by_type}
-
-    def complaint_resolution_days_for(self, category=None, kind=None) -> int:
-        """Resolution SLA of one complaint: its category's override, else its kind's, else
-        the default."""
-        by_category, by_kind = self.complaint_resolution_overrides()
-        if category is not None and self.category_key(category) in by_category:
-            return by_category[self.category_key(category)]
-        if kind is not None and str(kind).strip().lower() in by_kind:
-            return by_kind[str(kind).strip().lower()]
-        return self.complaint_resolution_days
-
-    def cleanup_days_for(self, category=None) -> int:
-        if category is None:
-            return self.cleanup_days
-        return self.cleanup_overrides().get(self.category_key(category), self.cleanup_days)
-
-    def permit_days_for(self, type_code, source_days: int | None = None) -> int | None:
-        """A permit type's SLA: the config's override, else e-Perizinan's own value."""
-        return self.permit_overrides().get(str(type_code).strip().upper(), source_days)
-
-
-@dataclass(frozen=True)
 class DisplayConfig:
     stale_after_minutes: int = 30
     refresh_seconds: int = 60
     wall_rotate_seconds: int = 45
-    wall_playlist: tuple[str, ...] = ("/",)
+    wall_playlist: tuple[str, ...] = ("/",)   # default from the config: "/" and every service page
 
 
 @dataclass(frozen=True)
@@ -106,21 +93,36 @@ class Config:
     path: Path
     mode: str
     store_url: str
-    sources: dict[str, str]
+    sources: dict[str, str]                       # service name -> SQLAlchemy URL (enabled services)
+    # The catalogue for this config: the enabled services (core.services), labels as configured.
+    services: tuple[Service, ...] = ()
     simulator: SimulatorConfig = field(default_factory=SimulatorConfig)
     etl_minutes: float = 2
     host: str = "127.0.0.1"
     port: int = 8050
-    sla: SlaConfig = field(default_factory=SlaConfig)
-    s_curve_band: dict[int, tuple[float, float]] = field(default_factory=dict)
-    # budget.traffic_light: lower edges (realization % of pagu) of the 2nd..5th traffic-light band
-    budget_traffic_light: tuple[float, ...] = (25.0, 50.0, 75.0, 95.0)
-    # budget.projection_min_share_pct: no year-end projection while past years had realized less
-    # than this % of their year-end total by the same date (early-year projections are noise)
-    budget_projection_min_share_pct: float = 5.0
+    sla: Blocks = field(default_factory=lambda: Blocks({}))        # sla.<service>, by service
+    settings: Blocks = field(default_factory=lambda: Blocks({}))   # <service>: blocks, by service
+    # streams.<name>: overrides of the ETL's stream definitions (validated in full by etl.streams;
+    # here: known stream names, `enabled` and `label`, which the screens read too).
+    streams: Mapping[str, Mapping] = field(default_factory=dict)
     display: DisplayConfig = field(default_factory=DisplayConfig)
     boundaries_path: Path | None = None
     etl: EtlConfig = field(default_factory=EtlConfig)
+
+    def __hash__(self) -> int:
+        return hash((self.path, self.mode, self.store_url, tuple(sorted(self.sources.items())), self.services,
+                     self.sla, self.settings))
+
+    def service(self, name: str) -> Service:
+        """An enabled service of this config by name (KeyError names the enabled ones)."""
+        for service in self.services:
+            if service.name == name:
+                return service
+        raise KeyError(f"service {name!r} is not enabled in this config; enabled: "
+                       f"{', '.join(s.name for s in self.services)}")
+
+    def has_service(self, name: str) -> bool:
+        return any(s.name == name for s in self.services)
 
     @property
     def is_demo(self) -> bool:
@@ -168,58 +170,6 @@ def _get(raw: dict, dotted: str, default: Any, kind: type, *, minimum: float | N
     return node
 
 
-def _sla_by(raw: dict, dotted: str, *, minimum: int, key_case: str | None = None,
-            example: str) -> tuple[tuple[str, int], ...]:
-    """A per-type SLA override map {type: working days} -> ((type, days), ...)."""
-    mapping = _get(raw, dotted, {}, dict)
-    out: dict[str, int] = {}
-    seen: dict[str, str] = {}
-    for name, days in mapping.items():
-        if isinstance(name, bool) or not isinstance(name, (str, int)) or not str(name).strip():
-            raise ConfigError(f"{dotted}: {name!r} is not a type name; write e.g. '{example}'")
-        name = str(name).strip()
-        if key_case == "upper":
-            name = name.upper()
-        elif key_case == "lower":
-            name = name.lower()
-        key = f"{dotted}.{name}"
-        if isinstance(days, bool) or not isinstance(days, int):
-            raise ConfigError(f"{key}: expected a whole number of working days, got {days!r}; "
-                              f"fix it in the config file")
-        if not minimum <= days <= 365:
-            raise ConfigError(f"{key}: must be between {minimum} and 365 working days, got {days}; "
-                              f"fix it in the config file")
-        folded = SlaConfig.category_key(name)
-        if folded in seen:
-            raise ConfigError(f"{key}: given twice (also as {seen[folded]!r}); keep one")
-        seen[folded] = name
-        out[name] = days
-    return tuple(sorted(out.items(), key=lambda item: SlaConfig.category_key(item[0])))
-
-
-def _band(raw: dict) -> dict[int, tuple[float, float]]:
-    band = _get(raw, "budget.s_curve_band", {}, dict)
-    out: dict[int, tuple[float, float]] = {}
-    for month, pair in band.items():
-        if not (isinstance(month, int) and 1 <= month <= 12 and isinstance(pair, list)
-                and len(pair) == 2 and 0 <= pair[0] <= pair[1] <= 100):
-            raise ConfigError(f"budget.s_curve_band.{month}: expected month 1-12 mapped to "
-                              f"[lower, upper] percent with lower <= upper, got {pair!r}")
-        out[month] = (float(pair[0]), float(pair[1]))
-    if band and set(out) != set(range(1, 13)):
-        raise ConfigError("budget.s_curve_band: give all 12 months (1..12)")
-    return out
-
-
-def _traffic_light(raw: dict) -> tuple[float, ...]:
-    edges = _get(raw, "budget.traffic_light", [25, 50, 75, 95], list)
-    if not (len(edges) == 4 and all(isinstance(e, (int, float)) and not isinstance(e, bool) for e in edges)
-            and 0 < edges[0] < edges[1] < edges[2] < edges[3] < 100):
-        raise ConfigError(f"budget.traffic_light: expected 4 increasing percentages between 0 and 100 "
-                          f"(the lower edges of the orange, yellow, light-green and green bands), got {edges!r}")
-    return tuple(float(e) for e in edges)
-
-
 def load_config(path: str | os.PathLike | None = None) -> Config:
     """Read, validate and apply environment overrides (BCC_CONFIG, BCC_STORE_URL)."""
     path = Path(path or os.environ.get("BCC_CONFIG") or DEFAULT_CONFIG_PATH).resolve()
@@ -240,15 +190,14 @@ def load_config(path: str | os.PathLike | None = None) -> Config:
     store_url = os.environ.get("BCC_STORE_URL") or _get(raw, "store.url", "duckdb:///data/analytics.duckdb", str)
     store_url = _resolve_url(store_url, base if not os.environ.get("BCC_STORE_URL") else Path.cwd(), "store.url")
 
-    raw_sources = _get(raw, "sources", {}, dict)
-    unknown = set(raw_sources) - set(SERVICES)
+    unknown = set(raw) - set(TOP_LEVEL) - {svc.name for svc in catalogue.package_services()}
     if unknown:
-        raise ConfigError(f"sources: unknown service(s) {sorted(unknown)}; known: {', '.join(SERVICES)}")
-    missing = [s for s in SERVICES if s not in raw_sources]
-    if missing:
-        raise ConfigError(f"sources: no URL for {', '.join(missing)}; add e.g. "
-                          f"'{missing[0]}: sqlite:///data/sources/{missing[0]}.sqlite'")
-    sources = {s: _resolve_url(raw_sources[s], base, f"sources.{s}") for s in SERVICES}
+        raise ConfigError(f"{sorted(unknown)[0]}: unknown top-level setting (a typo?); the config has "
+                          f"{', '.join(TOP_LEVEL)} and a block per service; fix it in the config file")
+    services = _services(raw)
+    sources = _sources(raw, services, mode, base)
+    sla, settings = _blocks(raw, services)
+    streams = _streams(raw, services)
 
     boundaries = _get(raw, "geo.boundaries", None, str)
     boundaries_path = (base / boundaries).resolve() if boundaries else None
@@ -262,7 +211,8 @@ def load_config(path: str | os.PathLike | None = None) -> Config:
         except BoundaryError as exc:
             raise ConfigError(str(exc)) from None
 
-    playlist = _get(raw, "display.wall_playlist", ["/"], list)
+    # The wall shows the overview and then every service's page, unless config says otherwise.
+    playlist = _get(raw, "display.wall_playlist", ["/", *(svc.path for svc in services)], list)
     return Config(
         path=path,
         mode=mode,
@@ -277,25 +227,10 @@ def load_config(path: str | os.PathLike | None = None) -> Config:
         etl_minutes=_get(raw, "schedule.etl_minutes", 2.0, float, minimum=0.05),
         host=_get(raw, "server.host", "127.0.0.1", str),
         port=_get(raw, "server.port", 8050, int, minimum=1),
-        sla=SlaConfig(
-            complaint_response_days=_get(raw, "sla.complaints.response_working_days", 3, int, minimum=1),
-            complaint_resolution_days=_get(raw, "sla.complaints.resolution_working_days", 8, int, minimum=1),
-            cleanup_days=_get(raw, "sla.cleanliness.cleanup_working_days", 2, int, minimum=1),
-            clinic_max_wait_minutes=_get(raw, "sla.clinics.max_wait_minutes", 60, int, minimum=1),
-            complaint_resolution_by_category=_sla_by(
-                raw, "sla.complaints.resolution_working_days_by_category", minimum=1,
-                example="Drainase/Banjir: 10"),
-            complaint_resolution_by_kind=_sla_by(
-                raw, "sla.complaints.resolution_working_days_by_kind", minimum=1, key_case="lower",
-                example="permintaan_informasi: 10"),
-            cleanup_by_category=_sla_by(raw, "sla.cleanliness.cleanup_working_days_by_category", minimum=1,
-                                        example="Sampah di Sungai: 3"),
-            permit_by_type=_sla_by(raw, "sla.permits.by_type", minimum=0, key_case="upper",
-                                   example="PBG: 30"),
-        ),
-        s_curve_band=_band(raw),
-        budget_traffic_light=_traffic_light(raw),
-        budget_projection_min_share_pct=_get(raw, "budget.projection_min_share_pct", 5.0, float, minimum=0.1),
+        services=services,
+        sla=sla,
+        settings=settings,
+        streams=streams,
         display=DisplayConfig(
             stale_after_minutes=_get(raw, "display.stale_after_minutes", 30, int, minimum=1),
             refresh_seconds=_get(raw, "display.refresh_seconds", 60, int, minimum=5),
@@ -314,3 +249,101 @@ def load_config(path: str | os.PathLike | None = None) -> Config:
             in_process_schedule=_get(raw, "etl.in_process_schedule", None, bool),
         ),
     )
+
+
+def _services(raw: dict) -> tuple[Service, ...]:
+    """The catalogue of this config: the ``services`` package's declarations plus any module
+    named in ``services.<name>.module``, with ``enabled`` and ``label`` applied; enabled only."""
+    block = _get(raw, "services", {}, dict)
+    known = {svc.name: svc for svc in catalogue.package_services()}
+    chosen: list[Service] = []
+    for name, settings in block.items():
+        key = f"services.{name}"
+        if not isinstance(settings, dict):
+            raise ConfigError(f"{key}: expected a mapping (enabled, label, module), got {settings!r}")
+        extra = set(settings) - {"enabled", "label", "module"}
+        if extra:
+            raise ConfigError(f"{key}.{sorted(extra)[0]}: unknown setting; a service has enabled, label, module")
+        if "module" in settings:
+            module = settings["module"]
+            if not isinstance(module, str) or not module.strip():
+                raise ConfigError(f"{key}.module: expected a dotted module name declaring SERVICE")
+            try:
+                declared = catalogue.declared_in(module.strip())
+            except (ImportError, LookupError, ValueError) as exc:
+                raise ConfigError(f"{key}.module: {exc}; fix the module name or remove the setting") from None
+            if declared.name != name:
+                raise ConfigError(f"{key}.module: {module} declares service {declared.name!r}, not {name!r}")
+            known[name] = declared
+        elif name not in known:
+            raise ConfigError(f"{key}: unknown service; known: {', '.join(known)} (declare a new one in "
+                              f"the services package or with {key}.module)")
+    for name, svc in known.items():
+        settings = block.get(name) or {}
+        enabled = settings.get("enabled", True)
+        if not isinstance(enabled, bool):
+            raise ConfigError(f"services.{name}.enabled: expected true or false, got {enabled!r}")
+        label = settings.get("label", svc.label)
+        if not isinstance(label, str) or not label.strip():
+            raise ConfigError(f"services.{name}.label: expected the source system's name, got {label!r}")
+        if enabled:
+            chosen.append(dataclasses.replace(svc, label=label.strip()))
+    try:
+        catalogue.all_stream_names(chosen)
+    except ValueError as exc:
+        raise ConfigError(f"services: {exc}") from None
+    if not chosen:
+        raise ConfigError("services: every service is switched off; enable at least one")
+    return catalogue.ordered(chosen)
+
+
+def _sources(raw: dict, services: tuple[Service, ...], mode: str, base: Path) -> dict[str, str]:
+    """One URL per enabled service. In demo mode a missing one is the simulator's SQLite file
+    (data/sources/<database>.sqlite next to the config); production names every source."""
+    raw_sources = _get(raw, "sources", {}, dict)
+    names = {s.name for s in services}
+    declared = {s.name for s in catalogue.package_services()} | names
+    unknown = set(raw_sources) - declared
+    if unknown:
+        raise ConfigError(f"sources: unknown service(s) {sorted(unknown)}; known: {', '.join(sorted(declared))}")
+    missing = [s for s in services if s.name not in raw_sources]
+    if missing and mode != "demo":
+        raise ConfigError(f"sources: no URL for {', '.join(s.name for s in missing)}; add e.g. "
+                          f"'{missing[0].name}: mysql+pymysql://user:password@host/{missing[0].database}' "
+                          f"(or switch the service off with services.{missing[0].name}.enabled: false)")
+    return {s.name: _resolve_url(raw_sources.get(s.name, f"sqlite:///data/sources/{s.database}.sqlite"),
+                                 base, f"sources.{s.name}")
+            for s in services}
+
+
+def _blocks(raw: dict, services: tuple[Service, ...]) -> tuple[Blocks, Blocks]:
+    """The ``sla.<service>`` and ``<service>:`` blocks, each read with the model its service
+    declares (defaults where the config has none)."""
+    sla_raw = _get(raw, "sla", {}, dict)
+    with_sla = {s.name: s for s in services if s.sla is not None}
+    unknown = set(sla_raw) - set(with_sla) - {s.name for s in catalogue.package_services()}
+    if unknown:
+        raise ConfigError(f"sla.{sorted(unknown)[0]}: no such service with an SLA; services with one: "
+                          f"{', '.join(with_sla)}")
+    sla = {name: read_block(s.sla, sla_raw.get(name), f"sla.{name}") for name, s in with_sla.items()}
+    settings = {s.name: read_block(s.settings, raw.get(s.name), s.name) for s in services if s.settings}
+    return Blocks(sla), Blocks(settings)
+
+
+def _streams(raw: dict, services: tuple[Service, ...]) -> Mapping[str, Mapping]:
+    """The ``streams:`` block, checked as far as every layer reads it: known stream names and
+    their ``enabled`` / ``label``; the ETL validates the rest (etl.streams)."""
+    block = _get(raw, "streams", {}, dict)
+    names = catalogue.all_stream_names(services)
+    every = catalogue.all_stream_names(catalogue.package_services()) | names
+    unknown = set(block) - set(every)
+    if unknown:
+        raise ConfigError(f"streams: unknown stream(s) {sorted(unknown)}; known: {', '.join(sorted(every))}")
+    for name, settings in block.items():
+        if not isinstance(settings, dict):
+            raise ConfigError(f"streams.{name}: expected a mapping of settings, got {settings!r}")
+        if "enabled" in settings and not isinstance(settings["enabled"], bool):
+            raise ConfigError(f"streams.{name}.enabled: expected true or false, got {settings['enabled']!r}")
+        if "label" in settings and (not isinstance(settings["label"], str) or not settings["label"].strip()):
+            raise ConfigError(f"streams.{name}.label: expected a non-empty string, got {settings['label']!r}")
+    return MappingProxyType({k: MappingProxyType(dict(v)) for k, v in block.items() if k in names})

@@ -16,24 +16,15 @@ from dataclasses import dataclass, replace
 from urllib.parse import urlencode
 
 from core.geo import KECAMATAN, KELURAHAN_BY_CODE
+from core.services import SELECT_DIMS, dim as declared_dim
 
 DEFAULT_DAYS = 30
 EARLIEST = dt.date(2000, 1, 1)        # no city app has data before this
 LATEST_AHEAD = dt.timedelta(days=366)
 
-# Cross-filter dimensions: URL parameter -> what it selects. The order is the URL's order.
-SELECT_DIMS: dict[str, str] = {
-    "kel": "kelurahan code, e.g. 12.75.01.1003 (one of core.geo's 37)",
-    "opd": "OPD (agency) code, as in dim_opd",
-    "cat": "complaint / report category name",
-    "ptype": "permit type code, as in dim_permit_type",
-    "fac": "facility code, as in dim_facility",
-    "poli": "clinic (poli) name",
-    "spend": "budget spending type: pegawai | barang_jasa | modal | hibah | bansos | tidak_terduga",
-    "slot": "clinic visit slot: ISO weekday (1 = Senin .. 7 = Minggu) and hour, e.g. 2-09",
-}
+# Cross-filter dimensions: URL parameter -> what it selects, as the service catalogue declares
+# them (core.services: the shared kel and opd, and each service's own). The order is the URL's.
 MAX_SELECTION_CHARS = 80
-_SLOT = re.compile(r"[1-7]-(?:[01][0-9]|2[0-3])")
 _BAD_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}   # control, format (bidi), unassigned, line breaks
 
 
@@ -54,7 +45,8 @@ def _parse_date(value, today: dt.date) -> dt.date | None:
 def parse_selection(dim: str, value) -> str | None:
     """A cross-filter value from the URL, or None when it is not acceptable: empty, longer than
     MAX_SELECTION_CHARS, holding a control or invisible formatting character, an unknown
-    kelurahan (`kel`) or a malformed slot (`slot`). Like a bad date, it is then ignored."""
+    kelurahan (`kel`) or not matching its dimension's declared pattern (e.g. a malformed clinic
+    `slot`). Like a bad date, it is then ignored."""
     if dim not in SELECT_DIMS:
         raise ValueError(f"unknown cross-filter dimension {dim!r}; use one of {', '.join(SELECT_DIMS)}")
     value = _first(value)
@@ -67,7 +59,8 @@ def parse_selection(dim: str, value) -> str | None:
         return None
     if dim == "kel" and value not in KELURAHAN_BY_CODE:
         return None
-    if dim == "slot" and not _SLOT.fullmatch(value):
+    pattern = declared_dim(dim).pattern
+    if pattern is not None and not re.fullmatch(pattern, value):
         return None
     return value
 

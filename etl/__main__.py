@@ -78,7 +78,7 @@ def cmd_run(args) -> int:
     select_streams(cfg, streams)  # unknown names stop here, before the store is touched
     engine = make_engine(cfg.store_url)
     try:
-        init_store(engine)
+        init_store(engine, cfg.services)
         started = time.perf_counter()
         results = run_pass(cfg, engine, streams=streams, full=full, force=True, progress=_Progress())
         seconds = time.perf_counter() - started
@@ -100,7 +100,7 @@ def cmd_schedule(args) -> int:
 
     cfg = load_config(args.config)
     engine = make_engine(cfg.store_url)
-    init_store(engine)
+    init_store(engine, cfg.services)
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
@@ -127,7 +127,7 @@ def cmd_status(args) -> int:
     stream = getattr(args, "rejects", None)
     engine = make_engine(cfg.store_url)
     try:
-        init_store(engine)
+        init_store(engine, cfg.services)
         store = Store(engine, cfg)
         if stream is not None:
             return _print_rejects(store, stream or None)

@@ -11,12 +11,14 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
-import re
 
 import numpy as np
 import pandas as pd
 
 from core.config import ConfigError
+# The patterns and the masking live in core.masking (the screens mask with them too).
+from core.masking import (BPJS_MASK, BPJS_RE, EMAIL_MASK, EMAIL_RE, NIK_MASK, NIK_RE,  # noqa: F401
+                          PHONE_MASK, PHONE_RE, clean_text, mask_text, mask_value)
 
 KEY_ENV = "BCC_PSEUDONYM_KEY"
 # Demo data is simulated, so a public key is fine there; production refuses to start without one.
@@ -24,23 +26,6 @@ DEMO_KEY = b"binjai-command-center-demo-pseudonym-key (not a secret)"
 HASH_HEX_CHARS = 32
 MIN_KEY_CHARS = 16
 
-NIK_MASK, PHONE_MASK, EMAIL_MASK, BPJS_MASK = "[NIK]", "[TELEPON]", "[EMAIL]", "[BPJS]"
-
-# No pattern starts right after a digit (or digit+separator), so amounts like
-# "Rp 10.050.000.000" are left alone; right after a letter is fine ("NIK1275...", "HP0812...").
-_START = r"(?<![\d+])(?<!\d[.,])"
-# 16 digits, optionally grouped 6-6-4 or 4-4-4-4 with spaces, dots or hyphens.
-NIK_RE = re.compile(_START + r"(?:\d{6}[ .-]?\d{6}[ .-]?\d{4}|\d{4}(?:[ .-]?\d{4}){3})(?!\d)")
-# Mobile numbers 08xx / +62 8xx / 62 8xx (9-13 digits in total, any grouping) and
-# landlines written with an area code (0xx / +62 xx, e.g. 061-8821234 in Binjai/Medan).
-PHONE_RE = re.compile(
-    _START + r"(?:(?:\+62|62|0)[ .-]?\(?8\d{1,3}\)?(?:[ .-]?\d){6,10}"
-    r"|(?:\+62[ .-]?|\(?0)[2-7]\d{1,2}\)?(?:[ .-]?\d){5,8})(?!\d)")
-# BPJS card numbers: 13 digits (masked after phone numbers, which can also have 13 digits).
-BPJS_RE = re.compile(_START + r"\d{13}(?!\d)")
-# The look-behind keeps this linear on long runs of word characters (no O(n^2) backtracking).
-EMAIL_RE = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-_CONTROL_CHARS = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"  # a string pattern: pyarrow runs it natively
 
 
 def pseudonym_key(mode: str, environ: dict | None = None) -> bytes:
@@ -135,27 +120,3 @@ def person_identity(*, nik: pd.Series | None = None, bpjs: pd.Series | None = No
     if identity is None:
         raise ValueError("person_identity needs at least one identifier column")
     return identity
-
-
-def clean_text(values: pd.Series) -> pd.Series:
-    """Drop NUL and other control characters (PostgreSQL cannot store NUL) and trim."""
-    return values.astype("str").str.replace(_CONTROL_CHARS, "", regex=True).str.strip()
-
-
-def mask_text(values: pd.Series) -> pd.Series:
-    """Replace NIKs, phone numbers and e-mail addresses inside free text."""
-    text = values.astype("str")
-    text = text.str.replace(EMAIL_RE, EMAIL_MASK, regex=True)
-    text = text.str.replace(NIK_RE, NIK_MASK, regex=True)
-    text = text.str.replace(PHONE_RE, PHONE_MASK, regex=True)
-    return text.str.replace(BPJS_RE, BPJS_MASK, regex=True)
-
-
-def mask_value(value):
-    """Scalar form of ``mask_text`` (non-strings pass through), for reject records."""
-    if not isinstance(value, str):
-        return value
-    value = EMAIL_RE.sub(EMAIL_MASK, value)
-    value = NIK_RE.sub(NIK_MASK, value)
-    value = PHONE_RE.sub(PHONE_MASK, value)
-    return BPJS_RE.sub(BPJS_MASK, value)

@@ -411,7 +411,7 @@ def _load_batch(sync: _Sync, raw: pd.DataFrame, *, advance: bool = True) -> None
             f"the cursor must be the row's last-change time (updated_at); fix streams.{stream.name}.cursor "
             f"in config.yaml")
     good = typed[~typed.index.isin(reasons.index)]
-    context = TransformContext(sla=sync.cfg.sla, pseudonymizer=sync.pseudonymizer, label=stream.label,
+    context = TransformContext(sla=sync.cfg.sla.get(stream.service), settings=sync.cfg.settings.get(stream.service), pseudonymizer=sync.pseudonymizer, label=stream.label,
                                loaded_at=pd.Timestamp(now), lookup=sync.lookups.get)
     rows = stream.transform(good, context) if not good.empty else None
     if context.rejected:

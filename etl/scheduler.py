@@ -53,7 +53,7 @@ def etl_job(cfg: Config, engine: Engine, *, retry_only: bool = False) -> None:
 def tick_job(cfg: Config) -> None:
     try:
         from simulator import live  # lazily: production deployments do not ship with demo data
-        live.tick(cfg.sources, scale=cfg.simulator.scale)
+        live.tick(cfg.sources, scale=cfg.simulator.scale, services=cfg.services)
     except Exception:
         log.exception("simulator tick failed")
 

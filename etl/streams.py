@@ -43,9 +43,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
-import yaml
-
-from core.config import SERVICES, Config, ConfigError
+from core.config import Config, ConfigError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -54,14 +52,6 @@ if TYPE_CHECKING:
 
 KINDS = ("text", "code", "int", "float", "money", "datetime", "date", "kelurahan", "personal")
 
-COMPLAINT_STATUSES = ("diterima", "diverifikasi", "didisposisikan", "diproses", "selesai", "ditolak")
-PERMIT_STATUSES = ("proses", "terbit", "ditolak")
-CLINIC_STATUSES = ("menunggu", "dipanggil", "dilayani", "selesai", "tidak_hadir", "batal")
-CLEANLINESS_STATUSES = ("baru", "diverifikasi", "dikerjakan", "selesai", "ditolak")
-
-# The name each source system goes by on screens and in store.<table>.source.
-SOURCE_LABELS = {"complaints": "e-Masyarakat", "permits": "e-Perizinan", "clinics": "e-Dokter",
-                 "budget": "e-Anggaran", "cleanliness": "e-Saberling"}
 
 # Where a stream's rows come from (etl/feeds.py reads the non-SQL ones).
 READERS = ("sql", "csv", "open311")
@@ -402,257 +392,44 @@ def _reader_options(stream: Stream, reader: str, raw: Mapping, key: str, base: P
     return out
 
 
-def _complaint_fields() -> dict[str, Field]:
-    """The complaint transform's input fields (every complaint stream shares them)."""
-    return {"ticket_no": code(required=True, case="upper", max_len=40),
-            "kind": code(required=True, max_len=30),
-            "category": text(required=True, max_len=100),
-            "title": text(required=True, max_len=200, mask=True),
-            "channel": code(required=True, max_len=20),
-            "kelurahan_code": kelurahan(),
-            "opd_code": code(case="upper", max_len=20),
-            "status": code(required=True, values=COMPLAINT_STATUSES),
-            "reporter_nik": personal(), "reporter_phone": personal(), "reporter_email": personal(),
-            "received_at": timestamp(required=True),
-            "verified_at": timestamp(not_before="received_at"),
-            "dispositioned_at": timestamp(not_before="received_at"),
-            "processing_at": timestamp(not_before="received_at"),
-            "resolved_at": timestamp(not_before="received_at"),
-            "rejected_at": timestamp(not_before="received_at"),
-            "rating": integer(minimum=1, maximum=5)}
+def service_streams(service):
+    """The stream builder of one service's ETL module: ``stream(name, source, columns, fields,
+    transform, **options)`` for a stream the service declares (core.services.StreamRef), which
+    gives its target table, kind (dimension or fact), label and whether it runs by default."""
+    def stream(name, source, columns, fields, transform, **kw) -> Stream:
+        ref = service.stream(name)
+        missing = set(fields) - set(columns)
+        if missing:
+            raise ValueError(f"stream {name}: no default column for {sorted(missing)}")
+        return Stream(name=name, service=service.name, target=ref.target, source=source,
+                      key=kw.pop("key", "id"), cursor=kw.pop("cursor", "updated_at"),
+                      columns=MappingProxyType(columns), fields=MappingProxyType(fields),
+                      transform=transform, label=ref.label or service.label, kind=ref.kind,
+                      enabled=ref.enabled, **kw)
+    return stream
 
 
-def _stream(name, service, target, source, columns, fields, transform, **kw) -> Stream:
-    missing = set(fields) - set(columns)
-    if missing:
-        raise ValueError(f"stream {name}: no default column for {sorted(missing)}")
-    return Stream(name=name, service=service, target=target, source=source,
-                  key=kw.pop("key", "id"), cursor=kw.pop("cursor", "updated_at"),
-                  columns=MappingProxyType(columns), fields=MappingProxyType(fields),
-                  transform=transform, label=kw.pop("label", SOURCE_LABELS[service]), **kw)
+def default_streams(services=None) -> list[Stream]:
+    """Every stream of `services` (default: the services package's catalogue) as its ETL module
+    declares it, before config overrides; dimensions first (the order a pass runs them in)."""
+    from core.services import package_services
 
-
-def default_streams() -> list[Stream]:
-    """The demo schema's streams, dimensions first (the order a pass runs them in)."""
-    from etl import transforms as t
-
-    return [
-        # --- dimensions ------------------------------------------------------------------
-        _stream("opd", "budget", "dim_opd", "skpd",
-                {"opd_code": "kode_skpd", "opd_name": "nama_skpd", "opd_short": "singkatan"},
-                {"opd_code": code(required=True, case="upper", max_len=20),
-                 "opd_name": text(required=True, max_len=150),
-                 "opd_short": text(required=True, max_len=40)},
-                t.opd, kind="dimension"),
-        _stream("permit_types", "permits", "dim_permit_type", "jenis_izin",
-                {"permit_type_code": "kode_izin", "permit_type_name": "nama_izin",
-                 "sla_working_days": "sla_hari_kerja", "risk_level": "tingkat_risiko"},
-                {"permit_type_code": code(required=True, case="upper", max_len=20),
-                 "permit_type_name": text(required=True, max_len=150),
-                 "sla_working_days": integer(required=True, minimum=0, maximum=365),
-                 "risk_level": code(required=True, max_len=20)},
-                t.permit_type, kind="dimension"),
-        _stream("facilities", "clinics", "dim_facility", "faskes",
-                {"facility_code": "kode_faskes", "facility_name": "nama_faskes",
-                 "facility_kind": "jenis_faskes", "kelurahan_code": "kode_kelurahan",
-                 "lat": "latitude", "lng": "longitude"},
-                {"facility_code": code(required=True, case="upper", max_len=20),
-                 "facility_name": text(required=True, max_len=150),
-                 "facility_kind": code(required=True, max_len=20),
-                 "kelurahan_code": kelurahan(required=True),
-                 "lat": number(minimum=-90, maximum=90), "lng": number(minimum=-180, maximum=180)},
-                t.facility, kind="dimension"),
-        # --- complaints (e-Masyarakat) -------------------------------------------------------
-        _stream("complaints", "complaints", "complaints",
-                "SELECT p.*, k.nama_kategori, o.kode_opd FROM pengaduan p "
-                "LEFT JOIN kategori_pengaduan k ON k.id = p.kategori_id "
-                "LEFT JOIN opd o ON o.id = p.opd_id",
-                {"ticket_no": "no_tiket", "kind": "jenis", "category": "nama_kategori",
-                 "title": "judul", "channel": "kanal", "kelurahan_code": "kode_kelurahan",
-                 "opd_code": "kode_opd", "status": "status", "reporter_nik": "nik_pelapor",
-                 "reporter_phone": "telepon_pelapor", "reporter_email": "email_pelapor",
-                 "received_at": "created_at", "verified_at": "tgl_verifikasi",
-                 "dispositioned_at": "tgl_disposisi", "processing_at": "tgl_proses",
-                 "resolved_at": "tgl_selesai", "rejected_at": "tgl_ditolak",
-                 "rating": "rating_kepuasan"},
-                _complaint_fields(), t.complaint),
-        _stream("complaint_status_history", "complaints", "complaint_status_history",
-                "riwayat_status_pengaduan",
-                {"complaint_key": "pengaduan_id", "status": "status", "changed_at": "created_at"},
-                {"complaint_key": integer(required=True),
-                 "status": code(required=True, values=COMPLAINT_STATUSES),
-                 "changed_at": timestamp(required=True)},
-                t.complaint_status_event),
-        # --- complaints from other systems' exports and feeds (etl/feeds.py; off until enabled) ----
-        # A CSV export (e.g. SP4N-LAPOR!'s): a city maps its own headers under columns; the cursor
-        # is each file's modification time unless `cursor:` names a modified-time column.
-        _stream("complaints_csv", "complaints", "complaints", "CSV export files (options.path)",
-                {"ticket_no": "no_tiket", "kind": "jenis", "category": "kategori", "title": "judul",
-                 "channel": None, "kelurahan_code": "kode_kelurahan", "opd_code": "kode_opd",
-                 "status": "status", "reporter_nik": "nik", "reporter_phone": "telepon",
-                 "reporter_email": "email", "received_at": "tanggal_laporan", "verified_at": None,
-                 "dispositioned_at": None, "processing_at": None, "resolved_at": "tanggal_selesai",
-                 "rejected_at": None, "rating": None},
-                _complaint_fields(), t.complaint, key="id", cursor=FILE_MTIME, key_kind="text",
-                label="LAPOR! CSV", reader="csv", enabled=False,
-                options=MappingProxyType({"path": "data/imports/complaints/*.csv", "delimiter": ",",
-                                          "encoding": "utf-8-sig", "date_format": None, "complete": True,
-                                          "constants": MappingProxyType({"channel": "lapor"})}),
-                values=MappingProxyType({"status": MappingProxyType({
-                    "baru": "diterima", "menunggu": "diterima", "verifikasi": "diverifikasi",
-                    "disposisi": "didisposisikan", "koordinasi": "didisposisikan", "proses": "diproses",
-                    "ditindaklanjuti": "diproses", "tindak_lanjut": "diproses", "tolak": "ditolak"})})),
-        # Open311 GeoReport v2 (GET {url}/requests.json in date windows). Its open/closed states
-        # and FixMyStreet's finer ones are translated by `values`; `constants` fill the fields
-        # GeoReport has no column for.
-        _stream("complaints_open311", "complaints", "complaints", "Open311 GeoReport v2 (options.url)",
-                {"ticket_no": "service_request_id", "kind": None, "category": "service_name",
-                 "title": "description", "channel": None, "kelurahan_code": None,
-                 "opd_code": "agency_responsible", "status": "status", "reporter_nik": None,
-                 "reporter_phone": None, "reporter_email": None, "received_at": "requested_datetime",
-                 "verified_at": None, "dispositioned_at": None, "processing_at": None,
-                 "resolved_at": None, "rejected_at": None, "rating": None},
-                _complaint_fields(), t.complaint, key="service_request_id", cursor="updated_datetime",
-                key_kind="text", label="Open311", reader="open311", enabled=False, reconcile=False,
-                options=MappingProxyType({"url": None, "jurisdiction_id": None, "window_days": 30,
-                                          "lookback_days": 30, "since": None, "page_size": 100,
-                                          "timeout_seconds": None, "start_param": "start_date",
-                                          "end_param": "end_date",
-                                          "constants": MappingProxyType({"kind": "pengaduan",
-                                                                         "channel": "open311"})}),
-                values=MappingProxyType({"status": MappingProxyType({
-                    "open": "diproses", "closed": "selesai", "confirmed": "diterima",
-                    "investigating": "diproses", "in_progress": "diproses", "action_scheduled": "diproses",
-                    "fixed": "selesai", "no_further_action": "selesai", "not_responsible": "ditolak",
-                    "duplicate": "ditolak", "internal_referral": "didisposisikan"})})),
-        # --- permits (e-Perizinan) ---------------------------------------------------------------
-        _stream("permits", "permits", "permits",
-                "SELECT p.*, j.kode_izin FROM permohonan_izin p "
-                "LEFT JOIN jenis_izin j ON j.id = p.jenis_izin_id",
-                {"registration_no": "no_registrasi", "permit_type_code": "kode_izin",
-                 "kelurahan_code": "kode_kelurahan", "stage": "tahap", "status": "status",
-                 "applicant_nik": "nik_pemohon", "applicant_phone": "telepon_pemohon",
-                 "applicant_email": "email_pemohon", "submitted_at": "tgl_pengajuan",
-                 "decided_at": "tgl_keputusan", "retribution_rp": "nilai_retribusi"},
-                {"registration_no": code(required=True, case="upper", max_len=40),
-                 "permit_type_code": code(required=True, case="upper", max_len=20),
-                 "kelurahan_code": kelurahan(),
-                 "stage": code(required=True, max_len=30),
-                 "status": code(required=True, values=PERMIT_STATUSES),
-                 "applicant_nik": personal(), "applicant_phone": personal(), "applicant_email": personal(),
-                 "submitted_at": timestamp(required=True),
-                 "decided_at": timestamp(not_before="submitted_at"),
-                 "retribution_rp": money()},
-                t.permit, depends_on=("permit_types",)),
-        _stream("permit_stages", "permits", "permit_stages", "riwayat_tahap_izin",
-                {"permit_id": "permohonan_id", "stage": "tahap", "started_at": "tgl_mulai",
-                 "finished_at": "tgl_selesai"},
-                {"permit_id": integer(required=True), "stage": code(required=True, max_len=30),
-                 "started_at": timestamp(required=True),
-                 "finished_at": timestamp(not_before="started_at")},
-                t.permit_stage),
-        # --- clinic visits (e-Dokter) --------------------------------------------------------------
-        _stream("clinic_visits", "clinics", "clinic_visits",
-                "SELECT d.*, f.kode_faskes, p.nama_poli, s.nik AS nik_pasien, s.no_bpjs, "
-                "s.kode_kelurahan AS kelurahan_pasien FROM pendaftaran d "
-                "LEFT JOIN faskes f ON f.id = d.faskes_id "
-                "LEFT JOIN poli p ON p.id = d.poli_id "
-                "LEFT JOIN pasien s ON s.id = d.pasien_id",
-                {"visit_date": "tanggal_kunjungan", "facility_code": "kode_faskes", "poli": "nama_poli",
-                 "channel": "cara_daftar", "payer": "jenis_bayar", "status": "status",
-                 "patient_key": "pasien_id", "patient_nik": "nik_pasien", "patient_bpjs": "no_bpjs",
-                 "kelurahan_code": "kelurahan_pasien", "registered_at": "waktu_daftar",
-                 "called_at": "waktu_panggil", "service_started_at": "waktu_layan",
-                 "finished_at": "waktu_selesai"},
-                {"visit_date": day(required=True),
-                 "facility_code": code(required=True, case="upper", max_len=20),
-                 "poli": text(required=True, max_len=60),
-                 "channel": code(required=True, max_len=20),
-                 "payer": code(required=True, case="upper", max_len=10),
-                 "status": code(required=True, values=CLINIC_STATUSES),
-                 "patient_key": code(case=None, max_len=40),
-                 "patient_nik": personal(), "patient_bpjs": personal(),
-                 "kelurahan_code": kelurahan(),
-                 "registered_at": timestamp(required=True),
-                 "called_at": timestamp(not_before="registered_at"),
-                 "service_started_at": timestamp(not_before="registered_at"),
-                 "finished_at": timestamp(not_before="registered_at")},
-                t.clinic_visit),
-        # --- budget (e-Anggaran) -----------------------------------------------------------------------
-        _stream("budget_lines", "budget", "budget_lines",
-                "SELECT a.*, s.kode_skpd, p.kode_program, p.nama_program, k.kode_kegiatan, "
-                "k.nama_kegiatan FROM anggaran a "
-                "LEFT JOIN kegiatan k ON k.id = a.kegiatan_id "
-                "LEFT JOIN program p ON p.id = k.program_id "
-                "LEFT JOIN skpd s ON s.id = p.skpd_id",
-                {"fiscal_year": "tahun", "opd_code": "kode_skpd", "program_code": "kode_program",
-                 "program_name": "nama_program", "activity_code": "kode_kegiatan",
-                 "activity_name": "nama_kegiatan", "spending_type": "jenis_belanja",
-                 "account_code": "kode_rekening", "pagu_rp": "pagu"},
-                {"fiscal_year": integer(required=True, minimum=2000, maximum=2100),
-                 "opd_code": code(required=True, case="upper", max_len=20),
-                 "program_code": code(required=True, case=None, max_len=30),
-                 "program_name": text(required=True, max_len=200),
-                 "activity_code": code(required=True, case=None, max_len=40),
-                 "activity_name": text(required=True, max_len=200),
-                 "spending_type": code(required=True, max_len=40),
-                 "account_code": code(required=True, case=None, max_len=30),
-                 "pagu_rp": money(required=True)},
-                t.budget_line),
-        _stream("budget_cash_plan", "budget", "budget_cash_plan", "anggaran_kas",
-                {"line_id": "anggaran_id", "month": "bulan", "amount_rp": "nilai"},
-                {"line_id": integer(required=True), "month": integer(required=True, minimum=1, maximum=12),
-                 "amount_rp": money(required=True)},
-                t.budget_cash_plan),
-        _stream("budget_realization", "budget", "budget_realization", "realisasi_sp2d",
-                {"sp2d_no": "no_sp2d", "line_id": "anggaran_id", "paid_on": "tanggal_sp2d",
-                 "amount_rp": "nilai"},
-                {"sp2d_no": code(required=True, case=None, max_len=40), "line_id": integer(required=True),
-                 "paid_on": day(required=True), "amount_rp": money(required=True)},
-                t.budget_payment),
-        # --- cleanliness reports (e-Saberling) -----------------------------------------------------------
-        _stream("cleanliness_reports", "cleanliness", "cleanliness_reports",
-                "SELECT l.*, k.nama_kategori FROM laporan l "
-                "LEFT JOIN kategori_laporan k ON k.id = l.kategori_id",
-                {"category": "nama_kategori", "status": "status", "kelurahan_code": "kode_kelurahan",
-                 "lat": "latitude", "lng": "longitude", "reporter_phone": "telepon_pelapor",
-                 "reported_at": "tgl_laporan", "handled_at": "tgl_ditangani",
-                 "cleaned_at": "tgl_selesai"},
-                {"category": text(required=True, max_len=100),
-                 "status": code(required=True, values=CLEANLINESS_STATUSES),
-                 "kelurahan_code": kelurahan(),
-                 "lat": number(required=True, minimum=-90, maximum=90),
-                 "lng": number(required=True, minimum=-180, maximum=180),
-                 "reporter_phone": personal(),
-                 "reported_at": timestamp(required=True),
-                 "handled_at": timestamp(not_before="reported_at"),
-                 "cleaned_at": timestamp(not_before="reported_at")},
-                t.cleanliness_report),
-    ]
-
-
-def read_overrides(path: Path | None) -> dict:
-    """The ``streams:`` block of the config file ({} when absent).
-
-    core.config validates everything else; this block belongs to the ETL, so it is read
-    here (a later issue may move it into core.config.Config)."""
-    if path is None or not Path(path).is_file():
-        return {}
-    raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-    block = raw.get("streams") if isinstance(raw, dict) else None
-    if block is None:
-        return {}
-    if not isinstance(block, dict):
-        raise ConfigError("streams: expected a mapping of stream name to settings")
-    return block
+    streams = []
+    for service in (package_services() if services is None else services):
+        declared = service.load("etl").streams(service)
+        names = [s.name for s in declared]
+        expected = [ref.name for ref in service.streams]
+        if sorted(names) != sorted(expected):
+            raise ValueError(f"{service.module('etl')}.streams() gives {names}, but the service "
+                             f"declares {expected}; make them agree")
+        streams.extend(declared)
+    return sorted(streams, key=lambda s: s.kind != "dimension")
 
 
 def configured_streams(cfg: Config) -> list[Stream]:
-    """Default streams with the config file's overrides applied, in run order."""
-    overrides = getattr(cfg, "streams", None)
-    if overrides is None:
-        overrides = read_overrides(cfg.path)
-    streams = default_streams()
+    """The streams of the config's services with its ``streams:`` overrides applied, in run order."""
+    overrides = cfg.streams
+    streams = default_streams(cfg.services)
     names = {s.name for s in streams}
     unknown = set(overrides) - names
     if unknown:
@@ -662,8 +439,6 @@ def configured_streams(cfg: Config) -> list[Stream]:
                for s in streams]
     labelled: dict[tuple[str, str], str] = {}
     for s in streams:
-        if s.service not in SERVICES:
-            raise ConfigError(f"stream {s.name}: unknown service {s.service!r}")
         # Streams filling one table need their own label: ids are '<label letters>:<key>'.
         prefix = (s.target, "".join(ch for ch in s.label.lower() if ch.isalnum()))
         if s.enabled and prefix in labelled:

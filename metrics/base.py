@@ -20,11 +20,12 @@ import threading
 import time
 from collections import OrderedDict
 
+import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from core.calendar import now_wib
+from core.calendar import now_wib, working_days_elapsed
 from core.config import Config
 from store.engine import data_version as read_data_version
 
@@ -221,3 +222,34 @@ def share_status(part: int, whole: int, ok: float, warn: float) -> str:
     """Traffic light for the share (%) of `whole` that `part` is, where less is better
     (e.g. the overdue share of a backlog); an empty backlog is ok."""
     return traffic_light(pct(part, whole) or 0.0, ok, warn, higher_is_better=False)
+
+
+# --- urgent items: each service's worst open items, in one shape (metrics/overview.py) ------
+
+URGENT_CANDIDATES = 5     # worst items a service offers before the cross-service ranking
+URGENT_COLUMNS = ["service", "key", "what", "where", "late", "unit", "standard", "severity",
+                  "dim", "value", "since", "detail", "detail_kind"]
+"""key: ticket, registration no, location cell, facility or OPD code; what / where: what it is
+and the kelurahan (None when it has no place); late: how far past its standard, in `unit`
+(wd = working days, min = minutes, pp = percentage points); standard: the SLA in that unit;
+severity: late / standard (1.0 = a whole SLA late); dim / value: the cross-filter that opens its
+records on the service's page; since: when it started (None: not a dated item); detail and
+detail_kind (text | count | rp | label): one more fact the screens show beside it."""
+
+
+def urgent_frame(service: str, **columns) -> pd.DataFrame:
+    """A service's urgent candidates in URGENT_COLUMNS (no columns given: none)."""
+    numbers = {"late": "float64", "standard": "float64", "severity": "float64"}
+    frame = pd.DataFrame({"service": service, **columns}) if columns else pd.DataFrame()
+    if frame.empty:
+        return pd.DataFrame({c: pd.Series(dtype="object") for c in URGENT_COLUMNS}).astype(numbers)
+    return frame[URGENT_COLUMNS].astype(numbers)
+
+
+def days_past(due: pd.Series, at: dt.datetime) -> np.ndarray:
+    """Working days from each due date to the snapshot's date (0 when due on its last working
+    day before it)."""
+    if due.empty:
+        return np.zeros(0, dtype="int64")
+    return working_days_elapsed(pd.to_datetime(due).to_numpy(dtype="datetime64[D]"),
+                                np.datetime64(at.date())).astype("int64")

@@ -6,7 +6,7 @@ The budget is about a fiscal year to date: the year is the period's end date's y
 places; the five kecamatan offices are OPDs of their own). Money is whole Rupiah;
 percentages are 0..100 of the year's pagu.
 
-The S-curve band (``cfg.s_curve_band``) gives the cumulative realization % expected at the
+The S-curve band (config.yaml ``budget.s_curve_band``) gives the cumulative realization % expected at the
 END of each month. On a day inside a month the band is interpolated linearly between the
 previous month-end's band (0-0 before January) and this month's, so that an OPD is not
 called late on the 3rd of the month for missing the month-end target.
@@ -20,7 +20,7 @@ year-end realization that past fiscal years had realized by the same date (month
 The share is the mean over the past years of the OPD itself where it has history, else of
 the city (all OPDs of the selection); without any past year, the OPD's cash plan to date as
 a share of its year's plan. No projection while that share is below
-``cfg.budget_projection_min_share_pct`` (early in the year the quotient is noise); capped
+``budget.projection_min_share_pct`` (early in the year the quotient is noise); capped
 at 100 % of pagu.
 """
 from __future__ import annotations
@@ -32,8 +32,10 @@ from dataclasses import dataclass, replace
 import pandas as pd
 
 from core.config import Config
+from services.budget import DEFAULT_BAND
 from core.filters import Filters
-from metrics.base import Store, sel_filter
+from metrics.base import URGENT_CANDIDATES, Store, sel_filter, urgent_frame
+from metrics.kpis import Flow, Kpi, Trend
 
 SPENDING_TYPES = ("pegawai", "barang_jasa", "modal", "hibah", "bansos", "tidak_terduga")
 
@@ -66,18 +68,16 @@ TRAFFIC_LIGHT: tuple[TrafficLight, ...] = (
 # Band position: within this many percentage points above the band's lower edge is "warn".
 BAND_WARN_MARGIN_PP = 2.0
 # The band used when config.yaml has no budget.s_curve_band: the North Sumatra monitoring
-# app's (domain.md), the same values config.yaml ships with.
-DEFAULT_S_CURVE_BAND: dict[int, tuple[float, float]] = {
-    1: (1, 1), 2: (1, 5), 3: (3, 7), 4: (5, 10), 5: (7, 20), 6: (10, 30),
-    7: (20, 40), 8: (30, 50), 9: (40, 60), 10: (50, 70), 11: (60, 80), 12: (70, 85)}
+# app's (domain.md), as services/budget.py declares it.
+DEFAULT_S_CURVE_BAND: dict[int, tuple[float, float]] = DEFAULT_BAND
 # Laggard OPDs (below the band's lower edge): none is ok, up to this many is warn, more is bad.
 LAGGARDS_WARN_MAX = 3
 
 
 def traffic_lights(cfg: Config | None = None) -> tuple[TrafficLight, ...]:
-    """The five traffic-light bands with the configured limits (cfg.budget_traffic_light:
+    """The five traffic-light bands with the configured limits (config.yaml budget.traffic_light:
     the lower edges of bands 2..5); TRAFFIC_LIGHT without a config."""
-    edges = getattr(cfg, "budget_traffic_light", None)
+    edges = cfg.settings.budget.traffic_light if cfg is not None and cfg.has_service("budget") else None
     if not edges:
         return TRAFFIC_LIGHT
     limits = (0.0, *edges, 100.0)
@@ -102,7 +102,7 @@ def fiscal_year(f: Filters) -> int:
 
 def s_curve_band(cfg: Config) -> dict[int, tuple[float, float]]:
     """Month (1..12) -> (lower, upper) cumulative realization % at the month's end."""
-    return cfg.s_curve_band or DEFAULT_S_CURVE_BAND
+    return cfg.settings.budget.band if cfg.has_service("budget") else DEFAULT_S_CURVE_BAND
 
 
 def whole_previous_year(f: Filters) -> Filters:
@@ -294,7 +294,7 @@ def opd_positions(store: Store, f: Filters) -> pd.DataFrame:
     projection_basis (opd_history | city_history | cash_plan | None), share_pct (the
     typical % of the year-end realization paid by this date that it divides by),
     projected_rp and projected_pct (% of pagu, capped at 100; NaN when there is no basis or
-    the share is below cfg.budget_projection_min_share_pct)."""
+    the share is below budget.projection_min_share_pct)."""
     frame = by_opd(store, f).copy()
     lower, _ = band_on(store.cfg, f.end)
     lights = [traffic_light(p, store.cfg) for p in frame["realized_pct"]]
@@ -304,7 +304,7 @@ def opd_positions(store: Store, f: Filters) -> pd.DataFrame:
     frame["gap_rp"] = (lower / 100.0 * frame["pagu_rp"] - frame["realized_rp"]).clip(lower=0)
     frame["laggard"] = frame["realized_pct"] < lower
 
-    minimum = getattr(store.cfg, "budget_projection_min_share_pct", 5.0) / 100.0
+    minimum = store.cfg.settings.budget.projection_min_share_pct / 100.0
     opd_share, city_share = _typical_shares(store, f)
     shares, bases = [], []
     for code, planned, plan_total in zip(frame["opd_code"], frame["planned_to_date_rp"], frame["plan_total_rp"]):
@@ -378,3 +378,61 @@ def activities(store: Store, f: Filters) -> pd.DataFrame:
         WHERE act.pagu_rp > 0
         ORDER BY realized_pct, act.opd_code, act.program_code, act.activity_code
     """, month=f.end.month, month_share=month_share, **_year_params(f))
+
+
+# --- for the cross-service screens (metrics/kpis.py) ----------------------------------------
+
+def paid_in(store: Store, w: Filters) -> float:
+    """SP2D paid within the week's days that belong to its end date's fiscal year (Rupiah)."""
+    to_end = float(ytd_totals(store, w).iloc[0]["realized_rp"] or 0)
+    before = w.start - dt.timedelta(days=1)
+    if before.year != w.end.year:
+        return to_end
+    to_before = float(ytd_totals(store, Filters(start=before, end=before)).iloc[0]["realized_rp"] or 0)
+    return to_end - to_before
+
+
+def band_position(store: Store, w: Filters) -> float | None:
+    """Realization % minus the band's lower edge on the week's end date (percentage points)."""
+    realized = ytd_totals(store, w).iloc[0]["realized_pct"]
+    if realized is None or pd.isna(realized):
+        return None
+    return float(realized) - band_on(store.cfg, w.end)[0]
+
+
+def urgent(store: Store, f: Filters, now: dt.datetime | None = None) -> pd.DataFrame:
+    """OPDs below the S-curve band as urgent items: (lower edge - realized %) / lower edge, the
+    share of the expected realization missing; detail: Rupiah still to pay to reach the band."""
+    b = laggards(store, f).head(URGENT_CANDIDATES)
+    lower = b["band_lower_pct"].astype("float64")
+    realized = b["realized_pct"].astype("float64")
+    return urgent_frame(
+        "budget", key=b["opd_code"], what=b["opd_short"], where=None, late=lower - realized, unit="pp",
+        standard=lower, severity=((lower - realized) / lower.where(lower > 0)).fillna(1.0), dim="opd",
+        value=b["opd_code"], since=None, detail=b["gap_rp"].astype("object"), detail_kind="rp")
+
+
+def _total(column: str):
+    return lambda s, f, now: ytd_totals(s, f).iloc[0][column]
+
+
+def _realized_status(store, f, now, value):
+    return band_status(value, band_on(store.cfg, f.end)[0])
+
+
+def _realized_trend(store: Store, f: Filters) -> pd.DataFrame:
+    """Cumulative realization % at each month's end so far (the S-curve's drawn part)."""
+    drawn = s_curve(store, f).dropna(subset=["cum_realized_pct"])
+    return pd.DataFrame({"bucket": drawn["month"], "value": drawn["cum_realized_pct"]})
+
+
+KPIS = (
+    Kpi("pagu", "rp", "neutral", _total("pagu_rp"), compare="year", week=False),
+    Kpi("realized", "pct", "up", _total("realized_pct"), status=_realized_status, week=False),
+    Kpi("paid", "rp", "up", lambda s, w, now: paid_in(s, w)),
+    Kpi("band_position", "pp", "up", lambda s, w, now: band_position(s, w)),
+    Kpi("laggards", "count", "down", lambda s, f, now: laggard_count(s, f),
+        status=lambda s, f, now, v: laggard_status(int(v or 0))),
+)
+TREND = Trend(_realized_trend, "value", kind="pct")
+FLOW = Flow(lambda s, w: paid_in(s, w), kind="rp")

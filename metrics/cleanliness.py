@@ -7,7 +7,7 @@ Definitions used by every number below (the page and the tests rely on them):
   report's last update in the source).
 - *SLA cohort*: reports in the window, not rejected, cleaned by ``now`` or past their due
   date (an overdue open report counts as a miss). Within SLA = cleaned on or before the
-  ``due_date`` the ETL derived (cfg.sla.cleanup_days working days after the report).
+  ``due_date`` the ETL derived (cfg.sla.cleanliness.cleanup_working_days working days after the report).
 - *open at T* / *overdue at T* (open and ``due_date`` before T's date), taken at
   ``snapshot_at(f, now)``.
 - *repeat location*: a ~100 m ``location_cell`` with at least REPEAT_MIN_REPORTS reports
@@ -24,8 +24,9 @@ import pandas as pd
 
 from core.calendar import working_days_elapsed
 from core.filters import Filters
-from metrics.base import (KEC_FILTER, Store, fill_trend, pct, sel_filter, share_status,
-                          traffic_light, trend_grain, window_params)
+from metrics.base import (KEC_FILTER, URGENT_CANDIDATES, Store, days_past, fill_trend, pct, query_now,
+                          sel_filter, share_status, traffic_light, trend_grain, urgent_frame, window_params)
+from metrics.kpis import Flow, Kpi, Trend
 
 # Traffic-light bands (percent cleaned within SLA; share of open reports overdue), the
 # repeat-location threshold (reports per cell in the window) and list sizes.
@@ -255,3 +256,67 @@ def overdue_list(store: Store, f: Filters, now: dt.datetime | None = None,
     days = working_days_elapsed(frame["due_date"].to_numpy(dtype="datetime64[D]"),
                                 np.datetime64(params["at"].date()))
     return frame.assign(days_overdue=days.astype("int64"))
+
+
+# --- for the cross-service screens (metrics/kpis.py) ----------------------------------------
+
+def urgent_hotspots(store: Store, f: Filters, now: dt.datetime | None = None,
+                     limit: int = URGENT_CANDIDATES) -> pd.DataFrame:
+    """Location cells (~100 m) with an open cleanliness report past its clean-up due date at
+    the snapshot (OVERDUE_AT), most overdue first: location_cell, report_id and
+    category of the cell's most overdue report (earliest due date, then earliest report,
+    then lowest id), kelurahan_code, kelurahan_name, reported_at, due_date, overdue (overdue
+    reports in the cell), reports_in_window (the cell's reports made in the window) and
+    days_overdue (working days, of that report)."""
+    params = window_params(f, now)
+    sql = f"""
+        WITH o AS (SELECT report_id, location_cell, category, kelurahan_code, reported_at, due_date,
+                          ROW_NUMBER() OVER (PARTITION BY location_cell
+                                             ORDER BY due_date, reported_at, report_id) AS rn,
+                          COUNT(*) OVER (PARTITION BY location_cell) AS overdue
+                   FROM cleanliness_reports WHERE {OVERDUE_AT} AND {KEC_FILTER}),
+             w AS (SELECT location_cell, COUNT(*) AS reports_in_window FROM cleanliness_reports
+                   WHERE {REPORTED} AND {KEC_FILTER} GROUP BY location_cell)
+        SELECT o.location_cell, o.report_id, o.category, o.kelurahan_code, k.kelurahan_name,
+               o.reported_at, o.due_date, o.overdue, COALESCE(w.reports_in_window, 0) AS reports_in_window
+        FROM o LEFT JOIN w ON w.location_cell = o.location_cell
+        LEFT JOIN dim_kelurahan k ON k.kelurahan_code = o.kelurahan_code
+        WHERE o.rn = 1
+        ORDER BY o.due_date, o.reported_at, o.report_id
+        LIMIT {int(limit)}"""
+    frame = store.frame(sql, **params)
+    return frame.assign(days_overdue=days_past(frame["due_date"], params["at"]))
+
+
+def urgent(store: Store, f: Filters, now: dt.datetime | None = None) -> pd.DataFrame:
+    """The most overdue spots (one item per ~100 m cell) as urgent items: working days past the
+    clean-up due date over the clean-up SLA; detail: the spot's reports in the window."""
+    now = now if now is not None else query_now()
+    k = urgent_hotspots(store, f, now)
+    days = float(store.cfg.sla.cleanliness.cleanup_working_days)
+    return urgent_frame(
+        "cleanliness", key=k["location_cell"], what=k["category"], where=k["kelurahan_name"],
+        late=k["days_overdue"].astype("float64"), unit="wd", standard=days, severity=k["days_overdue"] / days,
+        dim="kel", value=k["kelurahan_code"], since=k["reported_at"],
+        detail=k["reports_in_window"].astype("object"), detail_kind="count")
+
+
+def _overdue(store, f, now, value):
+    back = backlog(store, f, now)
+    return overdue_status(back["overdue"], back["open"])
+
+
+def _reports_per_bucket(store: Store, f: Filters) -> pd.DataFrame:
+    frame = trend_by_status(store, f)
+    return frame.assign(total=frame.drop(columns="bucket").sum(axis=1))
+
+
+KPIS = (
+    Kpi("reports", "count", "neutral", lambda s, f, now: reports_count(s, f)),
+    Kpi("sla", "pct", "up", lambda s, f, now: cleanup_sla_pct(s, f, now), status=lambda s, f, now, v: sla_status(v)),
+    Kpi("median_days", "days", "down", lambda s, f, now: median_cleanup_days(s, f)),
+    Kpi("overdue", "count", "down", lambda s, f, now: backlog(s, f, now)["overdue"], status=_overdue,
+        snapshot=True),
+)
+TREND = Trend(_reports_per_bucket, "total")
+FLOW = Flow(reports_count, backlog)

@@ -7,7 +7,7 @@ Rules used by every function here (and stated on the page):
 - *Wait* is ``wait_minutes``: registration (online: check-in at the desk) -> called to the
   poli, in minutes, set by the ETL once a patient is called. Every called registration
   counts, a no-show called after a long wait too (the queue made them wait). The minimum
-  service standard (SPM) is ``cfg.sla.clinic_max_wait_minutes`` (60).
+  service standard (SPM) is ``cfg.sla.clinics.max_wait_minutes`` (60).
 - Period analytics filter on ``registered_at`` (the check-in: a visit day's registrations
   run from the morning on, so a window ending today stops at now, see Filters.until) and,
   for the kecamatan filter, on the PATIENT's kecamatan (where people live). The live queue
@@ -31,7 +31,9 @@ import datetime as dt
 import pandas as pd
 
 from core.filters import Filters
-from metrics.base import KEC_FILTER, Store, sel_filter, trend_grain
+from metrics.base import (KEC_FILTER, URGENT_CANDIDATES, Store, query_now, sel_filter, snapshot_at, trend_grain,
+                          urgent_frame)
+from metrics.kpis import Flow, Kpi, Trend
 
 # Status thresholds for colouring (share of the waiting standard, and KPI targets).
 # A wait at or above WAIT_WARN_SHARE of the standard is "warn"; above the standard, "bad".
@@ -103,7 +105,7 @@ def period_summary(store: Store, f: Filters) -> pd.DataFrame:
         SELECT {_SUMMARY}
         FROM clinic_visits
         WHERE {_PERIOD} AND {KEC_FILTER}
-    """, standard=store.cfg.sla.clinic_max_wait_minutes, **f.params())
+    """, standard=store.cfg.sla.clinics.max_wait_minutes, **f.params())
 
 
 _SUMMARY = f"""COUNT(*) AS visits,
@@ -186,7 +188,7 @@ def by_facility(store: Store, f: Filters) -> pd.DataFrame:
               GROUP BY facility_code) v
         JOIN dim_facility fac ON fac.facility_code = v.facility_code
         ORDER BY fac.facility_kind DESC, fac.facility_name, fac.facility_code
-    """, standard=store.cfg.sla.clinic_max_wait_minutes, **f.params())
+    """, standard=store.cfg.sla.clinics.max_wait_minutes, **f.params())
 
 
 def mix_trend(store: Store, f: Filters) -> pd.DataFrame:
@@ -318,3 +320,75 @@ def longest_waiting(store: Store, f: Filters, now: dt.datetime, limit: int = 50)
         ORDER BY v.registered_at, fac.facility_name, v.poli, v.visit_id
         LIMIT {int(limit)}
     """, **_live_params(f, now))
+
+
+# --- for the cross-service screens (metrics/kpis.py) ----------------------------------------
+
+def queues_over_standard(store: Store, f: Filters, now: dt.datetime) -> pd.DataFrame:
+    """Facilities (in the kecamatan filter, by the facility's place) where a patient still
+    waiting today (status menunggu, registered by `now`) has waited longer than the standard
+    (cfg.sla.clinics.max_wait_minutes): facility_code, facility_name, kelurahan_code,
+    kelurahan_name, waiting (patients waiting now), over_standard (of them, waiting longer
+    than the standard), longest_wait_minutes (minutes, until `now`). Longest first."""
+    now = now.replace(tzinfo=None)
+    day = dt.datetime.combine(now.date(), dt.time())
+    standard = store.cfg.sla.clinics.max_wait_minutes
+    sql = """
+        SELECT v.facility_code, MAX(fac.facility_name) AS facility_name,
+               MAX(fac.kelurahan_code) AS kelurahan_code, MAX(k.kelurahan_name) AS kelurahan_name,
+               COUNT(*) AS waiting,
+               COUNT(*) FILTER (WHERE v.registered_at < :late_before) AS over_standard,
+               MIN(v.registered_at) AS first_registered_at
+        FROM clinic_visits v
+        JOIN dim_facility fac ON fac.facility_code = v.facility_code
+        JOIN dim_kelurahan k ON k.kelurahan_code = fac.kelurahan_code
+        WHERE v.visit_date >= :day_start AND v.visit_date < :day_end AND v.status = 'menunggu'
+          AND v.registered_at <= :now
+          AND (CAST(:kec AS VARCHAR) IS NULL OR k.kecamatan_code = :kec)
+        GROUP BY v.facility_code
+        HAVING COUNT(*) FILTER (WHERE v.registered_at < :late_before) > 0"""
+    frame = store.frame(sql, day_start=day, day_end=day + dt.timedelta(days=1), now=now,
+                        late_before=now - dt.timedelta(minutes=standard), kec=f.kecamatan)
+    longest = (pd.Timestamp(now) - pd.to_datetime(frame["first_registered_at"])).dt.total_seconds() / 60.0
+    frame = frame.assign(longest_wait_minutes=longest.astype("float64")).drop(columns="first_registered_at")
+    return frame.sort_values(["longest_wait_minutes", "facility_code"],
+                             ascending=[False, True]).reset_index(drop=True)
+
+
+def urgent(store: Store, f: Filters, now: dt.datetime | None = None) -> pd.DataFrame:
+    """Facilities where a patient still waits beyond the standard, as urgent items: (longest
+    wait so far - standard) / standard. Only when the snapshot is now: a queue is a live thing."""
+    now = now if now is not None else query_now()
+    if snapshot_at(f, now) < now:
+        return urgent_frame("clinics")
+    q = queues_over_standard(store, f, now).head(URGENT_CANDIDATES)
+    standard = float(store.cfg.sla.clinics.max_wait_minutes)
+    return urgent_frame(
+        "clinics", key=q["facility_code"], what=q["facility_name"], where=q["kelurahan_name"],
+        late=q["longest_wait_minutes"] - standard, unit="min", standard=standard,
+        severity=(q["longest_wait_minutes"] - standard) / standard, dim="fac", value=q["facility_code"],
+        since=pd.Timestamp(now) - pd.to_timedelta(q["longest_wait_minutes"], unit="min"),
+        detail=q["over_standard"].astype("object"), detail_kind="count")
+
+
+def _summary(column: str):
+    return lambda s, f, now: period_summary(s, f).iloc[0][column]
+
+
+def waiting_now(store: Store, f: Filters, now: dt.datetime) -> float:
+    """Patients waiting in today's queues at `now` (the live figure: nothing to compare with)."""
+    live = live_by_facility(store, f, now)
+    return float(live["waiting"].sum()) if len(live) else 0.0
+
+
+KPIS = (
+    Kpi("waiting", "count", "down", waiting_now, compare="none", week=False),
+    Kpi("visits", "count", "neutral", _summary("visits")),
+    Kpi("median_wait", "minutes", "down", _summary("median_wait_minutes"),
+        status=lambda s, f, now, v: wait_status(v, s.cfg.sla.clinics.max_wait_minutes)),
+    Kpi("within_standard", "pct", "up", _summary("within_standard_pct"),
+        status=lambda s, f, now, v: within_standard_status(v)),
+    Kpi("no_show", "pct", "down", _summary("no_show_pct"), status=lambda s, f, now, v: no_show_status(v)),
+)
+TREND = Trend(trend, "visits")
+FLOW = Flow(lambda s, w: period_summary(s, w).iloc[0]["visits"])   # visits end the same day: no backlog

@@ -24,8 +24,9 @@ import pandas as pd
 
 from core.calendar import working_days_elapsed
 from core.filters import Filters
-from metrics.base import (KEC_FILTER, Store, fill_trend, pct, sel_filter, share_status,
-                          traffic_light, trend_grain, window_params)
+from metrics.base import (KEC_FILTER, URGENT_CANDIDATES, Store, days_past, fill_trend, pct, query_now,
+                          sel_filter, share_status, traffic_light, trend_grain, urgent_frame, window_params)
+from metrics.kpis import Flow, Kpi, Trend
 
 # Traffic-light bands of this page (percent of the SLA cohort done on time; backlog share
 # overdue; mean rating 1..5). Targets a city would set in its service charter.
@@ -242,7 +243,7 @@ def backlog_age(store: Store, f: Filters, now: dt.datetime | None = None) -> pd.
            f" WHERE {OPEN_AT} AND {AREA} GROUP BY CAST(received_at AS DATE)")
     frame = store.frame(sql, **params)
     sla = store.cfg.sla
-    edges = [sla.complaint_response_days, sla.complaint_resolution_days, LONG_WAIT_WORKING_DAYS]
+    edges = [sla.complaints.response_working_days, sla.complaints.resolution_working_days, LONG_WAIT_WORKING_DAYS]
     ages = working_days_elapsed(frame["received_on"].to_numpy(dtype="datetime64[D]"),
                                 np.datetime64(params["at"].date()))
     bucket = np.searchsorted(np.asarray(edges), ages, side="left")
@@ -267,3 +268,58 @@ def complaints_by_source(store: Store, f: Filters, now: dt.datetime | None = Non
         GROUP BY source ORDER BY received DESC, source"""
     frame = store.frame(sql, **window_params(f, now))
     return frame.assign(sla_pct=[pct(m, d) for m, d in zip(frame["sla_met"], frame["sla_due"])])
+
+
+# --- for the cross-service screens (metrics/kpis.py) ----------------------------------------
+
+def urgent_overdue(store: Store, f: Filters, now: dt.datetime | None = None,
+                       limit: int = URGENT_CANDIDATES) -> pd.DataFrame:
+    """Open complaints past their resolution due date at the snapshot, most overdue first
+    (OVERDUE_AT and the page's filters): ticket_no, category, kelurahan_code,
+    kelurahan_name, opd_code, opd_short, received_at, resolution_due_date, days_overdue
+    (working days). No reporter data."""
+    params = window_params(f, now)
+    sql = f"""
+        SELECT c.ticket_no, c.category, c.kelurahan_code, k.kelurahan_name, c.opd_code,
+               COALESCE(o.opd_short, c.opd_code) AS opd_short, c.received_at, c.resolution_due_date
+        FROM (SELECT * FROM complaints WHERE {OVERDUE_AT} AND {AREA}) c
+        LEFT JOIN dim_kelurahan k ON k.kelurahan_code = c.kelurahan_code
+        LEFT JOIN dim_opd o ON o.opd_code = c.opd_code
+        ORDER BY c.resolution_due_date, c.received_at, c.ticket_no
+        LIMIT {int(limit)}"""
+    frame = store.frame(sql, **params)
+    return frame.assign(days_overdue=days_past(frame["resolution_due_date"], params["at"]))
+
+
+def urgent(store: Store, f: Filters, now: dt.datetime | None = None) -> pd.DataFrame:
+    """The most overdue open complaints as urgent items (metrics/overview.py): lateness in
+    working days past the due date over the resolution SLA."""
+    now = now if now is not None else query_now()
+    c = urgent_overdue(store, f, now)
+    days = float(store.cfg.sla.complaints.resolution_working_days)
+    return urgent_frame(
+        "complaints", key=c["ticket_no"], what=c["category"], where=c["kelurahan_name"],
+        late=c["days_overdue"].astype("float64"), unit="wd", standard=days,
+        severity=c["days_overdue"] / days, dim=np.where(c["opd_code"].notna(), "opd", "kel"),
+        value=c["opd_code"].where(c["opd_code"].notna(), c["kelurahan_code"]), since=c["received_at"],
+        detail=c["opd_short"], detail_kind="text")
+
+
+def _overdue(store, f, now, value):
+    back = backlog(store, f, now)
+    return overdue_status(back["overdue"], back["open"])
+
+
+KPIS = (
+    Kpi("received", "count", "neutral", lambda s, f, now: received_count(s, f)),
+    Kpi("resolution_sla", "pct", "up", lambda s, f, now: resolution_sla_pct(s, f, now),
+        status=lambda s, f, now, v: sla_status(v)),
+    Kpi("response_sla", "pct", "up", lambda s, f, now: response_sla_pct(s, f, now),
+        status=lambda s, f, now, v: sla_status(v)),
+    Kpi("median_days", "days", "down", lambda s, f, now: median_resolution_days(s, f),
+        status=lambda s, f, now, v: median_status(v, s.cfg.sla.complaints.resolution_working_days)),
+    Kpi("overdue", "count", "down", lambda s, f, now: backlog(s, f, now)["overdue"], status=_overdue,
+        snapshot=True),
+)
+TREND = Trend(trend, "received")
+FLOW = Flow(received_count, backlog)

@@ -18,17 +18,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-import threading
-from pathlib import Path
 
 import pandas as pd
 
 from core.calendar import now_wib
-from core.config import Config, ConfigError
-from etl.pii import mask_value
-from etl.streams import SOURCE_LABELS, Stream, configured_streams, default_streams
+from core.config import Config
+from core.masking import mask_value
+from core.services import StreamInfo, stream_infos
 from metrics.base import Store
-from store.schema import SERVICE_TABLES
 
 STATES = ("ok", "failing", "stale")   # failing wins over stale; ok = neither
 
@@ -86,28 +83,11 @@ _REJECT_COUNTS_SQL = "SELECT stream, COUNT(*) AS open_rejects FROM etl_reject GR
 
 # --- which streams ----------------------------------------------------------------------------
 
-_streams_cache: dict[int, tuple[Config, float | None, list[Stream]]] = {}
-_streams_lock = threading.Lock()
-
-
-def enabled_streams(cfg: Config) -> list[Stream]:
-    """The streams the ETL runs for this config (config.yaml overrides applied, enabled only),
-    in run order. Re-read when the config file changes, as the runner does."""
-    path = Path(cfg.path) if getattr(cfg, "path", None) else None
-    mtime = path.stat().st_mtime if path is not None and path.is_file() else None
-    with _streams_lock:
-        hit = _streams_cache.get(id(cfg))
-        if hit is not None and hit[0] is cfg and hit[1] == mtime:
-            return hit[2]
-    try:
-        streams = [s for s in configured_streams(cfg) if s.enabled]
-    except ConfigError:   # the runner reports a bad streams: block; the screens still show the defaults
-        streams = default_streams()
-    with _streams_lock:
-        if len(_streams_cache) > 16:
-            _streams_cache.clear()
-        _streams_cache[id(cfg)] = (cfg, mtime, streams)
-    return streams
+def enabled_streams(cfg: Config) -> list[StreamInfo]:
+    """The streams the ETL runs for this config (its services' streams, config.yaml ``streams:``
+    enabled/label applied), in run order. From the service catalogue: the web process never
+    imports the ETL."""
+    return [s for s in stream_infos(cfg.services, cfg.streams) if s.enabled]
 
 
 # --- per stream ---------------------------------------------------------------------------------
@@ -183,7 +163,7 @@ _EPOCH = dt.datetime(1970, 1, 1)
 RUN_MARGIN = dt.timedelta(days=1)   # longer than any run: a success started before it finished
 
 
-def _runs_since(states: dict[str, dict], streams: list[Stream]) -> dt.datetime:
+def _runs_since(states: dict[str, dict], streams: list[StreamInfo]) -> dt.datetime:
     """Only runs after the oldest last success matter (the latest run, the last success, the
     failures since): read etl_run from there, not its whole history (years of runs; DuckDB
     skips the older row groups). A stream that never loaded needs everything."""
@@ -218,7 +198,7 @@ def stream_health(store: Store, now: dt.datetime | None = None) -> pd.DataFrame:
         stale = last_success is None or now - last_success > stale_after
         rows.append(dict(
             stream=stream.name, service=stream.service,
-            label=stream.label or SOURCE_LABELS.get(stream.service, stream.service),
+            label=stream.label,
             target=stream.target,
             state="failing" if failing else "stale" if stale else "ok",
             last_kind=_value(run, "last_kind"), last_started_at=started, last_finished_at=finished,
@@ -313,10 +293,9 @@ def compact_raw(raw) -> str:
 
 
 def _with_labels(store: Store, frame: pd.DataFrame) -> pd.DataFrame:
-    known = {s.name: s for s in default_streams()} | {s.name: s for s in enabled_streams(store.cfg)}
+    known = {s.name: s for s in stream_infos(store.cfg.services, store.cfg.streams)}
     service = [known[s].service if s in known else None for s in frame["stream"]]
-    label = [(known[s].label or SOURCE_LABELS.get(known[s].service, "")) if s in known else s
-             for s in frame["stream"]]
+    label = [known[s].label if s in known else s for s in frame["stream"]]
     out = frame.copy()
     out.insert(out.columns.get_loc("stream") + 1, "service", pd.Series(service, dtype="object"))
     out.insert(out.columns.get_loc("service") + 1, "label", pd.Series(label, dtype="object"))
@@ -333,16 +312,17 @@ def source_freshness(store: Store, health_frame: pd.DataFrame | None = None) -> 
     h = stream_health(store) if health_frame is None else health_frame
     now = _now()
     rows = []
-    for service, table in SERVICE_TABLES.items():
+    for svc in store.cfg.services:
+        service, table = svc.name, svc.main_table
         mine = h[h["service"] == service]
         loaded = mine["last_success_at"].dropna()
         last = loaded.min().to_pydatetime() if len(loaded) else None
         failing = mine[mine["failing"]]
         error = (failing.sort_values("last_failure_at", na_position="first")["last_error"].dropna().iloc[-1]
                  if len(failing) and failing["last_error"].notna().any() else None)
-        count = int(store.scalar(f"SELECT COUNT(*) FROM {table.name}") or 0)
+        count = int(store.scalar(f"SELECT COUNT(*) FROM {table}") or 0)
         rows.append(dict(
-            service=service, stream=table.name, label=SOURCE_LABELS.get(service, service),
+            service=service, stream=table, label=svc.label,
             last_success=last, rows=count,
             minutes_since=None if last is None else (now - last).total_seconds() / 60,
             stale=bool(mine["stale"].any()) if len(mine) else last is None,

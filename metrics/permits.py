@@ -22,8 +22,9 @@ import pandas as pd
 
 from core.calendar import due_date, working_days_elapsed
 from core.filters import Filters
-from metrics.base import (KEC_FILTER, Store, fill_trend, pct, sel_filter, share_status,
-                          traffic_light, trend_grain, window_params)
+from metrics.base import (KEC_FILTER, URGENT_CANDIDATES, Store, days_past, fill_trend, pct, query_now,
+                          sel_filter, share_status, traffic_light, trend_grain, urgent_frame, window_params)
+from metrics.kpis import Flow, Kpi, Trend
 
 # Traffic-light bands (percent decided within the type's SLA; share of the in-process
 # applications that are overdue) and the "near deadline" horizon of the urgent list.
@@ -370,3 +371,60 @@ def applications(store: Store, f: Filters, now: dt.datetime | None = None,
                      np.where(decided_day <= due, "on_time", "late"))
     days_left = pd.Series(np.where(open_, left, 0), index=frame.index, dtype="Int64").mask(~open_)
     return frame.assign(days_left=days_left, sla_state=state.astype(object))
+
+
+# --- for the cross-service screens (metrics/kpis.py) ----------------------------------------
+
+def urgent_overdue(store: Store, f: Filters, now: dt.datetime | None = None) -> pd.DataFrame:
+    """Every application in process and past its due date at the snapshot (OPEN_AT):
+    registration_no, permit_type_code, permit_type_name, sla_working_days (the type's SLA the
+    due date was derived from), stage (current), kelurahan_code, kelurahan_name, submitted_at,
+    due_date, days_overdue (working days) and severity (days_overdue / sla_working_days).
+    Most severe first (then earliest submitted). All of them: with per-type SLAs the most overdue is not the most severe."""
+    params = window_params(f, now)
+    sql = f"""
+        SELECT p.registration_no, p.permit_type_code, COALESCE(t.permit_type_name, p.permit_type_code)
+                   AS permit_type_name, p.sla_working_days, p.stage, p.kelurahan_code, k.kelurahan_name,
+               p.submitted_at, p.due_date
+        FROM (SELECT * FROM permits WHERE {OPEN_AT} AND {KEC_FILTER}
+              AND due_date < CAST(:at AS DATE)) p
+        LEFT JOIN dim_permit_type t ON t.permit_type_code = p.permit_type_code
+        LEFT JOIN dim_kelurahan k ON k.kelurahan_code = p.kelurahan_code
+        ORDER BY p.due_date, p.submitted_at, p.registration_no"""
+    frame = store.frame(sql, **params)
+    days = days_past(frame["due_date"], params["at"])
+    sla = pd.to_numeric(frame["sla_working_days"]).astype("float64").to_numpy()
+    severity = days / np.where(sla > 0, sla, 1.0)
+    frame = frame.assign(days_overdue=days, severity=severity)
+    return frame.sort_values(["severity", "submitted_at", "registration_no"],
+                             ascending=[False, True, True], kind="mergesort").reset_index(drop=True)
+
+
+def urgent(store: Store, f: Filters, now: dt.datetime | None = None) -> pd.DataFrame:
+    """The most severe overdue applications as urgent items: working days past the due date
+    over the type's own SLA."""
+    now = now if now is not None else query_now()
+    p = urgent_overdue(store, f, now).head(URGENT_CANDIDATES)
+    return urgent_frame(
+        "permits", key=p["registration_no"], what=p["permit_type_name"], where=p["kelurahan_name"],
+        late=p["days_overdue"].astype("float64"), unit="wd",
+        standard=pd.to_numeric(p["sla_working_days"]).astype("float64"), severity=p["severity"],
+        dim="ptype", value=p["permit_type_code"], since=p["submitted_at"], detail=p["stage"],
+        detail_kind="label")
+
+
+def _overdue(store, f, now, value):
+    state = in_process(store, f, now)
+    return overdue_status(state["overdue"], state["open"])
+
+
+KPIS = (
+    Kpi("applications", "count", "neutral", lambda s, f, now: applications_count(s, f)),
+    Kpi("sla", "pct", "up", lambda s, f, now: sla_pct(s, f, now), status=lambda s, f, now, v: sla_status(v)),
+    Kpi("median_days", "days", "down", lambda s, f, now: median_processing_days(s, f)),
+    Kpi("overdue", "count", "down", lambda s, f, now: in_process(s, f, now)["overdue"], status=_overdue,
+        snapshot=True),
+    Kpi("revenue", "rp", "up", lambda s, f, now: revenue_rp(s, f)),
+)
+TREND = Trend(trend, "submitted")
+FLOW = Flow(applications_count, in_process)

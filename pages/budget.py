@@ -18,7 +18,7 @@ from dash import html
 
 from components.cards import Col, Kpi, chart_card, kpi_row, table_card
 from components.charts import no_data, wall_fonts
-from components.i18n import MONTHS, add_strings, fmt_date, fmt_int, fmt_num, fmt_pct, fmt_rp, lang, t
+from components.i18n import MONTHS, fmt_date, fmt_int, fmt_num, fmt_pct, fmt_rp, lang, t
 from components.layout import open_view, page_shell
 from components.theme import PALETTE, base_figure, theme
 from core.filters import Filters
@@ -29,96 +29,6 @@ PAGE = "budget"
 PATH = "/budget"
 WALL_SKIP_KPIS = ("month",)          # the wall's tiles are narrow: keep the five a room watches
 WALL_OPDS = 12                       # the wall shows the OPDs with the lowest realization
-
-add_strings({
-    "budget.title": {"id": "Realisasi Anggaran (APBD)", "en": "Budget realization (APBD)"},
-    "budget.subtitle": {
-        "id": "e-Anggaran · tahun anggaran {year}, s.d. {date} · filter kecamatan tidak berlaku: "
-              "anggaran dikelola OPD (kantor kecamatan termasuk OPD)",
-        "en": "e-Anggaran · fiscal year {year}, up to {date} · the district filter does not apply: "
-              "budgets belong to agencies (district offices are agencies too)"},
-    "budget.kpi.pagu": {"id": "Pagu APBD {year}", "en": "APBD ceiling {year}"},
-    "budget.kpi.pagu_hint": {"id": "belanja seluruh OPD", "en": "spending of all agencies"},
-    "budget.kpi.realized": {"id": "Realisasi s.d. {date}", "en": "Spent up to {date}"},
-    "budget.kpi.realized_hint": {"id": "SP2D yang telah dibayar", "en": "SP2D payments made"},
-    "budget.kpi.realized_pct": {"id": "Realisasi % pagu", "en": "Realization % of ceiling"},
-    "budget.kpi.band": {"id": "Posisi thd. kurva S", "en": "Against the S-curve"},
-    "budget.kpi.band_hint": {"id": "pita {date}: {lower}–{upper} · tahun lalu {prev}",
-                             "en": "band {date}: {lower}–{upper} · last year {prev}"},
-    "budget.kpi.month": {"id": "Realisasi {month}", "en": "Spent in {month}"},
-    "budget.kpi.month_hint": {"id": "tanggal 1–{day}", "en": "days 1–{day}"},
-    "budget.kpi.laggards": {"id": "OPD di bawah pita", "en": "Agencies below the band"},
-    "budget.kpi.laggards_hint": {"id": "dari {n} OPD · batas bawah {lower}",
-                                 "en": "of {n} agencies · lower edge {lower}"},
-    "budget.vs_last_year": {"id": "vs tahun lalu", "en": "vs last year"},
-    "budget.vs_month": {"id": "vs {month}", "en": "vs {month}"},
-    "budget.points": {"id": "{sign}{value} poin", "en": "{sign}{value} pts"},
-    "budget.scurve": {"id": "Kurva S realisasi kumulatif", "en": "Cumulative realization S-curve"},
-    "budget.scurve_about": {
-        "id": "% pagu per akhir bulan; area hijau = pita wajar, garis putus = anggaran kas, titik-titik = tahun lalu",
-        "en": "% of ceiling at month end; green area = expected band, dashed = cash plan, dotted = last year"},
-    "budget.realized_year": {"id": "Realisasi {year}", "en": "Realization {year}"},
-    "budget.plan": {"id": "Anggaran kas {year}", "en": "Cash plan {year}"},
-    "budget.band": {"id": "Pita kurva S", "en": "S-curve band"},
-    "budget.band_lower": {"id": "Batas bawah", "en": "Lower edge"},
-    "budget.band_upper": {"id": "Batas atas", "en": "Upper edge"},
-    "budget.cum_pct": {"id": "Kumulatif % pagu", "en": "Cumulative % of ceiling"},
-    "budget.opd": {"id": "Realisasi per OPD", "en": "Realization per agency"},
-    "budget.opd_lowest": {"id": "{n} OPD dengan realisasi terendah", "en": "The {n} agencies spending least"},
-    "budget.opd_about": {"id": "% pagu s.d. {date}; warna = lampu lalu lintas, area hijau = pita kurva S hari ini",
-                         "en": "% of ceiling up to {date}; colour = traffic light, green area = today's S-curve band"},
-    "budget.type": {"id": "Pagu dan realisasi per jenis belanja", "en": "Ceiling and spending per spending type"},
-    "budget.type_about": {"id": "Rupiah; angka = % realisasi", "en": "Rupiah; figure = % realized"},
-    "budget.monthly": {"id": "Realisasi per bulan", "en": "Spending per month"},
-    "budget.monthly_about": {"id": "SP2D per bulan (Rupiah); bulan berjalan s.d. tanggal {day}",
-                             "en": "SP2D payments per month (Rupiah); the current month up to day {day}"},
-    "budget.pagu": {"id": "Pagu", "en": "Ceiling"},
-    "budget.realized": {"id": "Realisasi", "en": "Spent"},
-    "budget.realized_pct": {"id": "Realisasi %", "en": "Spent %"},
-    "budget.laggards": {"id": "OPD tertinggal", "en": "Lagging agencies"},
-    "budget.laggards_about": {
-        "id": "Di bawah batas bawah pita ({lower}) pada {date}, terburuk di atas; klik baris: program/kegiatan OPD",
-        "en": "Below the band's lower edge ({lower}) on {date}, worst first; click a row: the agency's programmes"},
-    "budget.opd_table": {"id": "OPD: lampu, pita dan proyeksi akhir tahun", "en": "Agencies: light, band and year-end projection"},
-    "budget.opd_table_about": {
-        "id": "Proyeksi = realisasi s.d. {date} ÷ porsi realisasi akhir tahun yang biasanya sudah dibayar "
-              "s.d. tanggal yang sama pada tahun-tahun lalu (riwayat OPD; kota bila OPD tanpa riwayat; "
-              "anggaran kas bila belum ada riwayat); kosong bila porsi < {min}. Klik baris: program/kegiatan.",
-        "en": "Projection = spent up to {date} ÷ the share of the year-end total usually paid by the same "
-              "date in past years (the agency's history; the city's if it has none; the cash plan without "
-              "any history); blank when that share is < {min}. Click a row: its programmes."},
-    "budget.projected_short": {"id": "Proyeksi", "en": "Projected"},
-    "budget.light": {"id": "Lampu", "en": "Light"},
-    "budget.basis": {"id": "Dasar proyeksi", "en": "Projection basis"},
-    "budget.basis.opd_history": {"id": "riwayat OPD ({share})", "en": "agency history ({share})"},
-    "budget.basis.city_history": {"id": "riwayat kota ({share})", "en": "city history ({share})"},
-    "budget.basis.cash_plan": {"id": "anggaran kas ({share})", "en": "cash plan ({share})"},
-    "budget.basis.none": {"id": "terlalu dini", "en": "too early"},
-    "budget.activities_opd": {"id": "Program dan kegiatan: {opd}", "en": "Programmes and activities: {opd}"},
-    "budget.activities_all": {"id": "Kegiatan dengan realisasi terendah (seluruh OPD)",
-                              "en": "Activities spending least (all agencies)"},
-    "budget.activities_about": {
-        "id": "s.d. {date}; rencana kas = anggaran kas s.d. tanggal ini; tertinggal = rencana kas − realisasi (bila positif)",
-        "en": "up to {date}; cash plan = planned up to this date; behind = cash plan − spent (when positive)"},
-    "budget.activities_hint": {"id": "Klik OPD pada grafik atau tabel untuk melihat program/kegiatannya.",
-                               "en": "Click an agency on the chart or table to see its programmes."},
-    "budget.program": {"id": "Program", "en": "Programme"},
-    "budget.activity": {"id": "Kegiatan", "en": "Activity"},
-    "budget.planned": {"id": "Rencana kas", "en": "Cash plan"},
-    "budget.plan_gap": {"id": "Tertinggal dari rencana", "en": "Behind the plan"},
-    "budget.click_type": {"id": "klik jenis belanja untuk memfilter", "en": "click a type to filter"},
-    "budget.vs_days": {"id": "vs {date}", "en": "vs {date}"},
-    "budget.opd_name": {"id": "OPD", "en": "Agency"},
-    "budget.gap": {"id": "Kekurangan ke pita", "en": "Short of the band"},
-    "budget.projected": {"id": "Proyeksi akhir tahun", "en": "Projected year end"},
-    "budget.none_lagging": {"id": "Tidak ada OPD di bawah pita", "en": "No agency below the band"},
-    "budget.type.pegawai": {"id": "Belanja Pegawai", "en": "Personnel"},
-    "budget.type.barang_jasa": {"id": "Belanja Barang dan Jasa", "en": "Goods and services"},
-    "budget.type.modal": {"id": "Belanja Modal", "en": "Capital"},
-    "budget.type.hibah": {"id": "Hibah", "en": "Grants"},
-    "budget.type.bansos": {"id": "Bantuan Sosial", "en": "Social assistance"},
-    "budget.type.tidak_terduga": {"id": "Belanja Tidak Terduga", "en": "Contingency"},
-})
 
 dash.register_page(__name__, path=PATH, title=t("budget.title"), name=t("nav.budget"))
 
@@ -393,7 +303,7 @@ def _opd_table(store: Store, f: Filters, positions: pd.DataFrame) -> dbc.Card:
                Col("gap_rp", t("budget.gap"), _money),
                Col("projected_pct", t("budget.projected"), fmt_pct),
                Col("basis", t("budget.basis"))]
-    about = t("budget.opd_table_about", date=fmt_date(f.end), min=fmt_pct(store.cfg.budget_projection_min_share_pct, 0))
+    about = t("budget.opd_table_about", date=fmt_date(f.end), min=fmt_pct(store.cfg.settings.budget.projection_min_share_pct, 0))
     styles = _light_styles(store) + [{"if": {"filter_query": f'{{gap_rp}} != "{_money(0)}"', "column_id": "gap_rp"},
                                       "boxShadow": _TINT, "fontWeight": "600"}]
     return table_card(PAGE, "opd-table", t("budget.opd_table"), _with_lights(store, positions), columns,

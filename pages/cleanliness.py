@@ -26,7 +26,7 @@ from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
 from components.cards import XF_GRAPH, XF_TABLE, Col, Kpi, chart_card, kpi_row, table_card
 from components.charts import no_data, date_axis, wall_fonts
 from components.sla import sla_text
-from components.i18n import add_strings, fmt_date, fmt_datetime, fmt_int, fmt_num, fmt_pct, t
+from components.i18n import fmt_date, fmt_datetime, fmt_int, fmt_num, fmt_pct, t
 from components.layout import open_view, page_shell, query_without
 from components.maps import kelurahan_map
 from components.theme import PALETTE, STATUS, base_figure
@@ -42,105 +42,6 @@ KELURAHAN_NAMES = {k.code: k.name for k in KELURAHAN}
 
 dash.register_page(__name__, path=PATH, title="Kebersihan · Binjai Command Center",
                    name="Kebersihan", order=5)
-
-add_strings({
-    "cleanliness.title": {"id": "Kebersihan Lingkungan", "en": "Neighbourhood cleanliness"},
-    "cleanliness.kpi.reports": {"id": "Laporan masuk", "en": "Reports"},
-    "cleanliness.kpi.reports_hint": {"id": "lewat aplikasi Android", "en": "via the Android app"},
-    "cleanliness.kpi.sla": {"id": "Dibersihkan tepat waktu", "en": "Cleaned on time"},
-    "cleanliness.kpi.sla_hint": {"id": "≤ {days} hari kerja sejak dilaporkan",
-                                 "en": "≤ {days} working days after the report"},
-    "cleanliness.kpi.median": {"id": "Median bersih (hari kerja)", "en": "Median clean-up (working days)"},
-    "cleanliness.kpi.median_hint": {"id": "laporan dibersihkan dalam periode",
-                                    "en": "reports cleaned in the period"},
-    "cleanliness.kpi.open": {"id": "Belum ditangani tuntas", "en": "Open reports"},
-    "cleanliness.kpi.open_hint": {"id": "per {at}", "en": "as of {at}"},
-    "cleanliness.kpi.overdue": {"id": "Melewati SLA", "en": "Overdue"},
-    "cleanliness.kpi.overdue_hint": {"id": "{share} dari yang terbuka", "en": "{share} of open reports"},
-    "cleanliness.kpi.repeat": {"id": "Lokasi berulang", "en": "Repeat locations"},
-    "cleanliness.kpi.repeat_hint": {"id": "titik ±100 m dengan ≥ {n} laporan",
-                                    "en": "~100 m spots with ≥ {n} reports"},
-    "cleanliness.trend": {"id": "Laporan per status", "en": "Reports by status"},
-    "cleanliness.trend_about": {"id": "Laporan masuk per {grain}, menurut statusnya kini",
-                                "en": "Reports per {grain}, by their status now"},
-    "cleanliness.grain.day": {"id": "hari", "en": "day"},
-    "cleanliness.grain.week": {"id": "minggu", "en": "week"},
-    "cleanliness.grain.month": {"id": "bulan", "en": "month"},
-    "cleanliness.count": {"id": "Jumlah laporan", "en": "Reports"},
-    "cleanliness.status.baru": {"id": "Baru", "en": "New"},
-    "cleanliness.status.diverifikasi": {"id": "Diverifikasi", "en": "Verified"},
-    "cleanliness.status.dikerjakan": {"id": "Dikerjakan", "en": "In progress"},
-    "cleanliness.status.selesai": {"id": "Selesai", "en": "Cleaned"},
-    "cleanliness.status.ditolak": {"id": "Ditolak", "en": "Rejected"},
-    "cleanliness.category": {"id": "Per kategori", "en": "By category"},
-    "cleanliness.category_about": {"id": "Laporan dalam periode; warna dan angka = % dibersihkan tepat waktu",
-                                   "en": "Reports in the period; colour and figure = % cleaned on time"},
-    "cleanliness.on_time": {"id": "tepat waktu", "en": "on time"},
-    "cleanliness.map": {"id": "Peta laporan dan titik rawan", "en": "Reports and hotspots"},
-    "cleanliness.map_about": {"id": "{area} = laporan per 10.000 penduduk per kelurahan; "
-                                    "berlian merah muda = lokasi dengan ≥ {n} laporan",
-                              "en": "{area} = reports per 10,000 residents per kelurahan; "
-                                    "pink diamonds = spots with ≥ {n} reports"},
-    "cleanliness.map_circles": {"id": "Lingkaran biru", "en": "Blue circles"},
-    "cleanliness.map_areas": {"id": "Warna wilayah", "en": "Area colour"},
-    "cleanliness.per_10k": {"id": "laporan per 10.000 penduduk", "en": "reports per 10,000 residents"},
-    "cleanliness.hotspot": {"id": "Titik rawan", "en": "Hotspot"},
-    "cleanliness.reports": {"id": "laporan", "en": "reports"},
-    "cleanliness.open": {"id": "terbuka", "en": "open"},
-    "cleanliness.urgent": {"id": "Laporan lewat SLA", "en": "Overdue reports"},
-    "cleanliness.urgent_about": {"id": "Belum dibersihkan melewati batas {days} hari kerja, terlama di atas",
-                                 "en": "Not cleaned past the {days}-working-day limit, longest first"},
-    "cleanliness.col.id": {"id": "No. laporan", "en": "Report no."},
-    "cleanliness.col.category": {"id": "Kategori", "en": "Category"},
-    "cleanliness.col.kelurahan": "Kelurahan",
-    "cleanliness.col.reported": {"id": "Dilaporkan", "en": "Reported"},
-    "cleanliness.col.days_overdue": {"id": "Lewat (hari kerja)", "en": "Overdue (working days)"},
-    "cleanliness.col.status": "Status",
-    "cleanliness.col.same_cell": {"id": "Laporan lain di titik ini (periode)",
-                                  "en": "Other reports at this spot (period)"},
-    "cleanliness.hotspots": {"id": "Lokasi berulang teratas", "en": "Top repeat locations"},
-    "cleanliness.hotspots_about": {"id": "Titik ±100 m dengan laporan terbanyak dalam periode",
-                                   "en": "~100 m spots with most reports in the period"},
-    "cleanliness.col.spot": {"id": "Titik (lat, lng)", "en": "Spot (lat, lng)"},
-    "cleanliness.col.reports": {"id": "Laporan", "en": "Reports"},
-    "cleanliness.col.open": {"id": "Terbuka", "en": "Open"},
-    "cleanliness.col.last": {"id": "Terakhir", "en": "Latest"},
-    "cleanliness.hotspots_click": {"id": "Klik titik (di tabel atau peta) untuk melihat laporannya",
-                                   "en": "Click a spot (in the table or on the map) to list its reports"},
-    "cleanliness.duration": {"id": "Waktu pembersihan", "en": "Time to clean"},
-    "cleanliness.duration_about": {"id": "Laporan dibersihkan dalam periode, per hari kerja sejak dilaporkan; "
-                                         "SLA {days} hari kerja",
-                                   "en": "Reports cleaned in the period, by working days after the report; "
-                                         "SLA {days} working days"},
-    "cleanliness.duration.axis": {"id": "Hari kerja sampai dibersihkan", "en": "Working days to clean"},
-    "cleanliness.duration.within": {"id": "dalam SLA", "en": "within SLA"},
-    "cleanliness.duration.over": {"id": "lewat SLA", "en": "past SLA"},
-    "cleanliness.duration.sla": {"id": "SLA {days} hari kerja", "en": "SLA {days} working days"},
-    "cleanliness.duration.cap": {"id": "≥{n}", "en": "≥{n}"},
-    "cleanliness.kelurahan": {"id": "Per kelurahan", "en": "By kelurahan"},
-    "cleanliness.kelurahan_about": {"id": "Laporan per 10.000 penduduk, tertinggi di atas; klik baris untuk memfilter",
-                                    "en": "Reports per 10,000 residents, highest first; click a row to filter"},
-    "cleanliness.col.per_10k": {"id": "Per 10.000 penduduk", "en": "Per 10,000 residents"},
-    "cleanliness.col.overdue": {"id": "Lewat SLA", "en": "Overdue"},
-    "cleanliness.col.sla": {"id": "Tepat waktu", "en": "On time"},
-    "cleanliness.col.kecamatan": "Kecamatan",
-    "cleanliness.list": {"id": "Daftar laporan", "en": "Reports list"},
-    "cleanliness.list_about.all": {"id": "Laporan terbaru dalam periode (maks. {n}); klik kelurahan, kategori "
-                                         "atau titik rawan untuk menelusuri",
-                                   "en": "Latest reports in the period (max. {n}); click a kelurahan, category "
-                                         "or hotspot to drill down"},
-    "cleanliness.list_about.some": {"id": "Laporan dalam periode untuk: {what}",
-                                    "en": "Reports in the period for: {what}"},
-    "cleanliness.list.spot": {"id": "titik rawan {spot}", "en": "hotspot {spot}"},
-    "cleanliness.list.clear_spot": {"id": "Titik", "en": "Spot"},
-    "cleanliness.col.cleaned": {"id": "Dibersihkan", "en": "Cleaned"},
-    "cleanliness.col.days": {"id": "Hari kerja", "en": "Working days"},
-    "cleanliness.col.outcome": {"id": "SLA", "en": "SLA"},
-    "cleanliness.outcome.on_time": {"id": "Tepat waktu", "en": "On time"},
-    "cleanliness.outcome.late": {"id": "Terlambat", "en": "Late"},
-    "cleanliness.outcome.pending": {"id": "Belum jatuh tempo", "en": "Not yet due"},
-    "cleanliness.outcome.rejected": {"id": "Ditolak", "en": "Rejected"},
-})
 
 STATUS_COLOURS = {"baru": STATUS["warn"], "diverifikasi": PALETTE[0], "dikerjakan": PALETTE[3],
                   "selesai": STATUS["ok"], "ditolak": STATUS["neutral"]}
@@ -280,7 +181,7 @@ def duration_figure(dist: pd.DataFrame, sla_days: int) -> go.Figure:
 # --- cards ---------------------------------------------------------------------------------------
 
 def _kpis(store: Store, f: Filters, now: dt.datetime) -> list[Kpi]:
-    days = store.cfg.sla.cleanup_days
+    days = store.cfg.sla.cleanliness.cleanup_working_days
     prev, year = f.previous(), f.year_ago()
     sla, sla_prev = m.cleanup_sla_pct(store, f, now), m.cleanup_sla_pct(store, prev, now)
     back, back_prev, back_year = m.backlog(store, f, now), m.backlog(store, prev, now), m.backlog(store, year, now)
@@ -317,7 +218,7 @@ def _urgent_table(store: Store, f: Filters, now: dt.datetime) -> dbc.Card:
         Col("days_overdue", t("cleanliness.col.days_overdue"), fmt_int),
         Col("status", t("cleanliness.col.status"), _status_label),
         Col("same_cell_reports", t("cleanliness.col.same_cell"), fmt_int),
-    ], about=t("cleanliness.urgent_about", days=store.cfg.sla.cleanup_days), page_size=12)
+    ], about=t("cleanliness.urgent_about", days=store.cfg.sla.cleanliness.cleanup_working_days), page_size=12)
 
 
 def _spot(lat, lng) -> str:
@@ -415,7 +316,7 @@ def _row(*cols: tuple) -> dbc.Row:
 def _briefing(store: Store, f: Filters, now: dt.datetime, query: dict, cell: str | None) -> list:
     """Laptop / projector: every card, scrolling."""
     spots = m.hotspots(store, f, now)
-    days = store.cfg.sla.cleanup_days
+    days = store.cfg.sla.cleanliness.cleanup_working_days
     return [
         kpi_row(_kpis(store, f, now), PAGE),
         _row((_trend_card(store, f), 7),

@@ -17,7 +17,7 @@ from dash import html
 from components.cards import Col, Kpi, chart_card, kpi_row, section, table_card
 from components.charts import no_data, wall_fonts
 from components.sla import sla_text
-from components.i18n import (DAYS, MONTHS, add_strings, fmt_date, fmt_datetime, fmt_int, fmt_minutes, fmt_num, fmt_pct, lang, t)
+from components.i18n import (DAYS, MONTHS, fmt_date, fmt_datetime, fmt_int, fmt_minutes, fmt_num, fmt_pct, lang, t)
 from components.layout import open_view, page_shell, selection_label
 from components.maps import kelurahan_map
 from components.theme import PALETTE, STATUS, base_figure, sequential
@@ -28,135 +28,6 @@ from metrics.base import Store, trend_grain
 PAGE = "clinics"
 PATH = "/clinics"
 WALL_SKIP_KPIS = ("online", "bpjs")       # the wall's tiles are narrow: keep the four a room watches
-
-add_strings({
-    "clinics.title": {"id": "Antrean Fasilitas Kesehatan", "en": "Clinic queues"},
-    "clinics.subtitle": {
-        "id": "e-Dokter: 8 puskesmas dan RSUD Dr. R.M. Djoelham · filter kecamatan = domisili pasien "
-              "(antrean hari ini: lokasi faskes)",
-        "en": "e-Dokter: 8 puskesmas and RSUD Dr. R.M. Djoelham · district filter = patients' residence "
-              "(today's queue: facility location)"},
-    "clinics.kpi.visits": {"id": "Kunjungan", "en": "Visits"},
-    "clinics.kpi.visits_hint": {"id": "pendaftaran, tanpa yang batal", "en": "registrations, excl. cancelled"},
-    "clinics.kpi.median_wait": {"id": "Median waktu tunggu", "en": "Median wait"},
-    "clinics.kpi.median_wait_hint": {"id": "daftar → dipanggil · standar ≤ {n} menit",
-                                     "en": "registered → called · standard ≤ {n} min"},
-    "clinics.kpi.within": {"id": "Dilayani ≤ {n} menit", "en": "Called within {n} min"},
-    "clinics.kpi.within_hint": {"id": "dari pasien yang dipanggil · target ≥ {ok}",
-                                "en": "of patients called · target ≥ {ok}"},
-    "clinics.kpi.no_show": {"id": "Tidak hadir", "en": "No-shows"},
-    "clinics.kpi.no_show_hint": {"id": "dari kunjungan · batas {warn}", "en": "of visits · limit {warn}"},
-    "clinics.kpi.online": {"id": "Daftar online", "en": "Registered online"},
-    "clinics.kpi.online_hint": {"id": "lewat aplikasi e-Dokter", "en": "via the e-Dokter app"},
-    "clinics.kpi.bpjs": {"id": "Pasien BPJS", "en": "BPJS patients"},
-    "clinics.kpi.bpjs_hint": {"id": "sisanya umum (bayar sendiri)", "en": "the rest pay themselves"},
-    "clinics.live.section": {"id": "Antrean hari ini · {when}", "en": "Today's queue · {when}"},
-    "clinics.live.counts": {"id": "Pasien per faskes sekarang", "en": "Patients per facility now"},
-    "clinics.live.counts_about": {
-        "id": "Menunggu, sedang dipanggil/dilayani dan selesai sejak pagi; faskes di kecamatan terpilih",
-        "en": "Waiting, being called/served and done since the morning; facilities in the selected district"},
-    "clinics.live.wait": {"id": "Waktu tunggu hari ini per faskes", "en": "Today's waiting time per facility"},
-    "clinics.live.wait_about": {
-        "id": "Batang tebal = rata-rata, batang samar = terlama; yang masih menunggu dihitung sampai sekarang",
-        "en": "Solid bar = average, faint bar = longest; patients still waiting count until now"},
-    "clinics.live.table": {"id": "Ringkasan antrean per faskes", "en": "Queue summary per facility"},
-    "clinics.urgent": {"id": "Pasien menunggu paling lama", "en": "Longest-waiting patients"},
-    "clinics.urgent_about": {"id": "Masih berstatus menunggu hari ini; tanpa data pribadi",
-                             "en": "Still waiting today; no personal data"},
-    "clinics.closed": {"id": "Belum ada antrean hari ini", "en": "No queue yet today"},
-    "clinics.nobody_waiting": {"id": "Tidak ada pasien yang sedang menunggu", "en": "Nobody is waiting"},
-    "clinics.waiting": {"id": "Menunggu", "en": "Waiting"},
-    "clinics.in_service": {"id": "Dipanggil/dilayani", "en": "Called/in service"},
-    "clinics.done": {"id": "Selesai", "en": "Done"},
-    "clinics.patients": {"id": "Pasien", "en": "Patients"},
-    "clinics.avg_wait": {"id": "Rata-rata tunggu", "en": "Average wait"},
-    "clinics.longest_wait": {"id": "Tunggu terlama", "en": "Longest wait"},
-    "clinics.minutes": {"id": "Menit", "en": "Minutes"},
-    "clinics.standard": {"id": "Standar {n} menit", "en": "Standard {n} min"},
-    "clinics.status": {"id": "Status rata-rata", "en": "Average status"},
-    "clinics.status.ok": {"id": "Sesuai standar", "en": "Within standard"},
-    "clinics.status.warn": {"id": "Mendekati batas", "en": "Near the limit"},
-    "clinics.status.bad": {"id": "Melebihi standar", "en": "Over the standard"},
-    "clinics.status.neutral": {"id": "–", "en": "–"},
-    "clinics.facility": {"id": "Faskes", "en": "Facility"},
-    "clinics.poli": {"id": "Poli", "en": "Clinic"},
-    "clinics.registered": {"id": "Daftar", "en": "Registered"},
-    "clinics.minutes_waiting": {"id": "Sudah menunggu", "en": "Waiting for"},
-    "clinics.channel": {"id": "Cara daftar", "en": "Channel"},
-    "clinics.channel.online": {"id": "Online", "en": "Online"},
-    "clinics.channel.langsung": {"id": "Langsung", "en": "Walk-in"},
-    "clinics.payer": {"id": "Pembayaran", "en": "Payer"},
-    "clinics.payer.BPJS": {"id": "BPJS", "en": "BPJS"},
-    "clinics.payer.UMUM": {"id": "Umum", "en": "Self-pay"},
-    "clinics.period.section": {"id": "Kunjungan dan waktu tunggu dalam periode",
-                               "en": "Visits and waiting times in the period"},
-    "clinics.trend": {"id": "Kunjungan dan median waktu tunggu", "en": "Visits and median waiting time"},
-    "clinics.trend_about": {"id": "Batang = kunjungan, garis = median tunggu (sumbu kanan)",
-                            "en": "Bars = visits, line = median wait (right axis)"},
-    "clinics.visits": {"id": "Kunjungan", "en": "Visits"},
-    "clinics.median_wait": {"id": "Median tunggu (menit)", "en": "Median wait (min)"},
-    "clinics.heatmap": {"id": "Kunjungan menurut jam dan hari", "en": "Visits by hour and weekday"},
-    "clinics.heatmap_about": {"id": "Jam pendaftaran, jumlah dalam periode", "en": "Registration hour, total in the period"},
-    "clinics.hour": {"id": "Jam", "en": "Hour"},
-    "clinics.day": {"id": "Hari", "en": "Day"},
-    "clinics.breakdown": {"id": "Median waktu tunggu per faskes dan poli",
-                          "en": "Median waiting time per facility and clinic"},
-    "clinics.map": {"id": "Kunjungan per 10.000 penduduk", "en": "Visits per 10,000 residents"},
-    "clinics.map_about": {"id": "Menurut kelurahan domisili pasien", "en": "By the patient's kelurahan of residence"},
-    "clinics.per_10k": {"id": "Kunjungan per 10.000 penduduk", "en": "Visits per 10,000 residents"},
-    "clinics.bucket.week": {"id": "Minggu mulai", "en": "Week of"},
-    "clinics.bucket.month": {"id": "Bulan", "en": "Month"},
-    "clinics.cell": {"id": "{wait} mnt<br>{visits} kunj.", "en": "{wait} min<br>{visits} visits"},
-    "clinics.bar_label": {"id": "{wait} mnt · {visits} kunj.", "en": "{wait} min · {visits} visits"},
-    "clinics.poli_group": {"id": "{name}: median tunggu per poli", "en": "{name}: median wait per clinic"},
-    "clinics.poli_group_about": {"id": "warna = median tunggu thd. standar; angka = menit dan jumlah kunjungan",
-                                 "en": "colour = median wait against the standard; figures = minutes and visits"},
-    "clinics.kind.puskesmas": {"id": "Puskesmas", "en": "Puskesmas"},
-    "clinics.kind.rsud": {"id": "RSUD", "en": "Hospital"},
-    "clinics.sla_note": {"id": "Standar pelayanan: dipanggil ≤ {n} menit setelah daftar",
-                         "en": "Service standard: called within {n} min of registering"},
-    "clinics.live.follows": {"id": "antrean hari ini mengikuti pilihan faskes dan poli saja",
-                             "en": "today's queue follows the facility and clinic selections only"},
-    "clinics.live.poli": {"id": "Antrean hari ini per faskes dan poli", "en": "Today's queue per facility and clinic"},
-    "clinics.live.poli_about": {"id": "Tunggu terlama dulu · klik baris untuk memilih poli",
-                                "en": "Longest wait first · click a row to select the clinic"},
-    "clinics.live.table_about": {"id": "Klik baris untuk memilih faskes · standar ≤ {n} menit",
-                                 "en": "Click a row to select the facility · standard ≤ {n} min"},
-    "clinics.no_show": {"id": "Tidak hadir", "en": "No-show"},
-    "clinics.dist": {"id": "Sebaran waktu tunggu", "en": "Waiting-time distribution"},
-    "clinics.dist_about": {"id": "Pasien yang dipanggil per 15 menit tunggu; garis = standar {n} menit",
-                           "en": "Called patients per 15 minutes of waiting; line = {n}-min standard"},
-    "clinics.dist.share": {"id": "Pasien (%)", "en": "Patients (%)"},
-    "clinics.dist.wait": {"id": "Waktu tunggu (menit)", "en": "Wait (minutes)"},
-    "clinics.dist.hover": {"id": "{bin} menit: {n} pasien ({share})", "en": "{bin} min: {n} patients ({share})"},
-    "clinics.mix": {"id": "Tidak hadir, daftar online dan BPJS", "en": "No-shows, online registration and BPJS"},
-    "clinics.mix_about": {"id": "Persen kunjungan; sisanya: hadir, datang langsung, umum",
-                          "en": "Share of visits; the rest: attended, walked in, self-pay"},
-    "clinics.share.no_show": {"id": "Tidak hadir", "en": "No-shows"},
-    "clinics.share.online": {"id": "Online (sisanya langsung)", "en": "Online (rest walk-in)"},
-    "clinics.share.bpjs": {"id": "BPJS (sisanya umum)", "en": "BPJS (rest self-pay)"},
-    "clinics.pct": {"id": "% kunjungan", "en": "% of visits"},
-    "clinics.fac_table": {"id": "Faskes dalam periode", "en": "Facilities in the period"},
-    "clinics.fac_table_about": {"id": "Klik baris untuk memilih faskes · kunjungan, tunggu, tidak hadir, online, BPJS",
-                                "en": "Click a row to select the facility · visits, waits, no-shows, online, BPJS"},
-    "clinics.within_pct": {"id": "≤ {n} menit", "en": "≤ {n} min"},
-    "clinics.online_pct": {"id": "Online", "en": "Online"},
-    "clinics.bpjs_pct": {"id": "BPJS", "en": "BPJS"},
-    "clinics.no_show_pct": {"id": "Tidak hadir", "en": "No-shows"},
-    "clinics.list": {"id": "Kunjungan · {what}", "en": "Visits · {what}"},
-    "clinics.list_about": {"id": "Terbaru dulu, maks. {n}; tanpa data pasien", "en": "Latest first, at most {n}; no patient data"},
-    "clinics.date": {"id": "Tanggal", "en": "Date"},
-    "clinics.time": {"id": "Jam daftar", "en": "Registered"},
-    "clinics.wait": {"id": "Tunggu", "en": "Wait"},
-    "clinics.vstatus": {"id": "Status", "en": "Status"},
-    "clinics.vstatus.menunggu": {"id": "Menunggu", "en": "Waiting"},
-    "clinics.vstatus.dipanggil": {"id": "Dipanggil", "en": "Called"},
-    "clinics.vstatus.dilayani": {"id": "Dilayani", "en": "In service"},
-    "clinics.vstatus.selesai": {"id": "Selesai", "en": "Done"},
-    "clinics.vstatus.tidak_hadir": {"id": "Tidak hadir", "en": "No-show"},
-    "clinics.heatmap_click": {"id": "Jam pendaftaran, jumlah dalam periode · klik sel untuk melihat jam itu",
-                              "en": "Registration hour, total in the period · click a cell to drill into that slot"},
-})
 
 dash.register_page(__name__, path=PATH, title=t("clinics.title"), name=t("nav.clinics"))
 
@@ -456,7 +327,7 @@ def mix_figure(frame: pd.DataFrame, grain: str = "day") -> go.Figure:
 def _kpis(store: Store, f: Filters) -> list[Kpi]:
     now, prev = m.period_summary(store, f).iloc[0], m.period_summary(store, f.previous()).iloc[0]
     year = m.period_summary(store, f.year_ago()).iloc[0]
-    standard = store.cfg.sla.clinic_max_wait_minutes
+    standard = store.cfg.sla.clinics.max_wait_minutes
 
     def val(row, col):
         v = row[col]
@@ -574,7 +445,7 @@ def _row(*cols: tuple) -> dbc.Row:
 
 def _live_cards(store: Store, f: Filters, now: dt.datetime, live: pd.DataFrame, height: int,
                 wall: bool = False) -> tuple:
-    standard = store.cfg.sla.clinic_max_wait_minutes
+    standard = store.cfg.sla.clinics.max_wait_minutes
     chosen = f.selected("fac")
     select = None if wall else "fac"
     counts = chart_card(PAGE, "live-counts", t("clinics.live.counts"),
@@ -587,7 +458,7 @@ def _live_cards(store: Store, f: Filters, now: dt.datetime, live: pd.DataFrame, 
 
 
 def _trend_card(store: Store, f: Filters, height: int, wall: bool = False) -> dbc.Card:
-    fig = trend_figure(m.trend(store, f), store.cfg.sla.clinic_max_wait_minutes, trend_grain(f), (f.start, f.end))
+    fig = trend_figure(m.trend(store, f), store.cfg.sla.clinics.max_wait_minutes, trend_grain(f), (f.start, f.end))
     return chart_card(PAGE, "trend", t("clinics.trend"), wall_fonts(fig, wall), about=t("clinics.trend_about"),
                       height=height)
 
@@ -602,7 +473,7 @@ def _heatmap_card(store: Store, f: Filters, height: int, wall: bool = False) -> 
 
 
 def _briefing(store: Store, f: Filters, now: dt.datetime, shown_at: dt.datetime) -> list:
-    standard = store.cfg.sla.clinic_max_wait_minutes
+    standard = store.cfg.sla.clinics.max_wait_minutes
     live = m.live_by_facility(store, f.without("fac"), now)     # the bars that select keep every facility
     counts, wait = _live_cards(store, f, now, live, height=380)
     live_section = t("clinics.live.section", when=fmt_datetime(shown_at))

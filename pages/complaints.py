@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 from components.cards import Col, Kpi, chart_card, kpi_row, table_card
 from components.charts import no_data, date_axis, wall_fonts
 from components.sla import sla_text
-from components.i18n import add_strings, fmt_date, fmt_datetime, fmt_int, fmt_num, fmt_pct, t
+from components.i18n import fmt_date, fmt_datetime, fmt_int, fmt_num, fmt_pct, t
 from components.layout import open_view, page_shell
 from components.maps import kelurahan_map
 from components.theme import PALETTE, STATUS, base_figure
@@ -28,89 +28,6 @@ PATH = "/complaints"
 
 dash.register_page(__name__, path=PATH, title="Pengaduan · Binjai Command Center",
                    name="Pengaduan", order=1)
-
-add_strings({
-    "complaints.title": {"id": "Pengaduan Masyarakat", "en": "Citizen complaints"},
-    "complaints.kpi.received": {"id": "Pengaduan masuk", "en": "Complaints received"},
-    "complaints.kpi.received_hint": {"id": "pengaduan, aspirasi, permintaan informasi",
-                                     "en": "complaints, aspirations, information requests"},
-    "complaints.kpi.response": {"id": "Ditindaklanjuti tepat waktu", "en": "Followed up on time"},
-    "complaints.kpi.response_hint": {"id": "disposisi ≤ {days} hari kerja",
-                                     "en": "dispositioned ≤ {days} working days"},
-    "complaints.kpi.resolution": {"id": "Selesai tepat waktu", "en": "Resolved on time"},
-    "complaints.kpi.resolution_hint": {"id": "selesai ≤ {days} hari kerja",
-                                       "en": "resolved ≤ {days} working days"},
-    "complaints.kpi.median": {"id": "Median selesai (hari kerja)", "en": "Median to resolve (working days)"},
-    "complaints.kpi.median_hint": {"id": "pengaduan selesai dalam periode",
-                                   "en": "complaints resolved in the period"},
-    "complaints.kpi.open": {"id": "Belum selesai", "en": "Open backlog"},
-    "complaints.kpi.open_hint": {"id": "per {at}", "en": "as of {at}"},
-    "complaints.kpi.overdue": {"id": "Melewati SLA", "en": "Overdue"},
-    "complaints.kpi.overdue_hint": {"id": "{share} dari yang belum selesai",
-                                    "en": "{share} of the open backlog"},
-    "complaints.kpi.rating": {"id": "Kepuasan (skala 1–5)", "en": "Satisfaction (1–5)"},
-    "complaints.kpi.rating_hint": {"id": "rata-rata {n} penilaian pelapor",
-                                   "en": "mean of {n} reporter ratings"},
-    "complaints.trend": {"id": "Pengaduan masuk vs selesai", "en": "Complaints received vs resolved"},
-    "complaints.trend_about": {"id": "Per {grain}; garis = pengaduan yang diselesaikan",
-                               "en": "Per {grain}; line = complaints resolved"},
-    "complaints.grain.day": {"id": "hari", "en": "day"},
-    "complaints.grain.week": {"id": "minggu", "en": "week"},
-    "complaints.grain.month": {"id": "bulan", "en": "month"},
-    "complaints.received": {"id": "Masuk", "en": "Received"},
-    "complaints.resolved": {"id": "Selesai", "en": "Resolved"},
-    "complaints.count": {"id": "Jumlah pengaduan", "en": "Complaints"},
-    "complaints.age": {"id": "Umur pengaduan yang belum selesai", "en": "Age of the open backlog"},
-    "complaints.age_about": {"id": "Hari kerja sejak diterima, per {at}",
-                             "en": "Working days since receipt, as of {at}"},
-    "complaints.age_axis": {"id": "Umur (hari kerja)", "en": "Age (working days)"},
-    "complaints.age_within_response": {"id": "dalam SLA tindak lanjut", "en": "within follow-up SLA"},
-    "complaints.age_within_resolution": {"id": "dalam SLA selesai", "en": "within resolution SLA"},
-    "complaints.age_overdue": {"id": "lewat SLA", "en": "overdue"},
-    "complaints.age_long": {"id": "lewat > 1 bulan kerja", "en": "overdue > 1 working month"},
-    "complaints.category": {"id": "Per kategori", "en": "By category"},
-    "complaints.category_about": {"id": "Pengaduan masuk dalam periode dan statusnya kini; angka = % selesai tepat waktu",
-                                  "en": "Complaints received in the period and their status now; figure = % resolved on time"},
-    "complaints.open": {"id": "Belum selesai", "en": "Open"},
-    "complaints.rejected": {"id": "Ditolak", "en": "Rejected"},
-    "complaints.on_time": {"id": "tepat waktu", "en": "on time"},
-    "complaints.map": {"id": "Pengaduan per 10.000 penduduk", "en": "Complaints per 10,000 residents"},
-    "complaints.map_about": {"id": "Per kelurahan, pengaduan masuk dalam periode",
-                             "en": "Per kelurahan, complaints received in the period"},
-    "complaints.per_10k": {"id": "per 10.000 penduduk", "en": "per 10,000 residents"},
-    "complaints.opd": {"id": "Kinerja OPD", "en": "Agency (OPD) league table"},
-    "complaints.opd_about": {"id": "Urut dari yang terburuk: % selesai tepat waktu terendah, lalu terbanyak lewat SLA",
-                             "en": "Worst first: lowest % resolved on time, then most overdue"},
-    "complaints.no_opd": {"id": "(belum didisposisi)", "en": "(not yet dispositioned)"},
-    "complaints.col.rank": "#",
-    "complaints.col.opd": "OPD",
-    "complaints.col.received": {"id": "Masuk", "en": "Received"},
-    "complaints.col.sla_pct": {"id": "% tepat waktu", "en": "% on time"},
-    "complaints.col.median": {"id": "Median (hari kerja)", "en": "Median (working days)"},
-    "complaints.col.open": {"id": "Belum selesai", "en": "Open"},
-    "complaints.col.overdue": {"id": "Lewat SLA", "en": "Overdue"},
-    "complaints.urgent": {"id": "Pengaduan lewat SLA", "en": "Overdue complaints"},
-    "complaints.urgent_about": {"id": "Belum selesai melewati batas {days} hari kerja, terlama di atas; tanpa data pelapor",
-                                "en": "Open past the {days}-working-day limit, longest first; no reporter data"},
-    "complaints.col.ticket": {"id": "Tiket", "en": "Ticket"},
-    "complaints.col.category": {"id": "Kategori", "en": "Category"},
-    "complaints.col.title": {"id": "Judul", "en": "Title"},
-    "complaints.col.kelurahan": "Kelurahan",
-    "complaints.col.received_at": {"id": "Diterima", "en": "Received"},
-    "complaints.col.days_overdue": {"id": "Lewat (hari kerja)", "en": "Overdue (working days)"},
-    "complaints.col.status": "Status",
-    "complaints.status.diterima": {"id": "Diterima", "en": "Received"},
-    "complaints.status.diverifikasi": {"id": "Diverifikasi", "en": "Verified"},
-    "complaints.status.didisposisikan": {"id": "Didisposisikan", "en": "Dispositioned"},
-    "complaints.status.diproses": {"id": "Diproses", "en": "In progress"},
-    "complaints.status.selesai": {"id": "Selesai", "en": "Resolved"},
-    "complaints.status.ditolak": {"id": "Ditolak", "en": "Rejected"},
-    "complaints.sources": {"id": "Sumber pengaduan", "en": "Complaint sources"},
-    "complaints.sources_about": {
-        "id": "Sistem atau umpan asal pengaduan yang masuk dalam periode; % selesai tepat waktu",
-        "en": "System or feed the complaints received in the period came from; % resolved on time"},
-    "complaints.col.source": {"id": "Sumber", "en": "Source"},
-})
 
 TITLE_MAX_CHARS = 60   # the urgent table shows the (masked) title shortened to one line
 
@@ -220,13 +137,13 @@ def _kpis(store: Store, f: Filters, now: dt.datetime) -> list[Kpi]:
             m.received_count(store, prev), fmt_int, better="neutral", hint=t("complaints.kpi.received_hint"),
             year_ago=m.received_count(store, year)),
         Kpi("response-sla", t("complaints.kpi.response"), resp, resp_prev, fmt_pct, status=m.sla_status(resp),
-            hint=t("complaints.kpi.response_hint", days=sla.complaint_response_days),
+            hint=t("complaints.kpi.response_hint", days=sla.complaints.response_working_days),
             year_ago=m.response_sla_pct(store, year, now)),
         Kpi("resolution-sla", t("complaints.kpi.resolution"), res, res_prev, fmt_pct, status=m.sla_status(res),
-            hint=t("complaints.kpi.resolution_hint", days=sla.complaint_resolution_days),
+            hint=t("complaints.kpi.resolution_hint", days=sla.complaints.resolution_working_days),
             year_ago=m.resolution_sla_pct(store, year, now)),
         Kpi("median-days", t("complaints.kpi.median"), median, median_prev, _days, better="down",
-            status=m.median_status(median, sla.complaint_resolution_days),
+            status=m.median_status(median, sla.complaints.resolution_working_days),
             hint=t("complaints.kpi.median_hint"), year_ago=m.median_resolution_days(store, year)),
         Kpi("open", t("complaints.kpi.open"), back["open"], back_prev["open"], fmt_int, better="down",
             hint=t("complaints.kpi.open_hint", at=fmt_datetime(back["at"])), year_ago=back_year["open"]),
@@ -274,7 +191,7 @@ def _urgent_table(store: Store, f: Filters, now: dt.datetime) -> dbc.Card:
         Col("received_at", t("complaints.col.received_at"), fmt_date),
         Col("days_overdue", t("complaints.col.days_overdue"), fmt_int),
         Col("status", t("complaints.col.status"), _status_label),
-    ], about=t("complaints.urgent_about", days=store.cfg.sla.complaint_resolution_days), page_size=12)
+    ], about=t("complaints.urgent_about", days=store.cfg.sla.complaints.resolution_working_days), page_size=12)
 
 
 def _source_table(store: Store, f: Filters, now: dt.datetime) -> dbc.Card:

@@ -15,7 +15,7 @@ import pandas as pd
 from dash import html
 
 from components.cards import Col, Kpi, kpi_row, table_card
-from components.i18n import add_strings, fmt_int, fmt_num, t
+from components.i18n import fmt_int, fmt_num, t
 from components.layout import open_view, page_shell, short_time
 from components.theme import STATUS, theme
 from metrics import health as m
@@ -25,72 +25,6 @@ PAGE = "data"
 PATH = "/data"
 
 dash.register_page(__name__, path=PATH, title="Data · Binjai Command Center", name="Data", order=6)
-
-add_strings({
-    "datapage.title": {"id": "Kesehatan Data", "en": "Data health"},
-    "datapage.subtitle": {
-        "id": "ETL dari {sources} sumber dalam {streams} stream · usang bila tidak ada pemuatan sukses lebih dari {n} menit",
-        "en": "ETL from {sources} sources in {streams} streams · stale when not loaded successfully for more than {n} minutes"},
-    "datapage.kpi.ok": {"id": "Stream normal", "en": "Streams OK"},
-    "datapage.kpi.ok_hint": {"id": "dari {n} stream", "en": "of {n} streams"},
-    "datapage.kpi.failing": {"id": "Stream gagal", "en": "Streams failing"},
-    "datapage.kpi.failing_hint": {"id": "run terakhir gagal; dicoba lagi otomatis",
-                                  "en": "last run failed; retried automatically"},
-    "datapage.kpi.stale": {"id": "Stream usang", "en": "Streams stale"},
-    "datapage.kpi.stale_hint": {"id": "tanpa pemuatan sukses > {n} menit", "en": "no successful load for > {n} min"},
-    "datapage.kpi.rows": {"id": "Baris di gudang data", "en": "Rows in the store"},
-    "datapage.kpi.rows_hint": {"id": "di {n} tabel", "en": "in {n} tables"},
-    "datapage.kpi.rejects": {"id": "Baris ditolak", "en": "Rejected rows"},
-    "datapage.kpi.rejects_hint": {"id": "gagal validasi, menunggu perbaikan di sumber",
-                                  "en": "failed validation, waiting for a fix at the source"},
-    "datapage.streams": {"id": "Status per stream", "en": "Status per stream"},
-    "datapage.streams_about": {
-        "id": "Satu baris per tabel sumber; tertinggal = perubahan terbaru di sumber dikurangi yang sudah dimuat",
-        "en": "One row per source table; lag = the source's newest change minus what is loaded"},
-    "datapage.state.ok": {"id": "OK", "en": "OK"},
-    "datapage.state.failing": {"id": "Gagal", "en": "Failing"},
-    "datapage.state.stale": {"id": "Usang", "en": "Stale"},
-    "datapage.retry": {"id": "coba lagi {at}", "en": "retry {at}"},
-    "datapage.stale_too": {"id": "usang", "en": "stale"},
-    "datapage.running": {"id": "berjalan", "en": "running"},
-    "datapage.kind.full": {"id": "penuh", "en": "full"},
-    "datapage.kind.reconcile": {"id": "rekonsiliasi", "en": "reconcile"},
-    "datapage.kind.incremental": {"id": "inkremental", "en": "incremental"},
-    "datapage.never_ran": {"id": "belum pernah", "en": "never"},
-    "datapage.col.source": {"id": "Sumber", "en": "Source"},
-    "datapage.col.stream": "Stream",
-    "datapage.col.state": "Status",
-    "datapage.col.last_run": {"id": "Run terakhir", "en": "Last run"},
-    "datapage.col.seconds": {"id": "Durasi (dtk)", "en": "Seconds"},
-    "datapage.col.read": {"id": "Dibaca", "en": "Read"},
-    "datapage.col.loaded": {"id": "Dimuat", "en": "Loaded"},
-    "datapage.col.rejected": {"id": "Ditolak", "en": "Rejected"},
-    "datapage.col.deleted": {"id": "Dihapus", "en": "Deleted"},
-    "datapage.col.last_success": {"id": "Sukses terakhir", "en": "Last success"},
-    "datapage.col.lag": {"id": "Tertinggal (menit)", "en": "Lag (min)"},
-    "datapage.col.failures": {"id": "Gagal berturut", "en": "Failures in a row"},
-    "datapage.col.open_rejects": {"id": "Baris ditolak", "en": "Open rejects"},
-    "datapage.col.rows_total": {"id": "Total dimuat", "en": "Rows loaded"},
-    "datapage.col.error": {"id": "Error terakhir", "en": "Last error"},
-    "datapage.col.time": {"id": "Waktu", "en": "Time"},
-    "datapage.col.kind": {"id": "Jenis run", "en": "Run kind"},
-    "datapage.col.reason": {"id": "Alasan", "en": "Reason"},
-    "datapage.col.key": {"id": "Kunci sumber", "en": "Source key"},
-    "datapage.col.raw": {"id": "Nilai mentah (tanpa data pribadi)", "en": "Raw values (no personal data)"},
-    "datapage.failures": {"id": "Kegagalan terbaru", "en": "Recent failures"},
-    "datapage.failures_about": {"id": "Run yang gagal, terbaru di atas, dengan alasannya",
-                                "en": "Failed runs, newest first, with the reason"},
-    "datapage.no_failures": {"id": "Belum ada run yang gagal", "en": "No failed run so far"},
-    "datapage.rejects": {"id": "Baris yang ditolak", "en": "Rejected rows"},
-    "datapage.rejects_about": {
-        "id": "Baris sumber yang gagal validasi (terbaru di atas); baris lain dalam batch tetap dimuat. "
-              "Hilang sendiri setelah diperbaiki di sumber.",
-        "en": "Source rows that failed validation (newest first); the rest of their batch loaded. "
-              "They disappear once fixed at the source."},
-    "datapage.all_streams": {"id": "Semua", "en": "All"},
-    "datapage.no_key": {"id": "(tanpa kunci)", "en": "(no key)"},
-    "datapage.shown_of": {"id": "{shown} terbaru dari {total}", "en": "newest {shown} of {total}"},
-})
 
 ERROR_CHARS = 140        # the stream table's error column; the failures table shows it whole
 ERROR_CHARS_WALL = 70

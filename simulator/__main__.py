@@ -11,15 +11,17 @@ import time
 
 import sqlalchemy as sa
 
-from core.config import SERVICES, ConfigError, load_config
+from core.config import ConfigError, load_config
+from core.services import package_services
 from simulator.generate import seed_databases, sources_exist
 from simulator.live import SourcesMissing, tick
 from simulator.sqlio import database_error
 
-URL_HELP = ("service database(s) instead of config.yaml's sources: one SQLAlchemy URL for all five "
+URL_HELP = ("service database(s) instead of config.yaml's sources: one SQLAlchemy URL for all of them "
             "(their table names do not collide, so they can share one database, e.g. "
             "mysql+pymysql://user:pw@host/kota or postgresql+psycopg://user@host/kota), or "
-            "SERVICE=URL for one service (repeat the option; services: " + ", ".join(SERVICES) + "). "
+            "SERVICE=URL for one service (repeat the option; services: "
+            + ", ".join(s.name for s in package_services()) + "). "
             "'{service}' in a URL becomes the service name (postgresql+psycopg://user@host/{service}). "
             "A missing MariaDB/PostgreSQL database is created. Point the ETL at the same URLs "
             "(config.yaml sources)")
@@ -31,10 +33,10 @@ def source_urls(configured: dict[str, str], options: list[str] | None) -> dict[s
     urls = dict(configured)
     for option in options or []:
         match = _SERVICE_URL.match(option)
-        if match and match.group(1) not in SERVICES:
+        if match and match.group(1) not in configured:
             raise ConfigError(f"--url {option}: unknown service {match.group(1)!r}; "
-                              f"use one of {', '.join(SERVICES)} (SERVICE=URL) or a URL for all five")
-        targets = [match.group(1)] if match else list(SERVICES)
+                              f"use one of {', '.join(configured)} (SERVICE=URL) or a URL for all of them")
+        targets = [match.group(1)] if match else list(configured)
         for service in targets:
             url = (match.group(2) if match else option).replace("{service}", service)
             try:
@@ -66,14 +68,14 @@ def _parser() -> argparse.ArgumentParser:
 
 def _seed(args, config) -> int:
     urls = source_urls(config.sources, args.url)
-    if args.if_missing and sources_exist(urls):
+    if args.if_missing and sources_exist(urls, config.services):
         print("source databases exist: nothing to do")
         return 0
     days = args.days or config.simulator.history_days
     scale = args.scale or config.simulator.scale
     seed = config.simulator.seed if args.seed is None else args.seed
     started = time.perf_counter()
-    counts = seed_databases(urls, seed=seed, history_days=days, scale=scale)
+    counts = seed_databases(urls, seed=seed, history_days=days, scale=scale, services=config.services)
     elapsed = time.perf_counter() - started
     for service, tables in counts.items():
         print(f"{service:<12} " + ", ".join(f"{name}={n:,}" for name, n in tables.items()))
@@ -84,7 +86,8 @@ def _seed(args, config) -> int:
 
 def _tick(args, config) -> int:
     started = time.perf_counter()
-    counts = tick(source_urls(config.sources, args.url), seed=args.seed, scale=config.simulator.scale)
+    counts = tick(source_urls(config.sources, args.url), seed=args.seed, scale=config.simulator.scale,
+                  services=config.services)
     changes = ", ".join(f"{k}={v}" for k, v in sorted(counts.items())) or "no changes"
     print(f"{changes} ({time.perf_counter() - started:.2f} s)")
     return 0

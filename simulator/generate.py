@@ -3,8 +3,7 @@
     seed_databases(urls, seed=2017, history_days=1095, scale=1.0, end=None) -> row counts
     sources_exist(urls) -> bool
 
-``urls`` maps each service name (complaints, permits, clinics, budget, cleanliness) to a
-SQLAlchemy URL: SQLite files, or MariaDB/MySQL (mysql+pymysql://) and PostgreSQL
+``urls`` maps each service name of the catalogue (core.services) to a SQLAlchemy URL: SQLite files, or MariaDB/MySQL (mysql+pymysql://) and PostgreSQL
 (postgresql+psycopg://) databases, created when missing. Several services may share one
 URL (no table names collide). Each service's tables (simulator.schema) are dropped and
 recreated, then filled with history ending at ``end`` (naive WIB; default now). Same seed, end and
@@ -14,20 +13,29 @@ with (seed, service number), and per-record timings are hashes of the record.
 from __future__ import annotations
 
 import datetime as dt
+import zlib
 from pathlib import Path
 
 import numpy as np
 import sqlalchemy as sa
 
+from core import services as catalogue
 from core.calendar import now_wib, to_wib_naive
-from core.config import SERVICES
-from simulator.schema import DATABASES
-from simulator.services import Window, budget, cleanliness, clinics, complaints, permits
+from simulator.services import Window
 from simulator.sqlio import (create_indexes, ensure_database, fast_load_pragmas, insert_columns, make_engine,
                              recreate_tables)
 
-GENERATORS = {"complaints": complaints.history, "permits": permits.history, "clinics": clinics.history,
-              "budget": budget.history, "cleanliness": cleanliness.history}
+
+def service_number(name: str) -> int:
+    """The service's fixed number in the random streams: its place in the services package's
+    catalogue (so adding a service changes no other's history), else a hash of its name."""
+    names = [s.name for s in catalogue.package_services()]
+    return names.index(name) if name in names else 1000 + zlib.crc32(name.encode()) % 100_000
+
+
+def simulated(urls: dict[str, str], services=None) -> list:
+    """The services of `services` (default: the package's catalogue) that `urls` gives a URL."""
+    return [s for s in (catalogue.package_services() if services is None else services) if s.name in urls]
 
 
 def history_end(end: dt.datetime | None) -> dt.datetime:
@@ -36,25 +44,30 @@ def history_end(end: dt.datetime | None) -> dt.datetime:
 
 
 def seed_databases(urls: dict[str, str], *, seed: int = 2017, history_days: int = 1095, scale: float = 1.0,
-                   end: dt.datetime | None = None) -> dict[str, dict[str, int]]:
-    """Drop, recreate and fill every service database; returns {service: {table: rows}}."""
+                   end: dt.datetime | None = None, services=None,
+                   only: set[str] | None = None) -> dict[str, dict[str, int]]:
+    """Drop, recreate and fill the database of every service in `urls` (of `services`, default
+    the package's catalogue; `only`: just these); returns {service: {table: rows}}."""
     if history_days < 1 or scale <= 0:
         raise ValueError(f"history_days must be >= 1 and scale > 0 (got {history_days}, {scale})")
-    missing = [s for s in SERVICES if s not in urls]
-    if missing:
-        raise KeyError(f"no database URL for service(s) {', '.join(missing)}")
+    chosen = [s for s in simulated(urls, services) if only is None or s.name in only]
+    if not chosen:
+        raise KeyError(f"no database URL for any service of the catalogue (got {', '.join(urls) or 'none'})")
     end = history_end(end)
-    return {service: seed_service(service, urls[service], seed=seed, history_days=history_days,
-                                  scale=scale, end=end)
-            for service in SERVICES}
+    return {svc.name: seed_service(svc, urls[svc.name], seed=seed, history_days=history_days,
+                                   scale=scale, end=end)
+            for svc in chosen}
 
 
-def seed_service(service: str, url: str, *, seed: int, history_days: int, scale: float,
+def seed_service(service, url: str, *, seed: int, history_days: int, scale: float,
                  end: dt.datetime) -> dict[str, int]:
     """Generate one service's history in memory, then load it in one transaction."""
-    metadata = DATABASES[service][0]
-    rng = np.random.default_rng([seed, SERVICES.index(service)])
-    tables = GENERATORS[service](Window.ending(end, history_days, rng, scale))
+    if isinstance(service, str):
+        service = catalogue.get(service)
+    module = service.load("simulator")
+    metadata = module.METADATA
+    rng = np.random.default_rng([seed, service_number(service.name)])
+    tables = module.history(Window.ending(end, history_days, rng, scale))
     ensure_database(url)
     engine = make_engine(url)
     try:
@@ -69,18 +82,27 @@ def seed_service(service: str, url: str, *, seed: int, history_days: int, scale:
         engine.dispose()
 
 
-def sources_exist(urls: dict[str, str]) -> bool:
-    """True when all five databases exist with all their tables holding rows."""
-    for service in SERVICES:
-        url = urls.get(service)
+def sources_exist(urls: dict[str, str], services=None) -> bool:
+    """True when every service's database (of `services`, default the package's) exists with
+    all its tables holding rows."""
+    return not missing_sources(urls, services)
+
+
+def missing_sources(urls: dict[str, str], services=None) -> list[str]:
+    """The services (names) of `services` whose database is missing, incomplete or empty."""
+    missing = []
+    for svc in (catalogue.package_services() if services is None else services):
+        url = urls.get(svc.name)
         if url is None:
-            return False
+            missing.append(svc.name)
+            continue
         if url.startswith("sqlite:///") and ":memory:" not in url:
             if not Path(url.removeprefix("sqlite:///")).is_file():
-                return False
-        if not _tables_filled(url, DATABASES[service][0]):
-            return False
-    return True
+                missing.append(svc.name)
+                continue
+        if not _tables_filled(url, svc.load("simulator").METADATA):
+            missing.append(svc.name)
+    return missing
 
 
 def _tables_filled(url: str, metadata: sa.MetaData) -> bool:

@@ -20,19 +20,11 @@ import numpy as np
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from core.config import SERVICES
 from simulator import reference as ref
-from simulator.generate import history_end
-from simulator.schema import DATABASES
-from simulator.services import Live, budget, cleanliness, clinics, complaints, permits
+from simulator.generate import history_end, service_number, simulated
+from simulator.services import Live
 from simulator.sqlio import make_engine, shown_url
 from simulator.timing import to_datetime64
-
-ADVANCERS = {"complaints": complaints.advance, "permits": permits.advance, "clinics": clinics.advance,
-             "budget": budget.advance, "cleanliness": cleanliness.advance}
-# the table whose latest updated_at tells how far a database has been simulated
-MAIN_TABLE = {"complaints": "pengaduan", "permits": "permohonan_izin", "clinics": "pendaftaran",
-              "budget": "realisasi_sp2d", "cleanliness": "laporan"}
 _ENGINES: dict[str, Engine] = {}
 _ENGINES_LOCK = threading.Lock()
 
@@ -49,7 +41,7 @@ def _engine(url: str) -> Engine:
 
 
 def tick(urls: dict[str, str], now: dt.datetime | None = None, *, seed: int | None = None,
-         scale: float = 1.0) -> dict[str, int]:
+         scale: float = 1.0, services=None) -> dict[str, int]:
     """Advance every service database to ``now`` (naive WIB; default: now). Returns row counts.
 
     ``seed`` fixes the random content of new records (same seed + same now = same tick);
@@ -58,16 +50,18 @@ def tick(urls: dict[str, str], now: dt.datetime | None = None, *, seed: int | No
     now64 = to_datetime64(history_end(now))
     catchup_from = now64 - np.timedelta64(int(ref.LIVE_MAX_CATCHUP_DAYS * 86_400), "s")
     counts: dict[str, int] = {}
-    for number, service in enumerate(SERVICES):
+    for svc in simulated(urls, services):
+        service, module = svc.name, svc.load("simulator")
+        number = service_number(service)
         rng = (np.random.default_rng([seed, number, int(now64.astype(np.int64))]) if seed is not None
                else np.random.default_rng())
         live = Live(rng=rng, now=now64, catchup_from=catchup_from, scale=scale, salt=seed or 0)
-        metadata = DATABASES[service][0]
+        metadata = module.METADATA
         try:
             with _engine(urls[service]).begin() as conn:
-                if not _is_behind(conn, metadata.tables[MAIN_TABLE[service]], now64):
+                if not _is_behind(conn, metadata.tables[module.MAIN_TABLE], now64):
                     continue        # already simulated past `now`: never move records backwards
-                ADVANCERS[service](conn, dict(metadata.tables), live)
+                module.advance(conn, dict(metadata.tables), live)
         except sa.exc.DBAPIError as exc:   # SQLite: OperationalError; MariaDB, PostgreSQL: ProgrammingError
             if any(text in str(exc) for text in ("no such table", "doesn't exist", "does not exist",
                                                  "Unknown database")):

@@ -92,11 +92,14 @@ def _where(engine: Engine) -> str:
     return f"{url.host or 'localhost'}:{url.port or 5432}" + (f"/{url.database}" if url.database else "")
 
 
-def init_store(engine: Engine) -> None:
+def init_store(engine: Engine, services=None) -> None:
     """Create missing tables, check the schema version, load the kelurahan reference.
+    ``services``: the catalogue whose tables the store holds (default: the services package's;
+    pass ``cfg.services`` when the config declares more).
 
     On PostgreSQL all of it runs in one transaction under an advisory lock, so web workers
     and the scheduler starting at the same moment do not race on CREATE TABLE."""
+    schema.load_service_tables(services)
     if engine.dialect.name == "postgresql":
         try:
             with engine.begin() as conn:

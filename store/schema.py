@@ -12,22 +12,29 @@ Integer primary keys say ``autoincrement=False``: DuckDB has no SERIAL.
 
 SCHEMA_VERSION is bumped whenever a table or column changes; `store.engine.init_store`
 refuses a store of another version with a message saying to rebuild it.
+
+This module holds the bookkeeping and the shared reference (kelurahan); each service's tables
+live in ``store.tables.<service>`` (core.services: the store layer of a service), defined on
+this module's ``metadata`` and imported below for every service of the catalogue. A service
+adding tables bumps SCHEMA_VERSION: a demo store is rebuilt from the sources, a production
+store must be re-synced (``python -m etl run --full``).
 """
 from __future__ import annotations
 
-from sqlalchemy import (BigInteger, Boolean, Column, Date, DateTime, Double, Index, Integer,
-                        MetaData, SmallInteger, String, Table, Text)
+from sqlalchemy import (BigInteger, Column, DateTime, Double, Index, Integer,
+                        MetaData, String, Table, Text)
 
-SCHEMA_VERSION = 2   # 2: etl_state overlap tail, failures/retry, reconciliation; etl_run kind
+SCHEMA_VERSION = 3   # 2: etl_state overlap tail, failures/retry, reconciliation; etl_run kind;
+                     # 3: e-Musrenbang and e-PBB tables
 
 metadata = MetaData()
 
 
-def _pk(name: str, kind=BigInteger) -> Column:
+def pk(name: str, kind=BigInteger) -> Column:
     return Column(name, kind, primary_key=True, autoincrement=False)
 
 
-def _loaded() -> list[Column]:
+def loaded() -> list[Column]:
     """Bookkeeping on every fact row: the source's own update time and our load time."""
     return [Column("source", String(40), nullable=False),          # which source system/feed
             Column("source_updated_at", DateTime, nullable=False),
@@ -61,7 +68,7 @@ etl_state = Table(          # one row per stream; watermark advanced in the same
 
 etl_run = Table(
     "etl_run", metadata,
-    _pk("run_id"),                                    # microseconds since 1970: unique across processes
+    pk("run_id"),                                    # microseconds since 1970: unique across processes
     Column("stream", String(60), nullable=False),
     Column("kind", String(12), nullable=False, default="incremental"),  # incremental | full | reconcile
     Column("started_at", DateTime, nullable=False),   # WIB
@@ -79,7 +86,7 @@ etl_run = Table(
 
 etl_reject = Table(         # a bad row, kept with its reason; its batch's good rows still load
     "etl_reject", metadata,
-    _pk("reject_id"),
+    pk("reject_id"),
     Column("run_id", BigInteger, nullable=False),
     Column("stream", String(60), nullable=False),
     Column("source_key", String(80)),
@@ -100,188 +107,23 @@ dim_kelurahan = Table(
     Column("population", Integer, nullable=False),             # residents (estimate unless configured)
 )
 
-dim_opd = Table(            # agencies (OPD); master list from e-Anggaran's skpd table
-    "dim_opd", metadata,
-    Column("opd_code", String(20), primary_key=True),
-    Column("opd_name", String(150), nullable=False),
-    Column("opd_short", String(40), nullable=False),
-    *_loaded(),
-)
 
-dim_permit_type = Table(
-    "dim_permit_type", metadata,
-    Column("permit_type_code", String(20), primary_key=True),
-    Column("permit_type_name", String(150), nullable=False),
-    Column("sla_working_days", SmallInteger, nullable=False),
-    Column("risk_level", String(20), nullable=False),          # rendah | menengah_rendah | menengah_tinggi | tinggi
-    *_loaded(),
-)
+def load_service_tables(services=None) -> None:
+    """Import the store module of each service (default: the ``services`` package's), which
+    defines its tables on ``metadata``. Idempotent."""
+    import importlib
 
-dim_facility = Table(       # puskesmas and RSUD
-    "dim_facility", metadata,
-    Column("facility_code", String(20), primary_key=True),
-    Column("facility_name", String(150), nullable=False),
-    Column("facility_kind", String(20), nullable=False),       # puskesmas | rsud
-    Column("kelurahan_code", String(13), nullable=False),
-    Column("lat", Double), Column("lng", Double),
-    *_loaded(),
-)
+    from core.services import package_services
+    for service in (package_services() if services is None else services):
+        importlib.import_module(service.module("store"))
 
-# --- facts: complaints (e-Masyarakat; later CSV / Open311 too) -----------------------------
-complaints = Table(
-    "complaints", metadata,
-    Column("complaint_id", String(100), primary_key=True),      # "<source>:<source key>"
-    Column("ticket_no", String(40), nullable=False),
-    Column("kind", String(30), nullable=False),                # pengaduan | aspirasi | permintaan_informasi
-    Column("category", String(100), nullable=False),
-    Column("title", String(200), nullable=False),              # masked: no NIK / phone numbers
-    Column("channel", String(20), nullable=False),
-    Column("kelurahan_code", String(13)),
-    Column("kecamatan_code", String(8)),
-    Column("opd_code", String(20)),                            # assigned OPD (null before disposition)
-    Column("status", String(20), nullable=False),              # diterima | diverifikasi | didisposisikan | diproses | selesai | ditolak
-    Column("is_open", Boolean, nullable=False),
-    Column("reporter_hash", String(32)),                       # keyed hash of the reporter's NIK/phone
-    Column("received_at", DateTime, nullable=False),
-    Column("verified_at", DateTime),
-    Column("dispositioned_at", DateTime),
-    Column("processing_at", DateTime),
-    Column("resolved_at", DateTime),
-    Column("rejected_at", DateTime),
-    Column("response_due_date", Date, nullable=False),         # SLA: disposition by this date
-    Column("resolution_due_date", Date, nullable=False),       # SLA: selesai by this date
-    Column("response_working_days", Integer),                  # receipt -> disposition
-    Column("resolution_working_days", Integer),                # receipt -> selesai
-    Column("rating", SmallInteger),                            # satisfaction 1..5
-    *_loaded(),
-    Index("ix_complaints_received", "received_at"),
-)
 
-complaint_status_history = Table(
-    "complaint_status_history", metadata,
-    Column("event_id", String(100), primary_key=True),
-    Column("complaint_id", String(100), nullable=False),
-    Column("status", String(20), nullable=False),
-    Column("changed_at", DateTime, nullable=False),
-    *_loaded(),
-)
+def service_table(name: str) -> Table:
+    """A table of the store by name (KeyError names the tables there are)."""
+    try:
+        return metadata.tables[name]
+    except KeyError:
+        raise KeyError(f"the store has no table {name!r}; tables: {', '.join(sorted(metadata.tables))}") from None
 
-# --- facts: permits (e-Perizinan) ------------------------------------------------------------
-permits = Table(
-    "permits", metadata,
-    _pk("permit_id"),
-    Column("registration_no", String(40), nullable=False),
-    Column("permit_type_code", String(20), nullable=False),
-    Column("kelurahan_code", String(13)),
-    Column("kecamatan_code", String(8)),
-    Column("stage", String(30), nullable=False),               # pendaftaran ... penetapan | selesai
-    Column("status", String(20), nullable=False),             # proses | terbit | ditolak
-    Column("applicant_hash", String(32)),
-    Column("submitted_at", DateTime, nullable=False),
-    Column("decided_at", DateTime),
-    Column("sla_working_days", SmallInteger, nullable=False),
-    Column("due_date", Date, nullable=False),
-    Column("processing_working_days", Integer),                # submission -> decision
-    Column("retribution_rp", BigInteger),
-    *_loaded(),
-    Index("ix_permits_submitted", "submitted_at"),
-)
 
-permit_stages = Table(
-    "permit_stages", metadata,
-    _pk("stage_event_id"),
-    Column("permit_id", BigInteger, nullable=False),
-    Column("stage", String(30), nullable=False),
-    Column("started_at", DateTime, nullable=False),
-    Column("finished_at", DateTime),
-    *_loaded(),
-)
-
-# --- facts: clinic visits (e-Dokter) -----------------------------------------------------------
-clinic_visits = Table(
-    "clinic_visits", metadata,
-    _pk("visit_id"),
-    Column("visit_date", Date, nullable=False),
-    Column("facility_code", String(20), nullable=False),
-    Column("poli", String(60), nullable=False),
-    Column("channel", String(20), nullable=False),             # online | langsung (walk-in)
-    Column("payer", String(10), nullable=False),               # BPJS | UMUM
-    Column("status", String(20), nullable=False),              # menunggu | dipanggil | dilayani | selesai | tidak_hadir | batal
-    Column("patient_hash", String(32)),
-    Column("kelurahan_code", String(13)),                      # patient's kelurahan
-    Column("kecamatan_code", String(8)),
-    Column("registered_at", DateTime, nullable=False),
-    Column("called_at", DateTime),
-    Column("service_started_at", DateTime),
-    Column("finished_at", DateTime),
-    Column("wait_minutes", Double),                             # registered -> called
-    *_loaded(),
-    Index("ix_clinic_visits_date", "visit_date"),
-)
-
-# --- facts: budget (e-Anggaran) ------------------------------------------------------------------
-budget_lines = Table(       # one pagu line: kegiatan x spending type
-    "budget_lines", metadata,
-    _pk("line_id"),
-    Column("fiscal_year", SmallInteger, nullable=False),
-    Column("opd_code", String(20), nullable=False),
-    Column("program_code", String(30), nullable=False),
-    Column("program_name", String(200), nullable=False),
-    Column("activity_code", String(40), nullable=False),
-    Column("activity_name", String(200), nullable=False),
-    Column("spending_type", String(40), nullable=False),       # pegawai | barang_jasa | modal | hibah | bansos | tidak_terduga
-    Column("account_code", String(30), nullable=False),
-    Column("pagu_rp", BigInteger, nullable=False),
-    *_loaded(),
-)
-
-budget_cash_plan = Table(
-    "budget_cash_plan", metadata,
-    _pk("plan_id"),
-    Column("line_id", BigInteger, nullable=False),
-    Column("month", SmallInteger, nullable=False),
-    Column("amount_rp", BigInteger, nullable=False),
-    *_loaded(),
-)
-
-budget_realization = Table(  # SP2D payments
-    "budget_realization", metadata,
-    _pk("payment_id"),
-    Column("sp2d_no", String(40), nullable=False),
-    Column("line_id", BigInteger, nullable=False),
-    Column("paid_on", Date, nullable=False),
-    Column("amount_rp", BigInteger, nullable=False),
-    *_loaded(),
-    Index("ix_budget_realization_paid", "paid_on"),
-)
-
-# --- facts: cleanliness reports (e-Saberling) ----------------------------------------------------
-cleanliness_reports = Table(
-    "cleanliness_reports", metadata,
-    _pk("report_id"),
-    Column("category", String(100), nullable=False),
-    Column("status", String(20), nullable=False),              # baru | diverifikasi | dikerjakan | selesai | ditolak
-    Column("is_open", Boolean, nullable=False),
-    Column("kelurahan_code", String(13)),
-    Column("kecamatan_code", String(8)),
-    Column("lat", Double, nullable=False),
-    Column("lng", Double, nullable=False),
-    Column("location_cell", String(20), nullable=False),       # ~100 m grid cell, for repeat locations
-    Column("reporter_hash", String(32)),
-    Column("reported_at", DateTime, nullable=False),
-    Column("handled_at", DateTime),
-    Column("cleaned_at", DateTime),
-    Column("due_date", Date, nullable=False),                  # SLA: cleaned by this date
-    Column("cleanup_working_days", Integer),                   # report -> cleaned
-    *_loaded(),
-    Index("ix_cleanliness_reported", "reported_at"),
-)
-
-# Which fact tables make up each service (for /health row counts and freshness).
-SERVICE_TABLES: dict[str, Table] = {
-    "complaints": complaints,
-    "permits": permits,
-    "clinics": clinic_visits,
-    "budget": budget_realization,
-    "cleanliness": cleanliness_reports,
-}
+load_service_tables()

@@ -21,7 +21,7 @@ import sqlalchemy as sa
 import yaml
 
 from core.config import Config, load_config
-from simulator.schema import DATABASES
+from simulator.schema import databases
 
 SEED_END = dt.datetime(2026, 11, 23, 10, 0)
 SEED = dict(seed=7, history_days=90, scale=0.15, end=SEED_END)
@@ -80,7 +80,7 @@ def source_urls(tmp_path_factory) -> dict[str, str]:
     from simulator.generate import seed_databases
 
     folder = tmp_path_factory.mktemp("sources")
-    urls = {service: f"sqlite:///{folder / name}.sqlite" for service, (_, name) in DATABASES.items()}
+    urls = {service: f"sqlite:///{folder / name}.sqlite" for service, (_, name) in databases().items()}
     seed_databases(urls, **SEED)
     return urls
 

@@ -34,7 +34,7 @@ def test_default_config_loads_with_absolute_paths():
     assert cfg.is_demo
     assert cfg.store_url.startswith("duckdb:////")
     assert all(url.startswith("sqlite:////") for url in cfg.sources.values())
-    assert cfg.s_curve_band[6] == (10.0, 30.0)
+    assert cfg.settings.budget.band[6] == (10.0, 30.0)
     assert cfg.sla.complaint_response_days == 3
 
 

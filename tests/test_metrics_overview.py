@@ -28,7 +28,7 @@ WINDOWS = {
     "kec-30d": Filters(start=dt.date(2026, 10, 25), end=dt.date(2026, 11, 23), kecamatan="12.75.02"),
     "past": Filters(start=dt.date(2026, 10, 1), end=dt.date(2026, 10, 31)),
 }
-SERVICES = ("complaints", "permits", "clinics", "budget", "cleanliness")
+from tests.helpers import SERVICES  # noqa: E402
 
 
 def _read(url: str, sql: str, dates: tuple[str, ...]) -> pd.DataFrame:

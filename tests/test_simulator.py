@@ -11,13 +11,13 @@ import pytest
 import sqlalchemy as sa
 
 from core.calendar import is_working_day
-from core.config import SERVICES
+from tests.helpers import SERVICES
 from core.geo import KELURAHAN_BY_CODE
 from simulator import reference as ref
 from simulator.__main__ import main as cli
 from simulator.generate import seed_databases, seed_service, sources_exist
 from simulator.live import tick
-from simulator.schema import DATABASES
+from tests.helpers import DATABASES
 from simulator.services import clinics
 
 END = dt.datetime(2026, 11, 25, 10, 30)      # a Wednesday morning: clinics are open

@@ -21,14 +21,14 @@ import pytest
 import sqlalchemy as sa
 
 from conftest import SEED_END, write_config
-from core.config import SERVICES
+from tests.helpers import SERVICES
 from etl import extract
 from etl.runner import run_pass
 from etl.streams import default_streams
 from simulator.__main__ import main as simulator_cli
 from simulator.generate import seed_databases, seed_service
 from simulator.live import tick
-from simulator.schema import DATABASES
+from tests.helpers import DATABASES
 from simulator.sqlio import insert_columns, recreate_tables
 from store.engine import init_store, make_engine, read_frame
 

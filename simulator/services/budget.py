@@ -23,8 +23,10 @@ from simulator import reference as ref
 from simulator.services import Live, Window, codes, ids_from
 from simulator.sqlio import Columns, fetch, insert_columns, next_id
 from simulator.timing import SECONDS_PER_HOUR, slot_arrivals
+from simulator.schemas.budget import METADATA  # noqa: F401 - the service's schema (core.services)
 
 SALT = 4
+MAIN_TABLE = "realisasi_sp2d"   # its latest updated_at tells how far the database has been simulated
 MONTHS = np.arange(1, 13)
 BULAN = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September",
          "Oktober", "November", "Desember")

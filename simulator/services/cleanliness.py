@@ -17,8 +17,10 @@ from simulator.sqlio import Columns, fetch, insert_columns, next_id, update_rows
 from simulator.timing import (NAT, SECONDS_PER_HOUR, add_working_hours, growth, hashed_lognormal,
                               hashed_uniform, hour_profile, month_of, record_keys, slot_arrivals,
                               weekday_of)
+from simulator.schemas.cleanliness import METADATA  # noqa: F401 - the service's schema (core.services)
 
 SALT = 5
+MAIN_TABLE = "laporan"   # its latest updated_at tells how far the database has been simulated
 STEPS = ("baru", "diverifikasi", "dikerjakan", "selesai")
 OPEN_STATUSES = STEPS[:3]
 

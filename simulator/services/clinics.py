@@ -22,8 +22,10 @@ from simulator.services import Live, Window, codes, ids_from, is_holiday, latest
 from simulator.sqlio import Columns, fetch, insert_columns, next_id, update_rows
 from simulator.timing import (NAT, SECONDS_PER_HOUR, growth, hashed_lognormal, hashed_uniform,
                               interpolate_share, record_keys, slot_arrivals, weekday_of)
+from simulator.schemas.clinics import METADATA  # noqa: F401 - the service's schema (core.services)
 
 SALT = 3
+MAIN_TABLE = "pendaftaran"   # its latest updated_at tells how far the database has been simulated
 OPEN_STATUSES = ("menunggu", "dipanggil", "dilayani")
 MINUTE = 60
 BIN_MINUTES = 30

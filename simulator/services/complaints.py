@@ -19,8 +19,10 @@ from simulator.sqlio import Columns, fetch, insert_columns, next_id, update_rows
 from simulator.timing import (NAT, SECONDS_PER_HOUR, add_working_hours, growth, hashed_choice,
                               hashed_lognormal, hashed_normal, hashed_uniform, hour_profile, month_of,
                               record_keys, slot_arrivals, weekday_of)
+from simulator.schemas.complaints import METADATA  # noqa: F401 - the service's schema (core.services)
 
 SALT = 1
+MAIN_TABLE = "pengaduan"   # its latest updated_at tells how far the database has been simulated
 STEPS = ("diterima", "diverifikasi", "didisposisikan", "diproses", "selesai")
 OPEN_STATUSES = STEPS[:4]
 EVENTS = STEPS + ("ditolak",)                  # riwayat statuses, in the order they can happen

@@ -19,8 +19,10 @@ from simulator.services import Live, Window, codes, ids_from, latest, upto
 from simulator.sqlio import Columns, fetch, insert_columns, next_id, update_rows
 from simulator.timing import (NAT, SECONDS_PER_HOUR, add_working_hours, growth, hashed_choice,
                               hashed_lognormal, hashed_uniform, hour_profile, record_keys, slot_arrivals)
+from simulator.schemas.permits import METADATA  # noqa: F401 - the service's schema (core.services)
 
 SALT = 2
+MAIN_TABLE = "permohonan_izin"   # its latest updated_at tells how far the database has been simulated
 STAGES = ref.PERMIT_STAGES
 N_WORK_STAGES = 5                     # pendaftaran .. penetapan; 'selesai' marks the decision
 VERIFICATION, SURVEY, RECOMMENDATION, DECISION_STAGE, DONE = 1, 2, 3, 4, 5

@@ -17,12 +17,13 @@ import yaml
 from werkzeug.serving import make_server
 
 from core.config import load_config
+from core.services import package_services
 
-PAGES = ["/", "/complaints", "/permits", "/clinics", "/budget", "/cleanliness"]
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-SERVICES = ("complaints", "permits", "clinics", "budget", "cleanliness")
+SERVICES = tuple(s.name for s in package_services())
+PAGES = ["/", *(s.path for s in package_services())]   # every page of the catalogue
 
 # Reads every Plotly graph on the page: how many points each one draws. A graph that selects
 # (chart_card(select=...)) has a pattern-matching id; it is named by its card's plain id.

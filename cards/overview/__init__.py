@@ -1,0 +1,2 @@
+"""The overview's cards: a tile per service, the most urgent items, the week's changes, freshness."""
+PAGE = "overview"

@@ -1,0 +1,53 @@
+"""Masking of personal identifiers inside free text (NIK, phone numbers, e-mail, BPJS numbers).
+
+Shared by the write side (the ETL masks titles and reject records before they are stored) and
+the read side (every text from a source is masked again before a screen shows it), so both
+use one set of patterns.
+"""
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+NIK_MASK, PHONE_MASK, EMAIL_MASK, BPJS_MASK = "[NIK]", "[TELEPON]", "[EMAIL]", "[BPJS]"
+
+# No pattern starts right after a digit (or digit+separator), so amounts like
+# "Rp 10.050.000.000" are left alone; right after a letter is fine ("NIK1275...", "HP0812...").
+_START = r"(?<![\d+])(?<!\d[.,])"
+# 16 digits, optionally grouped 6-6-4 or 4-4-4-4 with spaces, dots or hyphens.
+NIK_RE = re.compile(_START + r"(?:\d{6}[ .-]?\d{6}[ .-]?\d{4}|\d{4}(?:[ .-]?\d{4}){3})(?!\d)")
+# Mobile numbers 08xx / +62 8xx / 62 8xx (9-13 digits in total, any grouping) and
+# landlines written with an area code (0xx / +62 xx, e.g. 061-8821234 in Binjai/Medan).
+PHONE_RE = re.compile(
+    _START + r"(?:(?:\+62|62|0)[ .-]?\(?8\d{1,3}\)?(?:[ .-]?\d){6,10}"
+    r"|(?:\+62[ .-]?|\(?0)[2-7]\d{1,2}\)?(?:[ .-]?\d){5,8})(?!\d)")
+# BPJS card numbers: 13 digits (masked after phone numbers, which can also have 13 digits).
+BPJS_RE = re.compile(_START + r"\d{13}(?!\d)")
+# The look-behind keeps this linear on long runs of word characters (no O(n^2) backtracking).
+EMAIL_RE = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_CONTROL_CHARS = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"  # a string pattern: pyarrow runs it natively
+
+
+def clean_text(values: pd.Series) -> pd.Series:
+    """Drop NUL and other control characters (PostgreSQL cannot store NUL) and trim."""
+    return values.astype("str").str.replace(_CONTROL_CHARS, "", regex=True).str.strip()
+
+
+def mask_text(values: pd.Series) -> pd.Series:
+    """Replace NIKs, phone numbers and e-mail addresses inside free text."""
+    text = values.astype("str")
+    text = text.str.replace(EMAIL_RE, EMAIL_MASK, regex=True)
+    text = text.str.replace(NIK_RE, NIK_MASK, regex=True)
+    text = text.str.replace(PHONE_RE, PHONE_MASK, regex=True)
+    return text.str.replace(BPJS_RE, BPJS_MASK, regex=True)
+
+
+def mask_value(value):
+    """Scalar form of ``mask_text`` (non-strings pass through), for reject records."""
+    if not isinstance(value, str):
+        return value
+    value = EMAIL_RE.sub(EMAIL_MASK, value)
+    value = NIK_RE.sub(NIK_MASK, value)
+    value = PHONE_RE.sub(PHONE_MASK, value)
+    return BPJS_RE.sub(BPJS_MASK, value)

@@ -1,0 +1,1 @@
+"""One module per service: streams(service) -> [Stream] and its transforms (see core/services.py)."""

@@ -1,0 +1,1 @@
+"""One module per service: its source database schema (METADATA) as the city's app has it."""

@@ -1,0 +1,1 @@
+"""One module per service: its store tables on store.schema.metadata (see store/schema.py)."""
