@@ -1,12 +1,23 @@
 """Small pieces every chart shares: the empty state and date axes in the page's language."""
 from __future__ import annotations
 
+import html
 import math
 
 import pandas as pd
 import plotly.graph_objects as go
 
 from components.i18n import MONTHS, lang, t
+
+
+def plain(text) -> str:
+    """Source text (a category, title, kelurahan, OPD or permit type name) made safe for a
+    figure's text, hover text, tick labels or hover-shown customdata: Plotly renders a small
+    pseudo-HTML (<b>, <br>, <a href>, ...) there, so `<`, `>` and `&` become entities, which
+    Plotly shows as the characters themselves. None / NaN becomes "" (nothing to show)."""
+    if text is None or (pd.api.types.is_scalar(text) and pd.isna(text)):
+        return ""
+    return html.escape(str(text), quote=False)
 
 
 def no_data(fig: go.Figure, text: str | None = None) -> go.Figure:

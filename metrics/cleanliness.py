@@ -10,6 +10,8 @@ Definitions used by every number below (the page and the tests rely on them):
   ``due_date`` the ETL derived (cfg.sla.cleanliness.cleanup_working_days working days after the report).
 - *open at T* / *overdue at T* (open and ``due_date`` before T's date), taken at
   ``snapshot_at(f, now)``.
+- The SLA-case figures (within SLA, median, backlog, overdue list) are metrics/sla_cases.py's
+  over CASES.
 - *repeat location*: a ~100 m ``location_cell`` with at least REPEAT_MIN_REPORTS reports
   in the window; its marker sits at the mean position of those reports.
 Durations are working days.
@@ -19,14 +21,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-import numpy as np
 import pandas as pd
 
-from core.calendar import working_days_elapsed
 from core.filters import Filters
-from metrics.base import (KEC_FILTER, URGENT_CANDIDATES, Store, days_past, fill_trend, pct, query_now,
-                          sel_filter, share_status, traffic_light, trend_grain, urgent_frame, window_params)
+from metrics import sla_cases
+from metrics.base import (KEC_FILTER, URGENT_CANDIDATES, Store, days_past, fill_trend, query_now, sel_filter,
+                          share_status, traffic_light, trend_grain, urgent_frame, window_params)
 from metrics.kpis import Flow, Kpi, Trend
+from metrics.sla_cases import Cases, overdue_rows, with_sla_pct
 
 # Traffic-light bands (percent cleaned within SLA; share of open reports overdue), the
 # repeat-location threshold (reports per cell in the window) and list sizes.
@@ -41,18 +43,21 @@ HOTSPOT_LIMIT = 50
 # Report statuses in workflow order (as stored).
 STATUSES = ("baru", "diverifikasi", "dikerjakan", "selesai", "ditolak")
 
-REPORTED = "reported_at >= :start AND reported_at < :end"
-CLEANED = "cleaned_at >= :start AND cleaned_at < :end"
-REJECTED_AT = ("CASE WHEN status = 'ditolak' AND cleaned_at IS NULL"
-               " THEN COALESCE(handled_at, source_updated_at) END")
-OPEN_AT = (f"reported_at < :at AND (cleaned_at IS NULL OR cleaned_at >= :at)"
-           f" AND ({REJECTED_AT} IS NULL OR {REJECTED_AT} >= :at)")
-OVERDUE_AT = f"{OPEN_AT} AND due_date < CAST(:at AS DATE)"
-SLA_DUE = (f"({REJECTED_AT} IS NULL OR {REJECTED_AT} >= :now)"
-           " AND (cleaned_at < :now OR due_date < CAST(:now AS DATE))")
-SLA_MET = "(cleaned_at < :now AND CAST(cleaned_at AS DATE) <= due_date)"
 # The page's area: kecamatan plus the cross-filter selections kel (kelurahan) and cat (category).
 AREA = f"{KEC_FILTER} AND {sel_filter('kelurahan_code', 'kel')} AND {sel_filter('category', 'cat')}"
+# A rejection has no time of its own in e-Saberling: it counts from the handling, else the
+# report's last update in the source.
+REJECTED_AT = ("CASE WHEN status = 'ditolak' AND cleaned_at IS NULL"
+               " THEN COALESCE(handled_at, source_updated_at) END")
+# The reports as SLA cases (metrics/sla_cases.py): cleaned by due_date, rejected ones outside it.
+CASES = Cases(table="cleanliness_reports", key="report_id", received="reported_at", closed="cleaned_at",
+              due="due_date", area=AREA, rejected_at=REJECTED_AT, duration="cleanup_working_days")
+REPORTED = CASES.received_in_window
+CLEANED = CASES.closed_in_window
+OPEN_AT = CASES.open_at(":at")
+OVERDUE_AT = CASES.overdue_at(":at")
+SLA_DUE = CASES.sla_due
+SLA_MET = CASES.sla_met
 # Clean-up time histogram: working days 0..CLEANUP_DAYS_CAP, the last bar "CAP or more".
 CLEANUP_DAYS_CAP = 10
 REPORTS_LIMIT = 200
@@ -84,28 +89,18 @@ def reports_count(store: Store, f: Filters) -> int:
 def cleanup_sla_pct(store: Store, f: Filters, now: dt.datetime | None = None) -> float | None:
     """% of reports made in the window cleaned within the clean-up SLA, among those cleaned
     or past due at `now` (rejected reports excluded). None when none is due yet."""
-    sql = (f"SELECT COUNT(*) FILTER (WHERE {SLA_MET}) AS met, COUNT(*) AS due FROM cleanliness_reports"
-           f" WHERE {REPORTED} AND {AREA} AND {SLA_DUE}")
-    row = store.frame(sql, **window_params(f, now)).iloc[0]
-    return pct(row["met"], row["due"])
+    return sla_cases.sla_pct(CASES, store, f, now)
 
 
 def median_cleanup_days(store: Store, f: Filters) -> float | None:
     """Median working days from report to clean-up, over reports cleaned in the window."""
-    sql = ("SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY cleanup_working_days) FROM cleanliness_reports"
-           f" WHERE {CLEANED} AND cleanup_working_days IS NOT NULL AND {AREA}")
-    value = store.scalar(sql, **f.params())
-    return None if value is None or pd.isna(value) else float(value)
+    return sla_cases.median_days(CASES, store, f)
 
 
 def backlog(store: Store, f: Filters, now: dt.datetime | None = None) -> dict:
     """Open reports at the snapshot: {"open": count, "overdue": count past their due date,
     "at": the snapshot moment (naive WIB)}."""
-    params = window_params(f, now)
-    sql = (f"SELECT COUNT(*) AS open, COUNT(*) FILTER (WHERE due_date < CAST(:at AS DATE)) AS overdue"
-           f" FROM cleanliness_reports WHERE {OPEN_AT} AND {AREA}")
-    row = store.frame(sql, **params).iloc[0]
-    return {"open": int(row["open"]), "overdue": int(row["overdue"]), "at": params["at"]}
+    return sla_cases.backlog(CASES, store, f, now)
 
 
 def repeat_locations_count(store: Store, f: Filters) -> int:
@@ -133,15 +128,13 @@ def by_category(store: Store, f: Filters, now: dt.datetime | None = None) -> pd.
     Largest category first."""
     sql = f"""
         SELECT category, COUNT(*) AS reports,
-               COUNT(*) FILTER (WHERE {OPEN_AT.replace(':at', ':now')}) AS open,
-               COUNT(*) FILTER (WHERE {SLA_DUE}) AS sla_due,
-               COUNT(*) FILTER (WHERE {SLA_DUE} AND {SLA_MET}) AS sla_met,
+               COUNT(*) FILTER (WHERE {CASES.open_at(':now')}) AS open,
+               {CASES.sla_columns},
                percentile_cont(0.5) WITHIN GROUP (ORDER BY CASE WHEN cleaned_at < :now
                    THEN cleanup_working_days END) AS median_days
         FROM cleanliness_reports WHERE {REPORTED} AND {AREA}
         GROUP BY category ORDER BY reports DESC, category"""
-    frame = store.frame(sql, **window_params(f, now))
-    return frame.assign(sla_pct=[pct(m, d) for m, d in zip(frame["sla_met"], frame["sla_due"])])
+    return with_sla_pct(store.frame(sql, **window_params(f, now)))
 
 
 def by_kelurahan(store: Store, f: Filters, now: dt.datetime | None = None) -> pd.DataFrame:
@@ -157,9 +150,7 @@ def by_kelurahan(store: Store, f: Filters, now: dt.datetime | None = None) -> pd
                COALESCE(o.open, 0) AS open, COALESCE(o.overdue, 0) AS overdue,
                COALESCE(r.sla_due, 0) AS sla_due, COALESCE(r.sla_met, 0) AS sla_met
         FROM (SELECT * FROM dim_kelurahan WHERE {KEC_FILTER}) k
-        LEFT JOIN (SELECT kelurahan_code, COUNT(*) AS reports,
-                          COUNT(*) FILTER (WHERE {SLA_DUE}) AS sla_due,
-                          COUNT(*) FILTER (WHERE {SLA_DUE} AND {SLA_MET}) AS sla_met
+        LEFT JOIN (SELECT kelurahan_code, COUNT(*) AS reports, {CASES.sla_columns}
                    FROM cleanliness_reports
                    WHERE {REPORTED} AND {AREA} GROUP BY kelurahan_code) r
                ON r.kelurahan_code = k.kelurahan_code
@@ -168,8 +159,7 @@ def by_kelurahan(store: Store, f: Filters, now: dt.datetime | None = None) -> pd
                    FROM cleanliness_reports WHERE {OPEN_AT} AND {AREA} GROUP BY kelurahan_code) o
                ON o.kelurahan_code = k.kelurahan_code
         ORDER BY k.kelurahan_code"""
-    frame = store.frame(sql, **window_params(f, now))
-    return frame.assign(sla_pct=[pct(m, d) for m, d in zip(frame["sla_met"], frame["sla_due"])])
+    return with_sla_pct(store.frame(sql, **window_params(f, now)))
 
 
 def hotspots(store: Store, f: Filters, now: dt.datetime | None = None,
@@ -179,7 +169,7 @@ def hotspots(store: Store, f: Filters, now: dt.datetime | None = None,
     kelurahan_code / kelurahan_name (the cell's largest kelurahan code), last_reported_at."""
     sql = f"""
         SELECT r.location_cell, AVG(r.lat) AS lat, AVG(r.lng) AS lng, COUNT(*) AS reports,
-               COUNT(*) FILTER (WHERE {OPEN_AT.replace(':at', ':now')}) AS open,
+               COUNT(*) FILTER (WHERE {CASES.open_at(':now')}) AS open,
                COUNT(DISTINCT r.category) AS categories, MAX(r.kelurahan_code) AS kelurahan_code,
                MAX(k.kelurahan_name) AS kelurahan_name, MAX(r.reported_at) AS last_reported_at
         FROM (SELECT * FROM cleanliness_reports WHERE {REPORTED} AND {AREA}) r
@@ -242,20 +232,12 @@ def overdue_list(store: Store, f: Filters, now: dt.datetime | None = None,
     """Open reports past their clean-up due date at the snapshot, most overdue first:
     report_id, category, kelurahan_name, status, reported_at, due_date, days_overdue
     (working days past the due date), same_cell_reports (other reports in its cell in the window)."""
-    params = window_params(f, now)
-    sql = f"""
-        SELECT r.report_id, r.category, k.kelurahan_name, r.status, r.reported_at, r.due_date,
-               (SELECT COUNT(*) FROM cleanliness_reports x WHERE x.location_cell = r.location_cell
-                AND x.report_id <> r.report_id
-                AND x.reported_at >= :start AND x.reported_at < :end) AS same_cell_reports
-        FROM (SELECT * FROM cleanliness_reports WHERE {OVERDUE_AT} AND {AREA}) r
-        LEFT JOIN dim_kelurahan k ON k.kelurahan_code = r.kelurahan_code
-        ORDER BY r.due_date, r.reported_at, r.report_id
-        LIMIT {int(limit)}"""
-    frame = store.frame(sql, **params)
-    days = working_days_elapsed(frame["due_date"].to_numpy(dtype="datetime64[D]"),
-                                np.datetime64(params["at"].date()))
-    return frame.assign(days_overdue=days.astype("int64"))
+    return overdue_rows(CASES, store, f, now, limit=limit, columns="""
+        c.report_id, c.category, k.kelurahan_name, c.status, c.reported_at, c.due_date,
+        (SELECT COUNT(*) FROM cleanliness_reports x WHERE x.location_cell = c.location_cell
+         AND x.report_id <> c.report_id
+         AND x.reported_at >= :start AND x.reported_at < :end) AS same_cell_reports""",
+        joins="LEFT JOIN dim_kelurahan k ON k.kelurahan_code = c.kelurahan_code")
 
 
 # --- for the cross-service screens (metrics/kpis.py) ----------------------------------------

@@ -13,7 +13,8 @@ Definitions used by every number below (the page and the tests rely on them):
   at ``snapshot_at(f, now)``: the end of the window, or now when the window runs to today.
 Durations are working days (Mon-Fri less national holidays and cuti bersama).
 Every figure is of the kecamatan filter and the page's cross-filter selections: kelurahan
-(`kel`), assigned OPD (`opd`) and category (`cat`); see AREA.
+(`kel`), assigned OPD (`opd`) and category (`cat`); see AREA. The SLA-case figures (within
+SLA, median, backlog, overdue list) are metrics/sla_cases.py's over CASES and RESPONSES.
 """
 from __future__ import annotations
 
@@ -24,9 +25,11 @@ import pandas as pd
 
 from core.calendar import working_days_elapsed
 from core.filters import Filters
-from metrics.base import (KEC_FILTER, URGENT_CANDIDATES, Store, days_past, fill_trend, pct, query_now,
-                          sel_filter, share_status, traffic_light, trend_grain, urgent_frame, window_params)
+from metrics import sla_cases
+from metrics.base import (KEC_FILTER, URGENT_CANDIDATES, Store, fill_trend, query_now, sel_filter,
+                          share_status, traffic_light, trend_grain, urgent_frame, window_params)
 from metrics.kpis import Flow, Kpi, Trend
+from metrics.sla_cases import Cases, overdue_rows, with_sla_pct
 
 # Traffic-light bands of this page (percent of the SLA cohort done on time; backlog share
 # overdue; mean rating 1..5). Targets a city would set in its service charter.
@@ -44,20 +47,22 @@ URGENT_LIMIT = 200               # rows in the overdue list (the table pages thr
 AREA = " AND ".join([KEC_FILTER, sel_filter("kelurahan_code", "kel"), sel_filter("opd_code", "opd"),
                      sel_filter("category", "cat")])
 
-RECEIVED = "received_at >= :start AND received_at < :end"
-RESOLVED = "resolved_at >= :start AND resolved_at < :end"
+# The complaints as SLA cases (metrics/sla_cases.py): resolution against resolution_due_date,
+# rejected ones outside it; and the response, where a disposition or a rejection answers.
+CASES = Cases(table="complaints", key="ticket_no", received="received_at", closed="resolved_at",
+              due="resolution_due_date", area=AREA, rejected_at="rejected_at",
+              duration="resolution_working_days")
 RESPONDED_AT = "COALESCE(dispositioned_at, rejected_at)"
-OPEN_AT = ("received_at < :at AND (resolved_at IS NULL OR resolved_at >= :at)"
-           " AND (rejected_at IS NULL OR rejected_at >= :at)")
-OPEN_NOW = OPEN_AT.replace(":at", ":now")
-OVERDUE_AT = f"{OPEN_AT} AND resolution_due_date < CAST(:at AS DATE)"
-RESPONSE_DUE = (f"({RESPONDED_AT} IS NOT NULL AND {RESPONDED_AT} < :now"
-                " OR response_due_date < CAST(:now AS DATE))")
-RESPONSE_MET = f"({RESPONDED_AT} < :now AND CAST({RESPONDED_AT} AS DATE) <= response_due_date)"
-RESOLUTION_DUE = ("(rejected_at IS NULL OR rejected_at >= :now)"
-                  " AND (resolved_at IS NOT NULL AND resolved_at < :now"
-                  " OR resolution_due_date < CAST(:now AS DATE))")
-RESOLUTION_MET = "(resolved_at < :now AND CAST(resolved_at AS DATE) <= resolution_due_date)"
+RESPONSES = Cases(table="complaints", key="ticket_no", received="received_at", closed=RESPONDED_AT,
+                  due="response_due_date", area=AREA)
+
+RECEIVED = CASES.received_in_window
+RESOLVED = CASES.closed_in_window
+OPEN_AT = CASES.open_at(":at")
+OPEN_NOW = CASES.open_at(":now")
+OVERDUE_AT = CASES.overdue_at(":at")
+RESOLUTION_DUE = CASES.sla_due
+RESOLUTION_MET = CASES.sla_met
 
 
 def sla_status(pct: float | None) -> str | None:
@@ -91,37 +96,24 @@ def response_sla_pct(store: Store, f: Filters, now: dt.datetime | None = None) -
     """% of complaints received in the window that were responded to (dispositioned or
     rejected) within the response SLA, among those already responded to or past their
     response due date at `now`. None when no complaint is due yet."""
-    sql = (f"SELECT COUNT(*) FILTER (WHERE {RESPONSE_MET}) AS met, COUNT(*) AS due FROM complaints"
-           f" WHERE {RECEIVED} AND {AREA} AND {RESPONSE_DUE}")
-    row = store.frame(sql, **window_params(f, now)).iloc[0]
-    return pct(row["met"], row["due"])
+    return sla_cases.sla_pct(RESPONSES, store, f, now)
 
 
 def resolution_sla_pct(store: Store, f: Filters, now: dt.datetime | None = None) -> float | None:
     """% of complaints received in the window resolved (selesai) on or before their
     resolution due date, among those resolved or past due at `now` (rejected excluded)."""
-    sql = (f"SELECT COUNT(*) FILTER (WHERE {RESOLUTION_MET}) AS met, COUNT(*) AS due FROM complaints"
-           f" WHERE {RECEIVED} AND {AREA} AND {RESOLUTION_DUE}")
-    row = store.frame(sql, **window_params(f, now)).iloc[0]
-    return pct(row["met"], row["due"])
+    return sla_cases.sla_pct(CASES, store, f, now)
 
 
 def median_resolution_days(store: Store, f: Filters) -> float | None:
     """Median working days from receipt to selesai, over complaints resolved in the window."""
-    sql = ("SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY resolution_working_days) FROM complaints"
-           f" WHERE {RESOLVED} AND resolution_working_days IS NOT NULL AND {AREA}")
-    value = store.scalar(sql, **f.params())
-    return None if value is None or pd.isna(value) else float(value)
+    return sla_cases.median_days(CASES, store, f)
 
 
 def backlog(store: Store, f: Filters, now: dt.datetime | None = None) -> dict:
     """Open complaints at the snapshot moment (`snapshot_at`): {"open": count, "overdue":
     count past their resolution due date, "at": the snapshot moment (naive WIB)}."""
-    params = window_params(f, now)
-    sql = (f"SELECT COUNT(*) AS open, COUNT(*) FILTER (WHERE resolution_due_date < CAST(:at AS DATE))"
-           f" AS overdue FROM complaints WHERE {OPEN_AT} AND {AREA}")
-    row = store.frame(sql, **params).iloc[0]
-    return {"open": int(row["open"]), "overdue": int(row["overdue"]), "at": params["at"]}
+    return sla_cases.backlog(CASES, store, f, now)
 
 
 def satisfaction(store: Store, f: Filters) -> dict:
@@ -161,12 +153,10 @@ def by_category(store: Store, f: Filters, now: dt.datetime | None = None) -> pd.
                COUNT(*) FILTER (WHERE resolved_at < :now) AS resolved,
                COUNT(*) FILTER (WHERE rejected_at < :now
                                 AND (resolved_at IS NULL OR resolved_at >= :now)) AS rejected,
-               COUNT(*) FILTER (WHERE {RESOLUTION_DUE}) AS sla_due,
-               COUNT(*) FILTER (WHERE {RESOLUTION_DUE} AND {RESOLUTION_MET}) AS sla_met
+               {CASES.sla_columns}
         FROM complaints WHERE {RECEIVED} AND {AREA}
         GROUP BY category ORDER BY received DESC, category"""
-    frame = store.frame(sql, **window_params(f, now))
-    return frame.assign(sla_pct=[pct(m, d) for m, d in zip(frame["sla_met"], frame["sla_due"])])
+    return with_sla_pct(store.frame(sql, **window_params(f, now)))
 
 
 def opd_league(store: Store, f: Filters, now: dt.datetime | None = None) -> pd.DataFrame:
@@ -188,8 +178,7 @@ def opd_league(store: Store, f: Filters, now: dt.datetime | None = None) -> pd.D
                COUNT(*) FILTER (WHERE {OVERDUE_AT}) AS overdue
         FROM c LEFT JOIN dim_opd o ON o.opd_code = c.opd_code
         GROUP BY c.opd_code"""
-    frame = store.frame(sql, **window_params(f, now))
-    frame = frame.assign(sla_pct=[pct(m, d) for m, d in zip(frame["sla_met"], frame["sla_due"])])
+    frame = with_sla_pct(store.frame(sql, **window_params(f, now)))
     frame = frame.assign(unassigned=frame["opd_code"].isna())
     return (frame.sort_values(["unassigned", "sla_pct", "overdue", "received", "opd_code"],
                               ascending=[True, True, False, False, True], na_position="last")
@@ -212,25 +201,19 @@ def by_kelurahan(store: Store, f: Filters) -> pd.DataFrame:
     return store.frame(sql, **f.params())
 
 
+_PLACE_AND_OPD = ("LEFT JOIN dim_kelurahan k ON k.kelurahan_code = c.kelurahan_code"
+                  " LEFT JOIN dim_opd o ON o.opd_code = c.opd_code")
+
+
 def overdue_list(store: Store, f: Filters, now: dt.datetime | None = None,
                  limit: int = URGENT_LIMIT) -> pd.DataFrame:
     """Open complaints past their resolution due date at the snapshot, most overdue first:
     ticket_no, category, title (masked), kelurahan_name, opd_short (None = not yet
     dispositioned), status, received_at, resolution_due_date, days_overdue (working days
     past the due date). No reporter data."""
-    params = window_params(f, now)
-    sql = f"""
-        SELECT c.ticket_no, c.category, c.title, k.kelurahan_name,
-               COALESCE(o.opd_short, c.opd_code) AS opd_short, c.status, c.received_at, c.resolution_due_date
-        FROM (SELECT * FROM complaints WHERE {OVERDUE_AT} AND {AREA}) c
-        LEFT JOIN dim_kelurahan k ON k.kelurahan_code = c.kelurahan_code
-        LEFT JOIN dim_opd o ON o.opd_code = c.opd_code
-        ORDER BY c.resolution_due_date, c.received_at, c.ticket_no
-        LIMIT {int(limit)}"""
-    frame = store.frame(sql, **params)
-    days = working_days_elapsed(frame["resolution_due_date"].to_numpy(dtype="datetime64[D]"),
-                                np.datetime64(params["at"].date()))
-    return frame.assign(days_overdue=days.astype("int64"))
+    return overdue_rows(CASES, store, f, now, limit=limit, joins=_PLACE_AND_OPD, columns=(
+        "c.ticket_no, c.category, c.title, k.kelurahan_name, COALESCE(o.opd_short, c.opd_code) AS opd_short,"
+        " c.status, c.received_at, c.resolution_due_date"))
 
 
 def backlog_age(store: Store, f: Filters, now: dt.datetime | None = None) -> pd.DataFrame:
@@ -262,12 +245,10 @@ def complaints_by_source(store: Store, f: Filters, now: dt.datetime | None = Non
     sql = f"""
         SELECT source, COUNT(*) AS received,
                COUNT(*) FILTER (WHERE {OPEN_NOW}) AS open,
-               COUNT(*) FILTER (WHERE {RESOLUTION_DUE}) AS sla_due,
-               COUNT(*) FILTER (WHERE {RESOLUTION_DUE} AND {RESOLUTION_MET}) AS sla_met
+               {CASES.sla_columns}
         FROM complaints WHERE {RECEIVED} AND {AREA}
         GROUP BY source ORDER BY received DESC, source"""
-    frame = store.frame(sql, **window_params(f, now))
-    return frame.assign(sla_pct=[pct(m, d) for m, d in zip(frame["sla_met"], frame["sla_due"])])
+    return with_sla_pct(store.frame(sql, **window_params(f, now)))
 
 
 # --- for the cross-service screens (metrics/kpis.py) ----------------------------------------
@@ -278,17 +259,9 @@ def urgent_overdue(store: Store, f: Filters, now: dt.datetime | None = None,
     (OVERDUE_AT and the page's filters): ticket_no, category, kelurahan_code,
     kelurahan_name, opd_code, opd_short, received_at, resolution_due_date, days_overdue
     (working days). No reporter data."""
-    params = window_params(f, now)
-    sql = f"""
-        SELECT c.ticket_no, c.category, c.kelurahan_code, k.kelurahan_name, c.opd_code,
-               COALESCE(o.opd_short, c.opd_code) AS opd_short, c.received_at, c.resolution_due_date
-        FROM (SELECT * FROM complaints WHERE {OVERDUE_AT} AND {AREA}) c
-        LEFT JOIN dim_kelurahan k ON k.kelurahan_code = c.kelurahan_code
-        LEFT JOIN dim_opd o ON o.opd_code = c.opd_code
-        ORDER BY c.resolution_due_date, c.received_at, c.ticket_no
-        LIMIT {int(limit)}"""
-    frame = store.frame(sql, **params)
-    return frame.assign(days_overdue=days_past(frame["resolution_due_date"], params["at"]))
+    return overdue_rows(CASES, store, f, now, limit=limit, joins=_PLACE_AND_OPD, columns=(
+        "c.ticket_no, c.category, c.kelurahan_code, k.kelurahan_name, c.opd_code,"
+        " COALESCE(o.opd_short, c.opd_code) AS opd_short, c.received_at, c.resolution_due_date"))
 
 
 def urgent(store: Store, f: Filters, now: dt.datetime | None = None) -> pd.DataFrame:

@@ -10,6 +10,8 @@ Definitions used by every number below (the page and the tests rely on them):
 - *in process at T*: submitted before T and not decided before T; *overdue at T*: in
   process and ``due_date`` before T's date; *near deadline*: in process, due within
   NEAR_DEADLINE_WORKING_DAYS working days. Taken at ``snapshot_at(f, now)``.
+- The SLA-case figures (within SLA, median, in process, overdue) are metrics/sla_cases.py's
+  over CASES.
 - The stage of an application at T is the last stage it entered before T (permit_stages).
 Money is whole Rupiah; durations are working days.
 """
@@ -22,9 +24,11 @@ import pandas as pd
 
 from core.calendar import due_date, working_days_elapsed
 from core.filters import Filters
-from metrics.base import (KEC_FILTER, URGENT_CANDIDATES, Store, days_past, fill_trend, pct, query_now,
+from metrics import sla_cases
+from metrics.base import (KEC_FILTER, URGENT_CANDIDATES, Store, fill_trend, pct, query_now,
                           sel_filter, share_status, traffic_light, trend_grain, urgent_frame, window_params)
 from metrics.kpis import Flow, Kpi, Trend
+from metrics.sla_cases import Cases, overdue_rows, with_sla_pct
 
 # Traffic-light bands (percent decided within the type's SLA; share of the in-process
 # applications that are overdue) and the "near deadline" horizon of the urgent list.
@@ -37,15 +41,22 @@ URGENT_LIMIT = 200
 # The workflow of e-Perizinan, in order (stage codes as stored).
 STAGES = ("pendaftaran", "verifikasi_berkas", "survei_lapangan", "rekomendasi_teknis", "penetapan")
 
-SUBMITTED = "submitted_at >= :start AND submitted_at < :end"
-DECIDED = "decided_at >= :start AND decided_at < :end AND status IN ('terbit', 'ditolak')"
-OPEN_AT = "submitted_at < :at AND (decided_at IS NULL OR decided_at >= :at)"
-SLA_DUE = "(decided_at < :now OR due_date < CAST(:now AS DATE))"
-SLA_MET = "(decided_at < :now AND CAST(decided_at AS DATE) <= due_date)"
 # The area and cross-filter selections on the permits table: kecamatan (filter bar), permit
 # type (`ptype`) and kelurahan (`kel`) clicked on the page; every metric below applies it.
 PERMIT_FILTER = (f"{KEC_FILTER} AND {sel_filter('permit_type_code', 'ptype')}"
                  f" AND {sel_filter('kelurahan_code', 'kel')}")
+# The applications as SLA cases (metrics/sla_cases.py): a decision, issued or rejected, by the
+# due date is on time (no rejection is outside the SLA).
+CASES = Cases(table="permits", key="registration_no", received="submitted_at", closed="decided_at",
+              due="due_date", area=PERMIT_FILTER, duration="processing_working_days",
+              closed_when="status IN ('terbit', 'ditolak')")
+SUBMITTED = CASES.received_in_window
+DECIDED = CASES.closed_in_window
+OPEN_AT = CASES.open_at(":at")
+SLA_DUE = CASES.sla_due
+SLA_MET = CASES.sla_met
+# In process at :at and due within NEAR_DEADLINE_WORKING_DAYS (:near_limit, see _near).
+NEAR = "due_date >= CAST(:at AS DATE) AND due_date <= :near_limit"
 
 
 def type_slas(store: Store) -> dict[str, int]:
@@ -90,31 +101,20 @@ def decisions(store: Store, f: Filters) -> dict:
 def sla_pct(store: Store, f: Filters, now: dt.datetime | None = None) -> float | None:
     """% of applications submitted in the window decided within their type's SLA, among
     those decided or past due at `now`. None when none is due yet."""
-    sql = (f"SELECT COUNT(*) FILTER (WHERE {SLA_MET}) AS met, COUNT(*) AS due FROM permits"
-           f" WHERE {SUBMITTED} AND {PERMIT_FILTER} AND {SLA_DUE}")
-    row = store.frame(sql, **window_params(f, now)).iloc[0]
-    return pct(row["met"], row["due"])
+    return sla_cases.sla_pct(CASES, store, f, now)
 
 
 def median_processing_days(store: Store, f: Filters) -> float | None:
     """Median working days from submission to decision, over applications decided in the window."""
-    sql = ("SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY processing_working_days) FROM permits"
-           f" WHERE {DECIDED} AND processing_working_days IS NOT NULL AND {PERMIT_FILTER}")
-    value = store.scalar(sql, **f.params())
-    return None if value is None or pd.isna(value) else float(value)
+    return sla_cases.median_days(CASES, store, f)
 
 
 def in_process(store: Store, f: Filters, now: dt.datetime | None = None) -> dict:
     """Applications in process at the snapshot: {"open": count, "overdue": count past their
     due date, "near": count due within NEAR_DEADLINE_WORKING_DAYS, "at": the moment}."""
-    params = _near(window_params(f, now))
-    sql = (f"SELECT COUNT(*) AS open,"
-           f" COUNT(*) FILTER (WHERE due_date < CAST(:at AS DATE)) AS overdue,"
-           f" COUNT(*) FILTER (WHERE due_date >= CAST(:at AS DATE) AND due_date <= :near_limit) AS near"
-           f" FROM permits WHERE {OPEN_AT} AND {PERMIT_FILTER}")
-    row = store.frame(sql, **params).iloc[0]
-    return {"open": int(row["open"]), "overdue": int(row["overdue"]), "near": int(row["near"]),
-            "at": params["at"]}
+    now = now if now is not None else query_now()
+    near_limit = _near(window_params(f, now))["near_limit"]
+    return sla_cases.backlog(CASES, store, f, now, counts={"near": NEAR}, near_limit=near_limit)
 
 
 def revenue_rp(store: Store, f: Filters) -> int:
@@ -155,8 +155,7 @@ def by_type(store: Store, f: Filters, now: dt.datetime | None = None) -> pd.Data
                COUNT(*) AS submitted,
                COUNT(*) FILTER (WHERE p.status = 'terbit' AND p.decided_at < :now) AS issued,
                COUNT(*) FILTER (WHERE p.status = 'ditolak' AND p.decided_at < :now) AS rejected,
-               COUNT(*) FILTER (WHERE {SLA_DUE}) AS sla_due,
-               COUNT(*) FILTER (WHERE {SLA_DUE} AND {SLA_MET}) AS sla_met,
+               {CASES.sla_columns},
                percentile_cont(0.5) WITHIN GROUP (ORDER BY CASE WHEN p.decided_at < :now
                    THEN p.processing_working_days END) AS median_days,
                CAST(COALESCE(SUM(CASE WHEN p.status = 'terbit' AND p.decided_at < :now
@@ -164,9 +163,8 @@ def by_type(store: Store, f: Filters, now: dt.datetime | None = None) -> pd.Data
         FROM (SELECT * FROM permits WHERE {SUBMITTED} AND {PERMIT_FILTER}) p
         LEFT JOIN dim_permit_type t ON t.permit_type_code = p.permit_type_code
         GROUP BY p.permit_type_code ORDER BY submitted DESC, p.permit_type_code"""
-    frame = store.frame(sql, **window_params(f, now))
-    return frame.assign(sla_pct=[pct(m, d) for m, d in zip(frame["sla_met"], frame["sla_due"])],
-                        approval_pct=[pct(i, i + r) for i, r in zip(frame["issued"], frame["rejected"])])
+    frame = with_sla_pct(store.frame(sql, **window_params(f, now)))
+    return frame.assign(approval_pct=[pct(i, i + r) for i, r in zip(frame["issued"], frame["rejected"])])
 
 
 def _near(params: dict) -> dict:
@@ -297,8 +295,7 @@ def by_kecamatan(store: Store, f: Filters, now: dt.datetime | None = None) -> pd
     sql = f"""
         WITH k AS (SELECT kecamatan_code, MAX(kecamatan_name) AS kecamatan_name FROM dim_kelurahan
                    WHERE {KEC_FILTER} GROUP BY kecamatan_code),
-        s AS (SELECT kecamatan_code, COUNT(*) AS submitted, COUNT(*) FILTER (WHERE {SLA_DUE}) AS sla_due,
-                     COUNT(*) FILTER (WHERE {SLA_DUE} AND {SLA_MET}) AS sla_met
+        s AS (SELECT kecamatan_code, COUNT(*) AS submitted, {CASES.sla_columns}
               FROM permits WHERE {SUBMITTED} AND {PERMIT_FILTER} GROUP BY kecamatan_code),
         d AS (SELECT kecamatan_code, COUNT(*) FILTER (WHERE status = 'terbit') AS issued,
                      COUNT(*) FILTER (WHERE status = 'ditolak') AS rejected,
@@ -322,9 +319,8 @@ def by_kecamatan(store: Store, f: Filters, now: dt.datetime | None = None) -> pd
     frame = store.frame(sql, **window_params(f, now))
     ints = ["submitted", "issued", "rejected", "sla_due", "sla_met", "revenue_rp", "open", "overdue"]
     frame = frame.astype({c: "int64" for c in ints})
-    return frame.assign(
-        approval_pct=[pct(i, i + r) for i, r in zip(frame["issued"], frame["rejected"])],
-        sla_pct=[pct(m, d) for m, d in zip(frame["sla_met"], frame["sla_due"])])
+    frame = frame.assign(approval_pct=[pct(i, i + r) for i, r in zip(frame["issued"], frame["rejected"])])
+    return with_sla_pct(frame)
 
 
 APPLICATIONS_LIMIT = 500
@@ -381,21 +377,15 @@ def urgent_overdue(store: Store, f: Filters, now: dt.datetime | None = None) -> 
     due date was derived from), stage (current), kelurahan_code, kelurahan_name, submitted_at,
     due_date, days_overdue (working days) and severity (days_overdue / sla_working_days).
     Most severe first (then earliest submitted). All of them: with per-type SLAs the most overdue is not the most severe."""
-    params = window_params(f, now)
-    sql = f"""
-        SELECT p.registration_no, p.permit_type_code, COALESCE(t.permit_type_name, p.permit_type_code)
-                   AS permit_type_name, p.sla_working_days, p.stage, p.kelurahan_code, k.kelurahan_name,
-               p.submitted_at, p.due_date
-        FROM (SELECT * FROM permits WHERE {OPEN_AT} AND {KEC_FILTER}
-              AND due_date < CAST(:at AS DATE)) p
-        LEFT JOIN dim_permit_type t ON t.permit_type_code = p.permit_type_code
-        LEFT JOIN dim_kelurahan k ON k.kelurahan_code = p.kelurahan_code
-        ORDER BY p.due_date, p.submitted_at, p.registration_no"""
-    frame = store.frame(sql, **params)
-    days = days_past(frame["due_date"], params["at"])
+    # The city's worst, whatever this page selects: only the kecamatan filter applies.
+    frame = overdue_rows(CASES, store, f, now, area=KEC_FILTER, columns="""
+        c.registration_no, c.permit_type_code, COALESCE(t.permit_type_name, c.permit_type_code)
+            AS permit_type_name, c.sla_working_days, c.stage, c.kelurahan_code, k.kelurahan_name,
+        c.submitted_at, c.due_date""", joins="""
+        LEFT JOIN dim_permit_type t ON t.permit_type_code = c.permit_type_code
+        LEFT JOIN dim_kelurahan k ON k.kelurahan_code = c.kelurahan_code""")
     sla = pd.to_numeric(frame["sla_working_days"]).astype("float64").to_numpy()
-    severity = days / np.where(sla > 0, sla, 1.0)
-    frame = frame.assign(days_overdue=days, severity=severity)
+    frame = frame.assign(severity=frame["days_overdue"].to_numpy() / np.where(sla > 0, sla, 1.0))
     return frame.sort_values(["severity", "submitted_at", "registration_no"],
                              ascending=[False, True, True], kind="mergesort").reset_index(drop=True)
 

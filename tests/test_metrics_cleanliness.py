@@ -13,6 +13,9 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
+from cards.cleanliness import category, duration, hotspots, kelurahan, kelurahan_map, kpis, overdue, reports, trend
+from components.layout import View
+from components.theme import STATUS
 from core.calendar import due_date, working_days_elapsed
 from core.filters import Filters
 from core.geo import estimated_population
@@ -48,7 +51,7 @@ def source(source_urls, loaded_config) -> pd.DataFrame:
     return raw.assign(
         kec=raw["kode_kelurahan"].str[:8],
         due=pd.to_datetime(due_date(raw["tgl_laporan"].to_numpy(dtype="datetime64[D]"),
-                                    loaded_config.sla.cleanup_days)),
+                                    loaded_config.sla.cleanliness.cleanup_working_days)),
         rejected_at=raw["tgl_ditangani"].combine_first(raw["updated_at"]).where(rejected),
         cell=cell,
     )
@@ -216,20 +219,23 @@ def test_status_colours_follow_the_bands():
     assert m.median_status(2, 2) == "ok" and m.median_status(3, 2) == "warn" and m.median_status(4, 2) == "bad"
 
 
-# --- the page: figures and layout -----------------------------------------------------------------
+# --- the page: its cards, figures and layout ------------------------------------------------------
 
 @pytest.fixture(scope="module")
 def page(dash_pages):
     return dash_pages("cleanliness")
 
 
+def _view(store, f: Filters, **query) -> View:
+    return View(query=query, f=f, now=NOW, shown_at=NOW, wall=query.get("mode") == "wall", store=store)
 
-def test_figures_have_traces_with_data(store, page):
+
+def test_figures_have_traces_with_data(store):
     f = WINDOWS["city-30d"]
     spots = m.hotspots(store, f, NOW)
-    figures = [page.trend_figure(m.trend_by_status(store, f), "day"),
-               page.category_figure(m.by_category(store, f, NOW)),
-               page.map_figure(m.by_kelurahan(store, f), spots, store)]
+    figures = [trend.figure(m.trend_by_status(store, f), "day"),
+               category.figure(m.by_category(store, f, NOW)),
+               kelurahan_map.figure(m.by_kelurahan(store, f), spots, store.cfg.boundaries_path)]
     for fig in figures:
         assert figure_has_data(fig)
         assert not fig.layout.annotations
@@ -237,12 +243,51 @@ def test_figures_have_traces_with_data(store, page):
     assert hotspot_trace.marker.symbol == "diamond" and len(hotspot_trace.x) == len(spots)
 
 
-def test_figures_say_no_data_for_an_empty_window(store, page):
+def test_figures_say_no_data_for_an_empty_window(store):
     f = Filters(start=dt.date(2020, 1, 1), end=dt.date(2020, 1, 31))
-    for fig in (page.trend_figure(m.trend_by_status(store, f), "day"),
-                page.category_figure(m.by_category(store, f, NOW)),
-                page.map_figure(m.by_kelurahan(store, f), m.hotspots(store, f, NOW), store)):
+    for fig in (trend.figure(m.trend_by_status(store, f), "day"),
+                category.figure(m.by_category(store, f, NOW)),
+                kelurahan_map.figure(m.by_kelurahan(store, f), m.hotspots(store, f, NOW))):
         assert [a.text for a in fig.layout.annotations] == ["Tidak ada data untuk filter ini"]
+
+
+HOSTILE = "<a href='javascript:alert(1)'>Sampah</a> & <b>liar</b>"
+ESCAPED = "&lt;a href='javascript:alert(1)'&gt;Sampah&lt;/a&gt; &amp; &lt;b&gt;liar&lt;/b&gt;"
+
+
+def test_category_and_kelurahan_names_from_the_source_are_shown_as_text_not_markup(store):
+    f = WINDOWS["city-30d"]
+    cats = m.by_category(store, f, NOW)
+    cats.loc[0, "category"] = HOSTILE
+    bar = category.figure(cats, HOSTILE).data[0]
+    assert list(bar.y)[-1] == ESCAPED and not [y for y in bar.y if "<" in y]
+    assert bar.customdata[-1][0] == HOSTILE and bar.marker.line.width[-1] == category.SELECTED_OUTLINE
+    spots = m.hotspots(store, f, NOW)
+    spots.loc[0, "kelurahan_name"] = HOSTILE
+    hotspot = kelurahan_map.figure(m.by_kelurahan(store, f), spots).data[-1]
+    assert hotspot.customdata[0][1] == ESCAPED and hotspot.customdata[0][0] == spots["location_cell"].iloc[0]
+
+
+def test_kpi_tiles_are_the_sources_numbers_for_the_view(store, source):
+    f = WINDOWS["kec-30d"]
+    tiles = {k.key: k for k in kpis.kpis(_view(store, f))}
+    assert tiles["reports"].value == len(_reported(source, f))
+    due, met = _sla_cohort(_reported(source, f))
+    assert tiles["sla"].value == pytest.approx(100.0 * met.sum() / due.sum())
+    at = _at(f)
+    open_ = _open_at(_area(source, f), at)
+    assert (tiles["open"].value, tiles["overdue"].value) == \
+        (len(open_), len(open_[open_["due"] < pd.Timestamp(at.date())]))
+    assert list(tiles) == ["reports", "sla", "median-days", "open", "overdue", "repeat"]
+
+
+def test_cards_keep_their_ids(store):
+    view = _view(store, WINDOWS["city-30d"])
+    cards = {module.NAME: str(module.card(view)) for module in (trend, category, kelurahan_map, hotspots, reports,
+                                                                duration, kelurahan, overdue)}
+    for name, text in cards.items():
+        assert f"'cleanliness-{name}'" in text, name
+    assert set(cards) == {"trend", "category", "map", "hotspots", "reports", "duration", "kelurahan", "overdue"}
 
 
 @pytest.mark.parametrize("query", [{}, {"mode": "wall"}, {"kec": "12.75.04", "lang": "en"},
@@ -251,6 +296,22 @@ def test_layout_renders(page, query):
     tree = page.layout(**query)
     assert tree.id == "cleanliness-page"
     assert "cleanliness-kpi-reports" in str(tree)
+
+
+def test_the_subtitle_names_the_source_system_as_configured(page, store, source_urls, tmp_path):
+    from components.sla import sla_text
+    from metrics.base import Store, get_store, set_store
+    from tests.conftest import write_config
+
+    cfg = write_config(tmp_path / "cfg", source_urls, store.cfg.store_url,
+                       extra={"services": {"cleanliness": {"label": "Binjai Bersih"}}})
+    shown = get_store()
+    set_store(Store(store.engine, cfg))
+    try:
+        (subtitle,) = [n for n in _walk(page.layout()) if "page-subtitle" in (getattr(n, "className", "") or "")]
+    finally:
+        set_store(shown)
+    assert subtitle.children == f"Binjai Bersih · {sla_text('cleanliness', cfg.sla)}"
 
 
 # --- issue 4: selections (kel, cat), per-kelurahan figures, clean-up time, drill-down -----------
@@ -433,24 +494,38 @@ def _by_id(tree, wanted):
     return [n for n in _walk(tree) if getattr(n, "id", None) == wanted]
 
 
-def test_category_bars_select_their_category_and_outline_the_selected_one(store, page):
+def _grid_rows(tree, card_id: str) -> list[dict]:
+    """The rows of the table inside the card whose DOM id is `card_id` (components.cards.table_card)."""
+    (holder,) = _by_id(tree, card_id)
+    return next(n for n in _walk(holder) if isinstance(getattr(n, "rowData", None), list)).rowData
+
+
+def _shown(row: dict, field: str) -> str:
+    """A cell's text as shown (number and date columns keep their value beside it)."""
+    return str(row.get(field + "__text", row[field]))
+
+
+def _row_value(row: dict) -> str:
+    """The value a row selects: its id after the row number ("<row>:<value>")."""
+    return row["_rid"].split(":", 1)[1]
+
+
+def test_category_bars_select_their_category_and_outline_the_selected_one(store):
     f = WINDOWS["city-30d"]
     cats = m.by_category(store, f, NOW)
     chosen = cats["category"].iloc[1]
-    bar = page.category_figure(cats, chosen).data[0]
+    bar = category.figure(cats, chosen).data[0]
     assert [c[0] for c in bar.customdata] == cats["category"].iloc[::-1].tolist()
     widths = dict(zip(bar.y, bar.marker.line.width))
     assert widths[chosen] == 3 and sum(widths.values()) == 3
 
 
 @pytest.mark.parametrize("boundaries", [None, SHARED_GEOJSON])
-def test_hotspots_sit_over_the_kelurahan_layer_and_carry_their_cell(store, page, boundaries):
-    from types import SimpleNamespace
+def test_hotspots_sit_over_the_kelurahan_layer_and_carry_their_cell(store, boundaries):
     f = WINDOWS["city-30d"]
     spots = m.hotspots(store, f, NOW)
     cell = spots["location_cell"].iloc[0]
-    fake = SimpleNamespace(cfg=SimpleNamespace(boundaries_path=boundaries))
-    fig = page.map_figure(m.by_kelurahan(store, f, NOW), spots, fake, selected="12.75.01.1003", cell=cell)
+    fig = kelurahan_map.figure(m.by_kelurahan(store, f, NOW), spots, boundaries, selected="12.75.01.1003", cell=cell)
     hotspot = fig.data[-1]
     assert hotspot.type == ("scattergeo" if boundaries else "scatter")
     assert fig.data[0].type == ("choropleth" if boundaries else "scatter")
@@ -461,24 +536,33 @@ def test_hotspots_sit_over_the_kelurahan_layer_and_carry_their_cell(store, page,
     assert "12.75.01.1003" in [c[0] for c in kelurahan.customdata]
 
 
-def test_duration_figure_splits_bars_at_the_sla(store, page):
+def test_duration_figure_splits_bars_at_the_sla(store):
     f = WINDOWS["city-30d"]
     dist = m.cleanup_days_distribution(store, f)
-    fig = page.duration_figure(dist, 2)
+    fig = duration.figure(dist, 2)
     bar = fig.data[0]
     assert list(bar.y) == dist["reports"].tolist()
-    assert list(bar.marker.color[:3]) == [page.STATUS["ok"]] * 3 and bar.marker.color[3] == page.STATUS["bad"]
+    assert list(bar.marker.color[:3]) == [STATUS["ok"]] * 3 and bar.marker.color[3] == STATUS["bad"]
     assert fig.layout.xaxis.ticktext[-1] == f"≥{m.CLEANUP_DAYS_CAP}"
-    assert [a.text for a in page.duration_figure(dist.assign(reports=0), 2).layout.annotations] == \
+    assert [a.text for a in duration.figure(dist.assign(reports=0), 2).layout.annotations] == \
         ["Tidak ada data untuk filter ini"]
 
 
 def test_toggle_cell_sets_and_clears_the_drill_down():
-    from pages.cleanliness import toggle_cell
+    from cards.cleanliness.reports import toggle_cell
     assert toggle_cell("?start=2026-10-25&kel=12.75.01.1003", "3.623,98.497") == \
         "?start=2026-10-25&kel=12.75.01.1003&cell=3.623%2C98.497"
     assert toggle_cell("?start=2026-10-25&cell=3.623%2C98.497", "3.623,98.497") == "?start=2026-10-25"
     assert toggle_cell("?start=2026-10-25", "12.75.01.1003") is None      # a kelurahan: app.py's business
+
+
+def test_a_hotspot_click_carries_its_cell_from_the_marker_or_the_row():
+    from cards.cleanliness.reports import clicked_cell
+    from components.cards import XF_GRAPH, XF_TABLE
+    marker = {"points": [{"curveNumber": 1, "customdata": ["3.623,98.497", "Nangka", "4", "1"]}]}
+    assert clicked_cell(XF_GRAPH, marker) == "3.623,98.497"
+    assert clicked_cell(XF_TABLE, {"rowId": "7:3.623,98.497", "colId": "spot"}) == "3.623,98.497"
+    assert clicked_cell(XF_TABLE, {"rowId": "7"}) is None and clicked_cell(XF_GRAPH, None) is None
 
 
 def test_a_hotspot_drill_down_lists_exactly_its_reports(store, page):
@@ -486,11 +570,10 @@ def test_a_hotspot_drill_down_lists_exactly_its_reports(store, page):
     spot = m.hotspots(store, f, NOW).iloc[0]
     query = {"start": "2026-10-25", "end": "2026-11-23", "cell": spot["location_cell"]}
     tree = page.layout(**query)
-    reports = next(n for n in _walk(tree) if getattr(n, "id", None) == "cleanliness-reports")
-    listed = next(n for n in _walk(reports) if hasattr(n, "data") and isinstance(n.data, list))
-    assert sorted(r["report_id"] for r in listed.data) == \
+    listed = _grid_rows(tree, "cleanliness-reports")
+    assert sorted(_shown(r, "report_id") for r in listed) == \
         sorted(m.reports_list(store, f, NOW, cell=spot["location_cell"])["report_id"].astype(str))
-    assert len(listed.data) == spot["reports"]
+    assert len(listed) == spot["reports"]
     chip = _by_id(tree, "cleanliness-cell-chip")[0]
     assert "cell" not in chip.href and chip.href.startswith("/cleanliness?")
 
@@ -499,13 +582,11 @@ def test_kelurahan_and_category_selections_filter_the_page_and_its_list(store, p
     f = WINDOWS["city-30d"]
     code = _most_common(source, f, "kel")
     tree = page.layout(start="2026-10-25", end="2026-11-23", kel=code)
-    reports = next(n for n in _walk(tree) if getattr(n, "id", None) == "cleanliness-reports")
-    listed = next(n for n in _walk(reports) if hasattr(n, "data") and isinstance(n.data, list))
+    listed = _grid_rows(tree, "cleanliness-reports")
     expected = _reported(source, f)
     expected = expected[expected["kode_kelurahan"] == code]
-    assert sorted(r["report_id"] for r in listed.data) == sorted(expected["id"].astype(str))
+    assert sorted(_shown(r, "report_id") for r in listed) == sorted(expected["id"].astype(str))
     kpi = _by_id(tree, "cleanliness-kpi-reports")[0]
     assert kpi.children == str(len(expected))
-    kel_rows = [n for n in _walk(tree) if isinstance(getattr(n, "id", None), dict)
-                and n.id.get("name") == "kelurahan"][0].data
-    assert len(kel_rows) == 37 and [r["id"] for r in kel_rows].count(code) == 1   # the selector shows them all
+    kel_rows = _grid_rows(tree, "cleanliness-kelurahan")
+    assert len(kel_rows) == 37 and [_row_value(r) for r in kel_rows].count(code) == 1   # the selector shows them all

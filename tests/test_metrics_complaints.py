@@ -14,10 +14,13 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
+from cards.complaints import age, category, kelurahan_map, kpis, opd_league, overdue, sources, trend
+from components.layout import View
 from core.calendar import due_date, working_days_elapsed
 from core.filters import Filters
 from core.geo import estimated_population
 from metrics import complaints as m
+from metrics.base import Store
 from tests.helpers import figure_has_data
 
 NOW = dt.datetime(2026, 11, 23, 10, 0)          # the seeded sources end here (conftest.SEED_END)
@@ -49,8 +52,8 @@ def source(source_urls, loaded_config) -> pd.DataFrame:
     return raw.assign(
         kec=raw["kode_kelurahan"].str[:8],
         responded=raw["tgl_disposisi"].combine_first(raw["tgl_ditolak"]),
-        response_due=pd.to_datetime(due_date(received_on, sla.complaint_response_days)),
-        resolution_due=pd.to_datetime(due_date(received_on, sla.complaint_resolution_days)),
+        response_due=pd.to_datetime(due_date(received_on, sla.complaints.response_working_days)),
+        resolution_due=pd.to_datetime(due_date(received_on, sla.complaints.resolution_working_days)),
     )
 
 
@@ -230,7 +233,7 @@ def test_backlog_age_buckets_follow_the_sla_edges(store, source, name):
     open_ = _open_at(_area(source, f), at)
     ages = working_days_elapsed(open_["created_at"].to_numpy(dtype="datetime64[D]"), np.datetime64(at.date()))
     sla = store.cfg.sla
-    edges = [sla.complaint_response_days, sla.complaint_resolution_days, m.LONG_WAIT_WORKING_DAYS]
+    edges = [sla.complaints.response_working_days, sla.complaints.resolution_working_days, m.LONG_WAIT_WORKING_DAYS]
     expected = [int((ages <= edges[0]).sum()), int(((ages > edges[0]) & (ages <= edges[1])).sum()),
                 int(((ages > edges[1]) & (ages <= edges[2])).sum()), int((ages > edges[2]).sum())]
     age = m.backlog_age(store, f, NOW)
@@ -248,30 +251,70 @@ def test_status_colours_follow_the_bands():
     assert [m.median_status(d, 8) for d in (8, 12, 13)] == ["ok", "warn", "bad"]
 
 
-# --- the page: figures and layout -----------------------------------------------------------------
+# --- the page: its cards, figures and layout ------------------------------------------------------
 
 @pytest.fixture(scope="module")
 def page(dash_pages):
     return dash_pages("complaints")
 
 
+def _view(store, f: Filters, **query) -> View:
+    return View(query=query, f=f, now=NOW, shown_at=NOW, wall=query.get("mode") == "wall", store=store)
 
-def test_figures_have_traces_with_data(store, page):
+
+def test_figures_have_traces_with_data(store):
     f = WINDOWS["city-30d"]
-    figures = [page.trend_figure(m.trend(store, f), "day"),
-               page.age_figure(m.backlog_age(store, f, NOW)),
-               page.category_figure(m.by_category(store, f, NOW)),
-               page.map_figure(m.by_kelurahan(store, f), store)]
+    figures = [trend.figure(m.trend(store, f), "day"),
+               age.figure(m.backlog_age(store, f, NOW)),
+               category.figure(m.by_category(store, f, NOW)),
+               kelurahan_map.figure(m.by_kelurahan(store, f), store.cfg.boundaries_path)]
     for fig in figures:
         assert figure_has_data(fig)
         assert not fig.layout.annotations          # no "Tidak ada data" note
 
 
-def test_figures_say_no_data_for_an_empty_window(store, page):
+def test_figures_say_no_data_for_an_empty_window(store):
     f = Filters(start=dt.date(2020, 1, 1), end=dt.date(2020, 1, 31))
-    for fig in (page.trend_figure(m.trend(store, f), "day"), page.age_figure(m.backlog_age(store, f, NOW)),
-                page.category_figure(m.by_category(store, f, NOW))):
+    for fig in (trend.figure(m.trend(store, f), "day"), age.figure(m.backlog_age(store, f, NOW)),
+                category.figure(m.by_category(store, f, NOW))):
         assert [a.text for a in fig.layout.annotations] == ["Tidak ada data untuk filter ini"]
+
+
+HOSTILE = "<a href='javascript:alert(1)'>Jalan</a> & <b>Rusak</b><br>"
+
+
+def test_category_names_from_the_source_are_shown_as_text_not_markup(store):
+    cats = m.by_category(store, WINDOWS["city-30d"], NOW)
+    cats.loc[0, "category"] = HOSTILE
+    fig = category.figure(cats, selected=HOSTILE)
+    bars = [trace for trace in fig.data if trace.type == "bar"]
+    escaped = "&lt;a href='javascript:alert(1)'&gt;Jalan&lt;/a&gt; &amp; &lt;b&gt;Rusak&lt;/b&gt;&lt;br&gt;"
+    for trace in fig.data:
+        assert escaped in list(trace.y) and not [y for y in trace.y if "<" in y or ">" in y]
+    # The click still selects the category as stored, and the selected one is still shaded.
+    assert [c[0] for c in bars[0].customdata][-1] == HOSTILE and len(fig.layout.shapes) == 1
+
+
+def test_kpi_tiles_are_the_sources_numbers_for_the_view(store, source):
+    f = WINDOWS["kec-30d"]
+    tiles = {k.key: k for k in kpis.kpis(_view(store, f))}
+    assert tiles["received"].value == len(_received(source, f))
+    assert tiles["received"].year_ago == len(_received(source, f.year_ago()))
+    at = _at(f)
+    open_ = _open_at(_area(source, f), at)
+    assert tiles["open"].value == len(open_)
+    assert tiles["overdue"].value == len(open_[open_["resolution_due"] < pd.Timestamp(at.date())])
+    assert tiles["overdue"].previous == m.backlog(store, f.previous(), NOW)["overdue"]
+    assert list(tiles) == ["received", "response-sla", "resolution-sla", "median-days", "open", "overdue", "rating"]
+
+
+def test_cards_keep_their_ids(store):
+    view = _view(store, WINDOWS["city-30d"])
+    cards = {module.NAME: str(module.card(view)) for module in (trend, age, category, opd_league, overdue,
+                                                                kelurahan_map, sources)}
+    for name, text in cards.items():
+        assert f"'complaints-{name}'" in text, name
+    assert set(cards) == {"trend", "age", "category", "opd-league", "overdue", "map", "sources"}
 
 
 @pytest.mark.parametrize("query", [{}, {"mode": "wall"}, {"kec": "12.75.03", "lang": "en"},
@@ -281,6 +324,30 @@ def test_layout_renders(page, query):
     assert tree.id == "complaints-page"
     text = str(tree)
     assert "complaints-kpi-received" in text
+
+
+def test_the_subtitle_names_the_source_system_as_configured(page, store, source_urls, tmp_path):
+    from components.sla import sla_text
+    from metrics.base import get_store, set_store
+    from tests.conftest import write_config
+
+    cfg = write_config(tmp_path / "cfg", source_urls, store.cfg.store_url,
+                       extra={"services": {"complaints": {"label": "SP4N-LAPOR!"}}})
+    shown = get_store()
+    set_store(Store(store.engine, cfg))
+    try:
+        (subtitle,) = [n for n in _walk(page.layout()) if "page-subtitle" in (getattr(n, "className", "") or "")]
+    finally:
+        set_store(shown)
+    assert subtitle.children == f"SP4N-LAPOR! · {sla_text('complaints', cfg.sla)}"
+
+
+def _walk(node):
+    yield node
+    children = getattr(node, "children", None)
+    for child in children if isinstance(children, (list, tuple)) else [children]:
+        if child is not None and hasattr(child, "to_plotly_json"):
+            yield from _walk(child)
 
 
 # --- cross-filter selections: kelurahan (kel), OPD (opd), category (cat) -------------------------

@@ -13,8 +13,11 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from core.calendar import due_date, working_days_elapsed
+from cards.permits import (applications, funnel as funnel_card, kecamatan, kelurahan_map, kpis, processing,
+                           stage as stage_card, stage_label, trend, type_chart, type_table, urgent)
 from components.i18n import fmt_int
+from components.layout import View
+from core.calendar import due_date, working_days_elapsed
 from core.filters import Filters
 from metrics import permits as m
 from tests.helpers import figure_has_data
@@ -358,35 +361,80 @@ def test_status_colours_follow_the_bands():
     assert m.overdue_status(1, 2) == "bad"
 
 
-# --- the page: figures and layout -----------------------------------------------------------------
+# --- the page: its cards, figures and layout ------------------------------------------------------
 
 @pytest.fixture(scope="module")
 def page(dash_pages):
     return dash_pages("permits")
 
 
+def _view(store, f: Filters, **query) -> View:
+    return View(query=query, f=f, now=NOW, shown_at=NOW, wall=query.get("mode") == "wall", store=store)
 
-def test_figures_have_traces_with_data(store, page):
+
+def test_figures_have_traces_with_data(store):
     f = WINDOWS["city-30d"]
-    figures = [page.trend_figure(m.trend(store, f), "day"),
-               page.stage_figure(m.by_stage(store, f, NOW), m.NEAR_DEADLINE_WORKING_DAYS),
-               page.type_figure(m.by_type(store, f, NOW)),
-               page.funnel_figure(m.funnel(store, f, NOW)),
-               page.processing_figure(m.by_type(store, f, NOW)),
-               page.map_figure(m.by_kelurahan(store, f), store)]
+    figures = [trend.figure(m.trend(store, f), "day"),
+               stage_card.figure(m.by_stage(store, f, NOW), m.NEAR_DEADLINE_WORKING_DAYS),
+               type_chart.figure(m.by_type(store, f, NOW)),
+               funnel_card.figure(m.funnel(store, f, NOW)),
+               processing.figure(m.by_type(store, f, NOW)),
+               kelurahan_map.figure(m.by_kelurahan(store, f), store.cfg.boundaries_path)]
     for fig in figures:
         assert figure_has_data(fig)
         assert not fig.layout.annotations
 
 
-def test_figures_say_no_data_for_an_empty_window(store, page):
+def test_figures_say_no_data_for_an_empty_window(store):
     f = Filters(start=dt.date(2020, 1, 1), end=dt.date(2020, 1, 31))
-    for fig in (page.trend_figure(m.trend(store, f), "day"),
-                page.stage_figure(m.by_stage(store, f, NOW), m.NEAR_DEADLINE_WORKING_DAYS),
-                page.type_figure(m.by_type(store, f, NOW)),
-                page.funnel_figure(m.funnel(store, f, NOW)),
-                page.processing_figure(m.by_type(store, f, NOW))):
+    for fig in (trend.figure(m.trend(store, f), "day"),
+                stage_card.figure(m.by_stage(store, f, NOW), m.NEAR_DEADLINE_WORKING_DAYS),
+                type_chart.figure(m.by_type(store, f, NOW)),
+                funnel_card.figure(m.funnel(store, f, NOW)),
+                processing.figure(m.by_type(store, f, NOW))):
         assert [a.text for a in fig.layout.annotations] == ["Tidak ada data untuk filter ini"]
+
+
+HOSTILE = "<b>Izin</b> <a href='x'>Reklame</a> & <br>"
+ESCAPED = "&lt;b&gt;Izin&lt;/b&gt; &lt;a href='x'&gt;Reklame&lt;/a&gt; &amp; &lt;br&gt;"
+
+
+def test_permit_type_and_stage_names_from_the_source_are_shown_as_text_not_markup(store):
+    f = WINDOWS["city-30d"]
+    types = m.by_type(store, f, NOW)
+    types.loc[0, "permit_type_name"] = HOSTILE
+    for fig in (type_chart.figure(types), processing.figure(types)):
+        for trace in fig.data:
+            labels = list(trace.y)
+            assert labels[-1] == ESCAPED and not [y for y in labels if "<" in y]
+        assert fig.data[0].customdata[-1][0] == types["permit_type_code"].iloc[0]   # a click selects the code
+    stages = m.by_stage(store, f, NOW)
+    stages.loc[len(stages)] = {"stage": "<i>uji_lab</i>", "open": 1, "overdue": 0, "near": 0}
+    assert list(stage_card.figure(stages, 2).data[0].y)[0] == "&lt;i&gt;uji lab&lt;/i&gt;"
+
+
+def test_kpi_tiles_are_the_sources_numbers_for_the_view(store, source):
+    apps, _ = source
+    f = WINDOWS["kec-30d"]
+    tiles = {k.key: k for k in kpis.kpis(_view(store, f))}
+    assert tiles["submitted"].value == len(_submitted(apps, f))
+    decided = _decided(apps, f)
+    assert tiles["issued"].value == (decided["status"] == "terbit").sum() > 0
+    assert tiles["revenue"].value == int(decided.loc[decided["status"] == "terbit", "nilai_retribusi"].fillna(0).sum())
+    assert list(tiles) == ["submitted", "issued", "approval", "sla", "median-days", "overdue", "revenue"]
+    wall = [k.key for k in kpis.wall_kpis(list(tiles.values()))]
+    assert wall == ["submitted", "issued", "sla", "overdue", "revenue"]
+
+
+def test_cards_keep_their_ids(store):
+    view = _view(store, WINDOWS["city-30d"].select("ptype", "REKLAME"))
+    modules = (trend, funnel_card, type_chart, type_table, applications, processing, stage_card, urgent,
+               kelurahan_map, kecamatan)
+    cards = {module.NAME: str(module.card(view)) for module in modules}
+    for name, text in cards.items():
+        assert f"'permits-{name}'" in text, name
+    assert set(cards) == {"trend", "funnel", "types-chart", "types", "applications", "processing", "stage",
+                          "urgent", "map", "kecamatan"}
 
 
 @pytest.mark.parametrize("query", [{}, {"mode": "wall"}, {"kec": "12.75.02", "lang": "en"},
@@ -397,11 +445,36 @@ def test_layout_renders(page, query):
     assert "permits-kpi-submitted" in str(tree)
 
 
-def test_type_bars_select_their_type_code_and_outline_the_selected_one(store, page):
+def test_the_subtitle_names_the_source_system_as_configured(page, store, source_urls, tmp_path):
+    from components.sla import sla_text
+    from metrics.base import Store, get_store, set_store
+    from tests.conftest import write_config
+
+    cfg = write_config(tmp_path / "cfg", source_urls, store.cfg.store_url,
+                       extra={"services": {"permits": {"label": "SiCantik"}}})
+    shown = get_store()
+    set_store(Store(store.engine, cfg))
+    try:
+        tree = page.layout()
+    finally:
+        set_store(shown)
+    (subtitle,) = [n for n in _walk(tree) if "page-subtitle" in (getattr(n, "className", "") or "")]
+    assert subtitle.children == f"SiCantik · {sla_text('permits', cfg.sla, permit_types=m.type_slas(store))}"
+
+
+def _walk(node):
+    yield node
+    children = getattr(node, "children", None)
+    for child in children if isinstance(children, (list, tuple)) else [children]:
+        if child is not None and hasattr(child, "to_plotly_json"):
+            yield from _walk(child)
+
+
+def test_type_bars_select_their_type_code_and_outline_the_selected_one(store):
     f = WINDOWS["city-30d"]
     types = m.by_type(store, f, NOW)
     rare = types["permit_type_code"].iloc[-1]          # not among the busiest: still drawn when selected
-    for fig in (page.type_figure(types, top=3, selected=rare), page.processing_figure(types, top=3, selected=rare)):
+    for fig in (type_chart.figure(types, top=3, selected=rare), processing.figure(types, top=3, selected=rare)):
         bars = fig.data[0]
         codes = [c[0] for c in bars.customdata]
         assert set(codes) <= set(types["permit_type_code"]) and rare in codes and len(codes) == 4
@@ -409,13 +482,13 @@ def test_type_bars_select_their_type_code_and_outline_the_selected_one(store, pa
         assert [codes[i] for i, w in enumerate(widths) if w] == [rare]
 
 
-def test_funnel_figure_leaves_out_stages_nobody_entered(store, page):
+def test_funnel_figure_leaves_out_stages_nobody_entered(store):
     f = WINDOWS["city-30d"]
     funnel = m.funnel(store, f, NOW)
     skipped = funnel.assign(entered=[0 if s == "survei_lapangan" else e for s, e in zip(funnel["step"], funnel["entered"])])
-    labels = list(page.funnel_figure(skipped).data[0].y)
-    assert len(labels) == len(funnel) - 1 and page._stage_label("survei_lapangan") not in labels
-    assert list(page.funnel_figure(funnel).data[0].x) == funnel["reached"].tolist()
+    labels = list(funnel_card.figure(skipped).data[0].y)
+    assert len(labels) == len(funnel) - 1 and stage_label("survei_lapangan") not in labels
+    assert list(funnel_card.figure(funnel).data[0].x) == funnel["reached"].tolist()
 
 
 def _kpi_text(tree, key: str) -> str:
@@ -455,11 +528,9 @@ def _table_rows(tree, name: str) -> list[dict]:
         if isinstance(node, (list, tuple)):
             stack.extend(node)
             continue
-        if getattr(node, "id", None) == f"permits-{name}" and hasattr(node, "data"):
-            return node.data
         node_id = getattr(node, "id", None)
-        if isinstance(node_id, dict) and node_id.get("name") == name and hasattr(node, "data"):
-            return node.data
+        if isinstance(node_id, dict) and node_id.get("name") == name and isinstance(getattr(node, "rowData", None), list):
+            return node.rowData   # the grid of components.cards.table_card
         child = getattr(node, "children", None)
         if child is not None:
             stack.append(child)
