@@ -286,6 +286,14 @@ def live_by_facility(store: Store, f: Filters, now: dt.datetime) -> pd.DataFrame
     """, **_live_params(f, now))
 
 
+def queue_open(store: Store, f: Filters, now: dt.datetime) -> bool:
+    """Whether today's queue has begun at `now` (naive WIB): any facility of the selected
+    kecamatan has a patient waiting, in service or done. False at night, on Sundays and
+    holidays; the wall then shows the period instead of empty live charts."""
+    live = live_by_facility(store, f, now)
+    return bool(live[["waiting", "in_service", "done"]].to_numpy().sum() > 0)
+
+
 def live_by_poli(store: Store, f: Filters, now: dt.datetime) -> pd.DataFrame:
     """Today's queue per facility and poli with registrations today (facilities in the selected
     kecamatan; the `fac` and `poli` selections applied): facility_code, facility_name, poli and

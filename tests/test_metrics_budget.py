@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
+from cards.budget import monthly, opd, s_curve, spending_type
 from core.filters import Filters
 from metrics import budget as m
 from tests.conftest import SEED_END, write_config
@@ -61,7 +62,7 @@ def _paid_to_date(source, f: Filters) -> pd.DataFrame:
 
 def _band_lower(cfg, day: dt.date) -> float:
     """The band's lower edge on `day`: linear between the previous and this month-end."""
-    band = cfg.s_curve_band or m.DEFAULT_S_CURVE_BAND
+    band = cfg.settings.budget.band
     lower = band[day.month][0]
     previous = band[day.month - 1][0] if day.month > 1 else 0.0
     return previous + (lower - previous) * day.day / calendar.monthrange(day.year, day.month)[1]
@@ -114,7 +115,7 @@ def test_s_curve_cumulates_payments_and_cash_plan_per_month(store, source, loade
         (100.0 * paid_by_month.cumsum() / pagu).loc[list(months)].to_numpy())
     assert curve.loc[f.end.month + 1:, "cum_realized_pct"].isna().all()     # no future on the curve
     assert curve["cum_plan_pct"].to_numpy() == pytest.approx((100.0 * plan_by_month.cumsum() / pagu).to_numpy())
-    band = loaded_config.s_curve_band or m.DEFAULT_S_CURVE_BAND
+    band = loaded_config.settings.budget.band
     assert curve["band_lower"].tolist() == [band[mo][0] for mo in range(1, 13)]
 
 
@@ -174,9 +175,10 @@ def test_band_is_interpolated_within_the_month():
     from core.config import load_config
 
     cfg = load_config()                   # the shipped config.yaml and its band
-    assert cfg.s_curve_band[11] == (60, 80)
-    assert m.band_on(cfg, dt.date(2026, 11, 30)) == pytest.approx(cfg.s_curve_band[11])
-    assert m.band_on(cfg, dt.date(2026, 1, 31)) == pytest.approx(cfg.s_curve_band[1])
+    band = cfg.settings.budget.band
+    assert band[11] == (60, 80)
+    assert m.band_on(cfg, dt.date(2026, 11, 30)) == pytest.approx(band[11])
+    assert m.band_on(cfg, dt.date(2026, 1, 31)) == pytest.approx(band[1])
     lower, upper = m.band_on(cfg, dt.date(2026, 11, 15))
     assert lower == pytest.approx(50 + (60 - 50) * 15 / 30) and upper == pytest.approx(70 + (80 - 70) * 15 / 30)
 
@@ -197,12 +199,12 @@ def page(dash_pages):
     return dash_pages("budget")
 
 
-def test_figures_have_traces_with_data(store, page):
+def test_figures_have_traces_with_data(store):
     f = WINDOWS["city-30d"]
-    figures = [page.s_curve_figure(m.s_curve(store, f), m.s_curve(store, m.whole_previous_year(f)), 2026),
-               page.opd_figure(m.opd_positions(store, f), m.band_on(store.cfg, f.end)),
-               page.spending_figure(m.by_spending_type(store, f)),
-               page.monthly_figure(m.s_curve(store, f), None, 2026, f.end.month)]
+    figures = [s_curve.figure(m.s_curve(store, f), m.s_curve(store, m.whole_previous_year(f)), 2026),
+               opd.figure(m.opd_positions(store, f), m.band_on(store.cfg, f.end)),
+               spending_type.figure(m.by_spending_type(store, f)),
+               monthly.figure(m.s_curve(store, f), None, 2026, f.end.month)]
     for fig in figures:
         assert fig.data and any(len([v for v in trace.x if v is not None]) for trace in fig.data)
         assert not [a for a in fig.layout.annotations if a.text.startswith("Tidak ada")]
@@ -210,12 +212,12 @@ def test_figures_have_traces_with_data(store, page):
     assert "Belanja Pegawai" in labels and "Belanja Barang dan Jasa" in labels
 
 
-def test_figures_say_no_data_for_a_year_without_budget(store, page):
+def test_figures_say_no_data_for_a_year_without_budget(store):
     f = Filters(start=dt.date(2020, 1, 1), end=dt.date(2020, 1, 31))
-    for fig in (page.s_curve_figure(m.s_curve(store, f), None, 2020),
-                page.opd_figure(m.opd_positions(store, f), m.band_on(store.cfg, f.end)),
-                page.spending_figure(m.by_spending_type(store, f)),
-                page.monthly_figure(m.s_curve(store, f), None, 2020, 1)):
+    for fig in (s_curve.figure(m.s_curve(store, f), None, 2020),
+                opd.figure(m.opd_positions(store, f), m.band_on(store.cfg, f.end)),
+                spending_type.figure(m.by_spending_type(store, f)),
+                monthly.figure(m.s_curve(store, f), None, 2020, 1)):
         assert not fig.data
         assert len(fig.layout.annotations) == 1
 
@@ -343,11 +345,13 @@ def test_traffic_light_limits_come_from_the_config(tmp_path, source_urls):
 def test_opd_lights_follow_the_configured_limits(store):
     from dataclasses import replace as dc_replace
 
+    from core.config import Blocks
     from metrics.base import Store
 
     f = WINDOWS["city-30d"]
     shipped = m.opd_positions(store, f)
-    strict = Store(store.engine, dc_replace(store.cfg, budget_traffic_light=(80.0, 90.0, 95.0, 99.0)))
+    settings = store.cfg.settings.budget.model_copy(update={"traffic_light": (80.0, 90.0, 95.0, 99.0)})
+    strict = Store(store.engine, dc_replace(store.cfg, settings=Blocks({**store.cfg.settings, "budget": settings})))
     lights = m.opd_positions(strict, f)
     expected = ["ok" if p >= 95 else "warn" if p >= 90 else "bad" for p in lights["realized_pct"]]
     assert lights["light"].tolist() == expected and set(expected) == {"bad"}
@@ -510,11 +514,11 @@ def test_opd_selection_drills_into_its_programmes_and_filters_the_tiles(store, p
     assert list(bars.marker.line.width).count(3) == 1
     # the drill-down table lists that OPD's kegiatan
     table = _find(chosen, lambda n: getattr(n, "id", None) == "budget-activities")
-    rows = _find(table[0], lambda n: type(n).__name__ == "DataTable")[0].data
+    rows = _find(table[0], lambda n: type(n).__name__ == "AgGrid")[0].rowData
     assert len(rows) == len(m.activities(store, f)) and "opd_short" not in rows[0]
     assert {r["activity_name"] for r in rows} == set(m.activities(store, f)["activity_name"])
     whole_rows = _find(_find(whole, lambda n: getattr(n, "id", None) == "budget-activities")[0],
-                       lambda n: type(n).__name__ == "DataTable")[0].data
+                       lambda n: type(n).__name__ == "AgGrid")[0].rowData
     assert len(whole_rows) > len(rows) and "opd_short" in whole_rows[0]
 
 
@@ -524,7 +528,8 @@ def test_spend_selection_filters_and_the_type_bars_select(store, page):
     assert [c[0] for c in bars[0].customdata] == m.by_spending_type(store, WINDOWS["city-30d"])["spending_type"].tolist()
     table = _component(tree, "bcc-xf-table", "opd-table")
     f = WINDOWS["city-30d"].select("spend", "modal")
-    assert [r["id"] for r in table.data] == m.opd_positions(store, f)["opd_code"].tolist()
+    # each row's id ends with its OPD code, the value a click selects
+    assert [r["_rid"].split(":", 1)[1] for r in table.rowData] == m.opd_positions(store, f)["opd_code"].tolist()
 
 
 def test_kpi_tiles_compare_with_the_previous_period_and_the_same_date_last_year(page):
@@ -556,3 +561,36 @@ def test_the_projection_and_the_drill_down_are_the_same_on_postgresql(history, p
         assert len(m.past_realization_by_date(pg, f)) > 0
     finally:
         engine.dispose()
+
+
+def test_source_names_in_figures_are_plain_text_not_plotly_html(store):
+    """OPD and spending-type names from the source show as text in the bars' labels and hovers:
+    Plotly's pseudo-HTML never comes alive; the click value stays the raw code."""
+    f = WINDOWS["city-30d"]
+    positions = m.opd_positions(store, f).head(2).copy()
+    positions["opd_short"] = ["<b>Dinas</b> & Co", "<a href='x'>Kec</a>"]
+    positions["opd_name"] = ["<img src=x onerror=alert(1)>", "Kecamatan <br>Binjai"]
+    fig = opd.figure(positions, m.band_on(store.cfg, f.end))
+    bars = fig.data[0]
+    assert list(bars.y) == ["&lt;b&gt;Dinas&lt;/b&gt; &amp; Co", "&lt;a href='x'&gt;Kec&lt;/a&gt;"]
+    assert [c[1] for c in bars.customdata] == ["&lt;img src=x onerror=alert(1)&gt;", "Kecamatan &lt;br&gt;Binjai"]
+    assert [c[0] for c in bars.customdata] == positions["opd_code"].tolist()
+    types = pd.DataFrame({"spending_type": ["<script>x</script>"], "pagu_rp": [100], "realized_rp": [40],
+                          "realized_pct": [40.0]})
+    fig = spending_type.figure(types)
+    assert all("<" not in y for y in fig.data[0].y) and fig.data[0].customdata[0][0] == "<script>x</script>"
+
+
+def test_the_subtitle_names_the_configured_source(page, store, monkeypatch):
+    """config.yaml services.budget.label renames the source system on the page."""
+    from dataclasses import replace as dc_replace
+
+    import components.layout
+    from metrics.base import Store
+
+    services = tuple(dc_replace(s, label="SIPD Binjai") if s.name == "budget" else s for s in store.cfg.services)
+    monkeypatch.setattr(components.layout, "get_store", lambda: Store(store.engine, dc_replace(store.cfg,
+                                                                                              services=services)))
+    for query in ({"end": "2026-11-23"}, {"end": "2026-11-23", "mode": "wall", "lang": "en"}):
+        text = str(page.layout(**query))
+        assert "SIPD Binjai · " in text and "e-Anggaran" not in text

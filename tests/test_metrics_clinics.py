@@ -14,6 +14,9 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
+from cards.clinics import common, hour_weekday, live_counts, live_wait, mix, poli, trend, visits_list, visits_map
+from cards.clinics import wait_dist
+from components.i18n import fmt_int
 from core.filters import Filters
 from metrics import clinics as m
 from tests.helpers import figure_has_data
@@ -32,7 +35,7 @@ LIVE = {"city": Filters(start=dt.date(2026, 11, 1), end=dt.date(2026, 11, 2)),
 
 @pytest.fixture(scope="module")
 def standard(loaded_config) -> int:
-    return loaded_config.sla.clinic_max_wait_minutes
+    return loaded_config.sla.clinics.max_wait_minutes
 
 
 @pytest.fixture(scope="module")
@@ -206,30 +209,30 @@ def page(dash_pages):
 
 
 
-def test_figures_have_traces_with_data(store, page, standard):
+def test_figures_have_traces_with_data(store, standard):
     f = WINDOWS["city-30d"]
     live = m.live_by_facility(store, f, NOW)
-    figures = [page.live_counts_figure(live), page.live_wait_figure(live, standard),
-               page.trend_figure(m.trend(store, f), standard),
-               page.hour_weekday_figure(m.by_hour_weekday(store, f)),
-               page.map_figure(m.visits_per_kelurahan(store, f), store)]
+    figures = [live_counts.figure(live), live_wait.figure(live, standard),
+               trend.figure(m.trend(store, f), standard),
+               hour_weekday.figure(m.by_hour_weekday(store, f)),
+               visits_map.figure(m.visits_per_kelurahan(store, f), store.cfg.boundaries_path)]
     polis = m.by_facility_poli(store, f)
-    figures += [page.poli_heatmap_figure(polis[polis["facility_kind"] == "puskesmas"], standard),
-                page.poli_bars_figure(polis[polis["facility_kind"] == "rsud"], standard)]
+    figures += [poli.heatmap_figure(polis[polis["facility_kind"] == "puskesmas"], standard),
+                poli.bars_figure(polis[polis["facility_kind"] == "rsud"], standard)]
     for fig in figures:
         assert figure_has_data(fig)
         assert not [a for a in fig.layout.annotations if a.text.startswith("Tidak ada")]
 
 
-def test_figures_say_no_data_for_an_empty_window(store, page, standard):
+def test_figures_say_no_data_for_an_empty_window(store, standard):
     f = Filters(start=dt.date(2020, 1, 1), end=dt.date(2020, 1, 31))
     empty_live = m.live_by_facility(store, f, dt.datetime(2020, 1, 5, 9, 0))   # a Sunday in 2020: no data
-    figures = [page.trend_figure(m.trend(store, f), standard),
-               page.hour_weekday_figure(m.by_hour_weekday(store, f)),
-               page.poli_heatmap_figure(m.by_facility_poli(store, f), standard),
-               page.poli_bars_figure(m.by_facility_poli(store, f), standard),
-               page.map_figure(m.visits_per_kelurahan(store, f), store),
-               page.live_counts_figure(empty_live), page.live_wait_figure(empty_live, standard)]
+    figures = [trend.figure(m.trend(store, f), standard),
+               hour_weekday.figure(m.by_hour_weekday(store, f)),
+               poli.heatmap_figure(m.by_facility_poli(store, f), standard),
+               poli.bars_figure(m.by_facility_poli(store, f), standard),
+               visits_map.figure(m.visits_per_kelurahan(store, f), store.cfg.boundaries_path),
+               live_counts.figure(empty_live), live_wait.figure(empty_live, standard)]
     for fig in figures:
         assert not fig.data
         assert len(fig.layout.annotations) == 1
@@ -420,23 +423,23 @@ def test_live_queue_follows_poli_and_fac_selections(store, source):
     assert len(m.live_by_facility(store, fac, NOW)) == 9
 
 
-def test_new_figures_have_data_and_carry_the_selection_values(store, page, standard):
+def test_new_figures_have_data_and_carry_the_selection_values(store, standard):
     f = WINDOWS["city-30d"]
-    dist = page.wait_distribution_figure(m.wait_distribution(store, f), standard)
-    mix = page.mix_figure(m.mix_trend(store, f))
-    assert figure_has_data(dist) and figure_has_data(mix)
-    heat = page.hour_weekday_figure(m.by_hour_weekday(store, f), selected="2-09")
+    dist = wait_dist.figure(m.wait_distribution(store, f), standard)
+    shares = mix.figure(m.mix_trend(store, f))
+    assert figure_has_data(dist) and figure_has_data(shares)
+    heat = hour_weekday.figure(m.by_hour_weekday(store, f), selected="2-09")
     slots = [cell[0] for cell in heat.data[1].customdata]       # the click targets over the cells
     assert "2-09" in slots and all(s[0] in "1234567" and s[1] == "-" for s in slots)
     assert len(heat.layout.shapes) == 1                            # the selected cell is outlined
     live = m.live_by_facility(store, f, NOW)
-    counts = page.live_counts_figure(live, selected="PKM-BJK")
+    counts = live_counts.figure(live, selected="PKM-BJK")
     assert [c[0] for c in counts.data[0].customdata] == live["facility_code"].tolist()
-    assert sum(y.startswith(page.MARK) for y in counts.data[0].y) == 1
+    assert sum(y.startswith(common.MARK) for y in counts.data[0].y) == 1
     polis = m.by_facility_poli(store, f)
-    grid = page.poli_heatmap_figure(polis[polis["facility_kind"] == "puskesmas"], standard, "Poli Gigi")
+    grid = poli.heatmap_figure(polis[polis["facility_kind"] == "puskesmas"], standard, "Poli Gigi")
     assert {cell[0] for cell in grid.data[1].customdata} >= {"Poli Umum", "Poli Gigi"}
-    bars = page.poli_bars_figure(polis[polis["facility_kind"] == "rsud"], standard)
+    bars = poli.bars_figure(polis[polis["facility_kind"] == "rsud"], standard)
     assert {c[0] for c in bars.data[0].customdata} <= set(polis["poli"])
 
 
@@ -462,11 +465,58 @@ def test_a_slot_click_drills_into_that_slot(page, store, source):
     f = Filters(start=dt.date(2026, 9, 1), end=dt.date(2026, 11, 23), selections=(("slot", "2-09"),))
     visits = _visits(source, f)
     tree = page.layout(**query)
-    assert _find(tree, "clinics-kpi-visits").children == page.fmt_int(len(visits))
-    listed = _find(tree, "clinics-visits-list").data
-    assert len(listed) == min(len(visits), page.LIST_LIMIT) > 0
+    assert _find(tree, "clinics-kpi-visits").children == fmt_int(len(visits))
+    listed = _find(tree, "clinics-visits-list").children.rowData          # the card's AG Grid
+    assert len(listed) == min(len(visits), visits_list.LIST_LIMIT) > 0
     assert "patient_hash" not in text and "kelurahan_code" not in text
     assert "'dim': 'slot'" in text and "'dim': 'fac'" in text and "'dim': 'poli'" in text and "'dim': 'kel'" in text
     plain = str(page.layout(start="2026-09-01", end="2026-11-23"))
     assert "clinics-visits-list" not in plain
     assert "kpi-delta-year" in plain                              # KPI tiles compare with last year too
+
+
+def test_queue_open_says_whether_todays_queue_has_begun(store, source):
+    for when in (NOW, dt.datetime(2026, 11, 22, 9, 0), dt.datetime(2026, 11, 23, 5, 0)):
+        day = source[(source["tanggal_kunjungan"] == pd.Timestamp(when.date())) & (source["waktu_daftar"] <= when)]
+        begun = day["status"].isin(["menunggu", "dipanggil", "dilayani", "selesai"]).any()
+        assert m.queue_open(store, LIVE["city"], when) == begun, when
+    assert m.queue_open(store, LIVE["city"], NOW)                     # a Monday morning
+    assert not m.queue_open(store, LIVE["city"], dt.datetime(2026, 11, 22, 9, 0))   # a Sunday
+
+
+HOSTILE = "<b>Puskesmas</b> <img src=x onerror=alert(1)> & Co"
+
+
+def test_source_names_in_figures_are_plain_text_not_plotly_html(standard):
+    """A facility or poli name from the source shows as text in the bars' labels and hovers:
+    Plotly's pseudo-HTML (<b>, <br>, <a>) never comes alive; the click value stays the raw name."""
+    live = pd.DataFrame({"facility_code": ["X1"], "facility_name": [HOSTILE], "facility_kind": ["puskesmas"],
+                         "waiting": [3], "in_service": [1], "done": [4], "no_show": [0],
+                         "avg_wait_minutes": [30.0], "longest_wait_minutes": [70.0]})
+    for fig in (live_counts.figure(live), live_wait.figure(live, standard)):
+        labels = [y for trace in fig.data if trace.y is not None for y in trace.y if y is not None]
+        assert labels and all("<" not in y and ">" not in y for y in labels)
+        assert "&lt;b&gt;Puskesmas&lt;/b&gt;" in labels[0] and "&amp; Co" in labels[0]
+    polis = pd.DataFrame({"facility_code": ["X1", "X2"], "facility_name": [HOSTILE, "Puskesmas Kebun Lada"],
+                          "facility_kind": ["puskesmas"] * 2, "poli": ["Poli <i>Gigi</i>", "Poli Umum"],
+                          "visits": [10, 20], "median_wait_minutes": [40.0, 50.0]})
+    grid = poli.heatmap_figure(polis, standard)
+    assert all("<" not in str(v) for v in [*grid.data[0].x, *grid.data[0].y])
+    assert {c[0] for c in grid.data[1].customdata} == {"Poli <i>Gigi</i>", "Poli Umum"}   # the selection value
+    bars = poli.bars_figure(polis.iloc[:1], standard)
+    assert list(bars.data[0].y) == ["&lt;i&gt;Gigi&lt;/i&gt;"] and bars.data[0].customdata[0][0] == "Poli <i>Gigi</i>"
+
+
+def test_the_subtitle_and_online_hint_name_the_configured_source(page, store, monkeypatch):
+    """config.yaml services.clinics.label renames the source system on the page."""
+    from dataclasses import replace as dc_replace
+
+    import components.layout
+    from metrics.base import Store
+
+    services = tuple(dc_replace(s, label="SIMPUS Binjai") if s.name == "clinics" else s for s in store.cfg.services)
+    relabelled = Store(store.engine, dc_replace(store.cfg, services=services))
+    monkeypatch.setattr(components.layout, "get_store", lambda: relabelled)
+    text = str(page.layout(start="2026-10-25", end="2026-11-23"))
+    assert "SIMPUS Binjai: 8 puskesmas" in text and "aplikasi SIMPUS Binjai" in text
+    assert "e-Dokter" not in text
