@@ -20,10 +20,10 @@ from urllib.parse import parse_qsl, urlencode
 
 import dash
 import xstatic.pkg.bootstrap as xstatic_bootstrap
-from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
+from dash import ALL, MATCH, Input, Output, State, ctx, dcc, html, no_update
 from flask import jsonify, send_from_directory
 
-from components.cards import XF_GRAPH, XF_TABLE
+from components.cards import CSV_BUTTON, XF_GRAPH, XF_TABLE
 from core.calendar import now_wib
 from core.config import Config, ConfigError, load_config
 from core.filters import Filters, parse_selection
@@ -118,7 +118,7 @@ def _register_callbacks(app: dash.Dash) -> None:
 
     @app.callback(Output("_pages_location", "search", allow_duplicate=True),
                   Input({"type": XF_GRAPH, "page": ALL, "name": ALL, "dim": ALL}, "clickData"),
-                  Input({"type": XF_TABLE, "page": ALL, "name": ALL, "dim": ALL}, "active_cell"),
+                  Input({"type": XF_TABLE, "page": ALL, "name": ALL, "dim": ALL}, "cellClicked"),
                   State("_pages_location", "search"), prevent_initial_call=True)
     def cross_filter(_clicks, _cells, search):
         """A click on a chart point or table row of a selecting card (components.cards:
@@ -126,8 +126,8 @@ def _register_callbacks(app: dash.Dash) -> None:
         clicked value, or removed when that value is already selected. Written to the URL
         location, so it is a new history entry (Back undoes it) and a shareable link."""
         trigger = ctx.triggered_id
-        if not isinstance(trigger, dict) or not ctx.triggered:
-            return no_update
+        if not isinstance(trigger, dict) or not ctx.triggered or not trigger.get("dim"):
+            return no_update   # a table whose rows select nothing
         value = clicked_value(trigger["type"], ctx.triggered[0]["value"])
         new = toggle_selection(search, trigger["dim"], value)
         return no_update if new is None or new == (search or "") else new
@@ -139,6 +139,14 @@ def _register_callbacks(app: dash.Dash) -> None:
         page being shown (an open briefing page must not hide an outage until reloaded)."""
         state = _shown_state(get_store())
         return state if state != shown else no_update
+
+    # A table's CSV button exports its grid (the file name and formula guard are the grid's own).
+    app.clientside_callback(
+        "function(n) { return n > 0; }",
+        Output({"type": XF_TABLE, "page": MATCH, "name": MATCH, "dim": MATCH}, "exportDataAsCsv"),
+        Input({"type": CSV_BUTTON, "page": MATCH, "name": MATCH, "dim": MATCH}, "n_clicks"),
+        prevent_initial_call=True,
+    )
 
     # Theme (light for briefings, dark for the wall) and wall rotation run in the browser.
     app.clientside_callback(
@@ -181,15 +189,16 @@ def _register_callbacks(app: dash.Dash) -> None:
 
 def clicked_value(kind: str, event) -> str | None:
     """The value a click selects: customdata[0] of the clicked chart point (XF_GRAPH), the
-    hidden "id" of the clicked table row (XF_TABLE); None when the click carries none."""
+    value in the clicked table row's id (XF_TABLE); None when the click carries none."""
     if not event:
         return None
     if kind == XF_GRAPH:
         points = event.get("points") or []
         custom = points[0].get("customdata") if points else None
         value = custom[0] if isinstance(custom, (list, tuple)) and custom else custom
-    else:
-        value = event.get("row_id")
+    else:   # the grid's row id is "<row number>:<value>" (components.cards.table_card)
+        row_id = event.get("rowId")
+        value = row_id.split(":", 1)[1] if isinstance(row_id, str) and ":" in row_id else None
     return str(value) if isinstance(value, (str, int)) and not isinstance(value, bool) and value != "" else None
 
 

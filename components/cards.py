@@ -13,25 +13,27 @@ after it, for the hover text); points without customdata select nothing.
 """
 from __future__ import annotations
 
+import contextvars
 import json
+import re
 from dataclasses import dataclass
 from typing import Callable, Literal, Union
 
+import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 import pandas as pd
 import plotly.graph_objects as go
-from dash import dash_table, dcc, html
-from dash.dash_table.Format import Format, Group, Scheme, Symbol
+from dash import dcc, html
 
-from components.i18n import fmt_int, fmt_pct, lang, t
+from components.i18n import fmt_int, fmt_pct, t
 from components.theme import STATUS
 
 Better = Literal["up", "down", "neutral"]
 
 XF_GRAPH = "bcc-xf"          # pattern-matching id type of a graph whose points select a value
-XF_TABLE = "bcc-xf-table"    # ... and of a table whose rows do (the row's value is its "id")
-# A shadow, not a background: the theme's table cells set their background with !important.
-SELECTED_ROW_STYLE = {"boxShadow": "inset 0 0 0 9999px rgba(13, 110, 253, 0.18)", "fontWeight": "600"}
+XF_TABLE = "bcc-xf-table"    # ... and of every table (AG Grid; dim "" when its rows select nothing)
+CSV_BUTTON = "bcc-csv"       # a table's CSV export button (same id keys as its grid)
+SELECTED_ROW_STYLE = {"backgroundColor": "rgba(13, 110, 253, 0.18)", "fontWeight": "600"}
 
 
 class _NoYear:
@@ -177,28 +179,79 @@ def chart_card(page: str, name: str, title: str, figure: go.Figure, about: str |
 
 @dataclass(frozen=True)
 class Col:
-    """A table column: source field, header, how to show a value."""
+    """A table column: source field, header (in the page's language), how to show a value."""
     field: str
     header: str
     format: Callable[[object], str] = str
 
 
-def _numeric_format(fmt) -> Format | None:
-    """A DataTable number format matching one of our formatters, so the column keeps raw
-    numbers and sorts as numbers ('9,1%' < '85,2%' < '100,0%'); None for text columns."""
-    thousands, decimal = (".", ",") if lang() == "id" else (",", ".")
-    base = Format(group=Group.yes, groups=3).group_delimiter(thousands).decimal_delimiter(decimal)
+# The file name of a table's CSV export says which view it is: set per request by
+# components.layout.open_view ("_2026-10-25_2026-11-23", plus the kecamatan and selections).
+_export_suffix: contextvars.ContextVar[str] = contextvars.ContextVar("bcc_export_suffix", default="")
+
+
+def set_export_suffix(suffix: str) -> None:
+    _export_suffix.set(suffix)
+
+
+def _sortable(series: pd.Series) -> bool:
+    """Numbers and timestamps sort on their value (the cell shows the formatted text)."""
+    return (pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series)) \
+        or pd.api.types.is_datetime64_any_dtype(series)
+
+
+def _raw(value, decimals: int | None):
+    """A cell's sort (and CSV) value: a number rounded as shown, an ISO timestamp, or None."""
+    if value is None or pd.isna(value):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.isoformat()
+    number = float(value)
+    return round(number, decimals) if decimals is not None else number
+
+
+def _decimals(fmt) -> int | None:
     if fmt is fmt_int:
-        return base.scheme(Scheme.fixed).precision(0)
+        return 0
     if fmt is fmt_pct:
-        return base.scheme(Scheme.fixed).precision(1).symbol(Symbol.yes).symbol_suffix("%")
+        return 1
     return None
 
 
-def _cell(value, col: Col, numeric: bool):
-    if numeric:
-        return None if value is None or pd.isna(value) else float(value)
-    return col.format(value)
+_FILTER = re.compile(r'^\{(\w+)\}\s*(=|!=|contains)\s*(".*")$')
+
+
+def _conditions(rules: list[dict] | None, sortable: dict[str, bool]) -> dict[str, list[dict]]:
+    """Cell styles written as DataTable rules ({"if": {"filter_query": '{col} = "text"',
+    "column_id": col}, **style}; operators =, != and contains on the shown text) as AG Grid
+    styleConditions per column; the last matching rule wins, as in DataTable."""
+    out: dict[str, list[dict]] = {}
+    for rule in rules or []:
+        spec = rule.get("if", {})
+        match = _FILTER.match(spec.get("filter_query", "").strip())
+        if not match or "column_id" not in spec:
+            raise ValueError(f"table_card: unsupported cell style rule {rule!r}; write "
+                             f"{{'if': {{'filter_query': '{{col}} = \"text\"', 'column_id': 'col'}}, ...style}}")
+        column, op, literal = match.groups()
+        # the shown text: a number's or date's formatted text rides beside its value (the grid's
+        # expression parser has no String(), ?? or undefined, so pick the field here)
+        text = f"params.data[{json.dumps(column + '__text')}]" if sortable.get(column) else \
+            f"params.data[{json.dumps(column)}]"
+        condition = {"=": f"{text} === {literal}", "!=": f"{text} !== {literal}",
+                     "contains": f"{text}.includes({literal})"}[op]
+        style = {k: v for k, v in rule.items() if k != "if"}
+        out.setdefault(spec["column_id"], []).insert(0, {"condition": condition, "style": style})
+    return out
+
+
+def _grid_theme() -> dict:
+    """AG Grid's Quartz theme in Bootstrap's colours, so it follows data-bs-theme (light for
+    briefings, dark on the wall) with no CSS overrides."""
+    return {"function": "themeQuartz.withParams({backgroundColor: 'var(--bs-body-bg)', "
+                        "foregroundColor: 'var(--bs-body-color)', headerBackgroundColor: 'var(--bs-tertiary-bg)', "
+                        "borderColor: 'var(--bs-border-color)', accentColor: 'var(--bs-primary)', "
+                        "fontFamily: 'inherit', fontSize: 'inherit', headerFontWeight: 600, "
+                        "oddRowBackgroundColor: 'var(--bs-tertiary-bg)', wrapperBorderRadius: 0})"}
 
 
 def _row_value(value) -> str:
@@ -209,44 +262,73 @@ def table_card(page: str, name: str, title: str, frame: pd.DataFrame, columns: l
                about: str | None = None, page_size: int = 10,
                style_data_conditional: list[dict] | None = None,
                select: tuple[str, str] | None = None, selected: str | None = None) -> dbc.Card:
-    """A sortable, CSV-exportable table of already-aggregated rows (never personal data).
-    Count and percentage columns hold numbers (sorted as numbers, shown in the language's
-    format); the others hold their formatted text. ``style_data_conditional``: DataTable
-    cell styles (e.g. a status column coloured by its text).
-    ``select=("opd", "opd_code")``: clicking a row selects its `opd_code` (a column of `frame`,
-    shown or not) as the page's `opd`: the value rides in the row's hidden "id", so sorting
-    and paging do not matter and the CSV export leaves it out. ``selected``: the value selected
-    now, whose row is highlighted. The table then has the pattern-matching id
-    xf_id(XF_TABLE, ...) inside a Div with the id `{page}-{name}`."""
-    formats = [_numeric_format(c.format) for c in columns]
-    rows = [{c.field: _cell(v, c, f is not None) for c, f, v in zip(columns, formats, row)}
-            for row in frame[[c.field for c in columns]].itertuples(index=False, name=None)]
-    styles = list(style_data_conditional or [])
-    if select is not None:
-        dim, field = select
-        for row, value in zip(rows, frame[field].tolist()):
-            row["id"] = _row_value(value)
-        if selected and '"' not in selected and "\\" not in selected:
-            styles.append({"if": {"filter_query": f"{{id}} = {json.dumps(selected)}"}, **SELECTED_ROW_STYLE})
-        styles.append({"if": {"state": "active"}, "backgroundColor": "inherit", "border": "inherit"})
-    body = dash_table.DataTable(
-        id=f"{page}-{name}" if select is None else xf_id(XF_TABLE, page, name, select[0]),
-        data=rows,
-        columns=[{"name": c.header, "id": c.field, **({"type": "numeric", "format": f} if f else {})}
-                 for c, f in zip(columns, formats)],
-        page_size=page_size, sort_action="native", export_format="csv",
-        style_as_list_view=True, cell_selectable=select is not None,
-        style_table={"overflowX": "auto"},
-        style_header={"fontWeight": "600"},
-        style_data_conditional=styles,
-        style_cell={"textAlign": "left", "padding": "6px 10px", "whiteSpace": "normal",
-                    "height": "auto", "fontFamily": "var(--bs-body-font-family)"},
-    ) if rows else html.Div(t("empty"), className="text-body-secondary p-3")
-    if select is not None and rows:
-        body = html.Div(body, id=f"{page}-{name}", className="bcc-selectable", title=t("xf.click_hint"))
+    """A sortable, paged, CSV-exportable AG Grid of already-aggregated rows (never personal data).
+
+    Numbers and timestamps keep their value for sorting and the CSV export (rounded as shown)
+    and show their formatted text (Babel, the page's language); other columns hold their text,
+    which AG Grid shows as text (never HTML). The CSV is named after the page, the table and the
+    view, and neutralises cells a spreadsheet would run as formulas (= + - @). Headers are the
+    columns' `header` (the page's language). ``style_data_conditional``: cell styles (see
+    `_conditions`). ``select=("opd", "opd_code")``: clicking a row selects its `opd_code` (a
+    column of `frame`, shown or not) as the page's `opd`: the value rides in the row id, so
+    sorting and paging do not matter and the CSV leaves it out; ``selected``: the value selected
+    now, whose row is highlighted. The grid has the pattern-matching id
+    xf_id(XF_TABLE, page, name, dim or "") inside a Div with the id `{page}-{name}`."""
+    dim = select[0] if select else ""
+    grid_id = xf_id(XF_TABLE, page, name, dim) if select else \
+        {"type": XF_TABLE, "page": page, "name": name, "dim": ""}
+    sortable = {c.field: _sortable(frame[c.field]) for c in columns}
+    styles = _conditions(style_data_conditional, sortable)
+    rows = []
+    for i, record in enumerate(frame.to_dict("records")):
+        row = {}
+        for c in columns:
+            value = record[c.field]
+            if sortable[c.field]:
+                row[c.field] = _raw(value, _decimals(c.format))
+                row[c.field + "__text"] = c.format(value)
+            else:
+                row[c.field] = c.format(value)
+        selection = _row_value(record[select[1]]) if select else ""
+        row["_rid"] = f"{i}:{selection}"
+        rows.append(row)
+    column_defs = []
+    for c in columns:
+        spec = {"field": c.field, "headerName": c.header, "wrapText": True, "autoHeight": True,
+                "cellStyle": {"styleConditions": styles.get(c.field, [])}}
+        if sortable[c.field]:
+            spec.update(valueFormatter={"function": f"params.data[{json.dumps(c.field + '__text')}]"},
+                        useValueFormatterForExport=False, type="rightAligned"
+                        if pd.api.types.is_numeric_dtype(frame[c.field]) else None)
+            spec = {k: v for k, v in spec.items() if v is not None}
+        column_defs.append(spec)
+    export = {"fileName": f"{page}-{name}{_export_suffix.get()}.csv",
+              "processCellCallback": {"function": "bccCsvCell(params)"},
+              "columnKeys": [c.field for c in columns]}
+    row_style = {"styleConditions": [
+        {"condition": f"params.data._rid.split(':').slice(1).join(':') === {json.dumps(selected)}",
+         "style": SELECTED_ROW_STYLE}]} if select and selected else None
+    if rows:
+        body = dag.AgGrid(
+            id=grid_id, rowData=rows, columnDefs=column_defs, getRowId="params.data._rid",
+            defaultColDef={"sortable": True, "resizable": True, "filter": False, "minWidth": 80},
+            columnSize="responsiveSizeToFit", csvExportParams=export, getRowStyle=row_style,
+            dashGridOptions={"theme": _grid_theme(), "pagination": len(rows) > page_size,
+                             "paginationPageSize": page_size, "paginationPageSizeSelector": False,
+                             "domLayout": "autoHeight", "suppressCellFocus": not select,
+                             "enableCellTextSelection": not select, "animateRows": False},
+            className="bcc-grid" + (" bcc-selectable" if select else ""), style={"width": "100%"})
+        body = html.Div(body, id=f"{page}-{name}", title=t("xf.click_hint") if select else None)
+    else:
+        body = html.Div(t("empty"), className="text-body-secondary p-3", id=f"{page}-{name}")
+    export_button = html.Button(t("table.export"), id={**grid_id, "type": CSV_BUTTON}, n_clicks=0,
+                                className="btn btn-sm btn-outline-secondary bcc-csv ms-auto",
+                                title=t("table.export_hint")) if rows else None
     return dbc.Card([
-        dbc.CardHeader([html.Span(title, className="card-title-text"),
-                        html.Small(about, className="text-body-secondary d-block") if about else None]),
+        dbc.CardHeader(html.Div([
+            html.Div([html.Span(title, className="card-title-text"),
+                      html.Small(about, className="text-body-secondary d-block") if about else None]),
+            export_button], className="d-flex align-items-start gap-2")),
         dbc.CardBody(body, className="p-2 bcc-table"),
     ], className="table-card h-100")
 

@@ -14,6 +14,7 @@ import pandas as pd
 from dash import dcc, html
 
 from components.i18n import DAYS, fmt_date, fmt_datetime, has, lang, t, use_lang
+from components.cards import set_export_suffix
 from components.theme import use_theme
 from core.calendar import now_wib
 from core.filters import SELECT_DIMS, Filters
@@ -215,4 +216,6 @@ def open_view(query: dict) -> View:
     shown_at = now_wib().replace(tzinfo=None, second=0, microsecond=0)
     now = query_now()
     f = Filters.from_query(query, today=shown_at.date(), now=now)
+    set_export_suffix("_" + "_".join([f.start.isoformat(), f.end.isoformat(), *([f.kecamatan] if f.kecamatan else []),
+                                      *(f"{d}-{v}" for d, v in f.selections)]))
     return View(query, f, now, shown_at, wall, get_store())

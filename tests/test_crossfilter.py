@@ -54,8 +54,10 @@ def _text(node) -> str:
 
 # --- Filters: selections from the URL ------------------------------------------------------------
 
-GOOD = {"kel": NANGKA, "opd": "1.03.01", "cat": "Jalan Rusak", "ptype": "PBG", "fac": "PKM-BINJAI",
-        "poli": "Poli Umum", "spend": "barang_jasa", "slot": "2-09"}
+KNOWN = {"kel": NANGKA, "opd": "1.03.01", "cat": "Jalan Rusak", "ptype": "PBG", "fac": "PKM-BINJAI",
+         "poli": "Poli Umum", "spend": "barang_jasa", "slot": "2-09"}
+# every dimension the catalogue declares (a new service's own ones get a plain value)
+GOOD = {dim: KNOWN.get(dim, "contoh") for dim in SELECT_DIMS}
 
 
 def test_every_dimension_is_read_bound_and_round_trips():
@@ -321,13 +323,20 @@ def test_table_card_that_selects_carries_the_value_in_a_hidden_row_id():
     card = table_card("complaints", "opd-league", "OPD", frame,
                       [Col("opd", "OPD"), Col("received", "Masuk", fmt_int)],
                       select=("opd", "opd_code"), selected="2.01.01")
-    (table,) = [n for n in _walk(card) if type(n).__name__ == "DataTable"]
+    (table,) = [n for n in _walk(card) if type(n).__name__ == "AgGrid"]
     assert table.id == {"type": XF_TABLE, "page": "complaints", "name": "opd-league", "dim": "opd"}
     assert _find(card, id="complaints-opd-league")[0].children is table
-    assert [r["id"] for r in table.data] == ["1.03.01", "", "2.01.01"]
-    assert [c["id"] for c in table.columns] == ["opd", "received"]     # the CSV export leaves the id out
-    assert table.export_format == "csv" and table.sort_action == "native" and table.cell_selectable
-    assert {"if": {"filter_query": '{id} = "2.01.01"'}} .items() <= table.style_data_conditional[0].items()
+    # the row id carries the value after its row number (ids must be unique; values need not be)
+    assert [r["_rid"] for r in table.rowData] == ["0:1.03.01", "1:", "2:2.01.01"]
+    assert [c["field"] for c in table.columnDefs] == ["opd", "received"]
+    assert table.csvExportParams["columnKeys"] == ["opd", "received"]  # the CSV export leaves the id out
+    assert table.csvExportParams["fileName"].startswith("complaints-opd-league")
+    # counts sort on their number and show the Indonesian text
+    assert [r["received"] for r in table.rowData] == [5, 2, 9]
+    assert [r["received__text"] for r in table.rowData] == ["5", "2", "9"]
+    assert all(c.get("sortable", True) for c in table.columnDefs) and table.defaultColDef["sortable"]
+    (highlight,) = table.getRowStyle["styleConditions"]
+    assert '"2.01.01"' in highlight["condition"]
 
 
 # --- the click -> URL logic of app.py -------------------------------------------------------------
@@ -339,8 +348,9 @@ def test_a_click_selects_its_value_and_a_second_click_clears_it():
     assert clicked_value(XF_GRAPH, {"points": [{"customdata": "Jalan Rusak"}]}) == "Jalan Rusak"
     assert clicked_value(XF_GRAPH, {"points": [{"x": 1}]}) is None
     assert clicked_value(XF_GRAPH, None) is None
-    assert clicked_value(XF_TABLE, {"row": 3, "column": 1, "column_id": "opd", "row_id": "1.03.01"}) == "1.03.01"
-    assert clicked_value(XF_TABLE, {"row": 3, "column": 1, "row_id": ""}) is None
+    assert clicked_value(XF_TABLE, {"rowIndex": 3, "colId": "opd", "rowId": "3:1.03.01"}) == "1.03.01"
+    assert clicked_value(XF_TABLE, {"rowIndex": 3, "colId": "opd", "rowId": "3:"}) is None
+    assert clicked_value(XF_TABLE, {"rowIndex": 3, "colId": "opd", "rowId": "12:a:b"}) == "a:b"
 
     search = "?start=2026-11-01&lang=en"
     selected = toggle_selection(search, "kel", NANGKA)
@@ -391,14 +401,14 @@ def test_complaints_page_with_a_kelurahan_shows_its_numbers_chip_and_outlined_re
     assert "vs tahun lalu" in str(tree)
 
 
-def test_category_bars_carry_their_category_and_shade_the_selected_one(store, dash_pages):
-    page = dash_pages("complaints")
+def test_category_bars_carry_their_category_and_shade_the_selected_one(store):
+    from cards.complaints import category
     f = Filters(start=dt.date(2026, 10, 25), end=dt.date(2026, 11, 20))
     cats = m.by_category(store, f, dt.datetime(2026, 11, 23, 10))
     chosen = cats["category"].iloc[1]
-    fig = page.category_figure(cats, chosen)
+    fig = category.figure(cats, chosen)
     bars = [t for t in fig.data if t.type == "bar"]
     assert len(bars) == 3 and all([c[0] for c in b.customdata] == list(b.y) for b in bars)
     (shade,) = fig.layout.shapes
     assert (shade.y0 + shade.y1) / 2 == list(bars[0].y).index(chosen)
-    assert not page.category_figure(cats).layout.shapes
+    assert not category.figure(cats).layout.shapes

@@ -128,3 +128,26 @@ def open_and_settle(page, url: str, timeout_ms: int = 30_000) -> list[dict]:
     page.wait_for_function(ALL_DRAWN_JS, timeout=timeout_ms)
     page.wait_for_timeout(300)
     return page.evaluate(COUNT_POINTS_JS)
+
+
+# AG Grid (components.cards.table_card) draws rows out of DOM order: read them by row index.
+GRID_COLUMN_JS = """
+([sel, col]) => Array.from(document.querySelectorAll(sel + ' .ag-center-cols-container .ag-row'))
+    .sort((a, b) => Number(a.getAttribute('row-index')) - Number(b.getAttribute('row-index')))
+    .map(row => { const cell = row.querySelector('.ag-cell[col-id="' + col + '"]'); return cell ? cell.innerText : ''; })
+"""
+
+
+def grid_column(page, selector: str, column: str) -> list[str]:
+    """The shown texts of one column of the AG Grid inside `selector`, top row first."""
+    return page.evaluate(GRID_COLUMN_JS, [selector, column])
+
+
+def grid_cells(page, selector: str) -> list[str]:
+    """Every shown cell text of the AG Grid inside `selector`."""
+    return page.locator(f"{selector} .ag-cell").all_inner_texts()
+
+
+def grid_cell(page, selector: str, column: str, text: str):
+    """The first cell of `column` showing `text` (a locator to click)."""
+    return page.locator(f"{selector} .ag-cell[col-id='{column}']", has_text=text).first

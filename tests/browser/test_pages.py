@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from tests.browser.harness import PAGES, open_and_settle
+from tests.browser.harness import PAGES, grid_cell, grid_cells, grid_column, open_and_settle
 
 SCREENS = Path(__file__).resolve().parents[2] / "artifacts" / "screens"
 MIN_GRAPHS = {"/": 5, "/complaints": 4, "/permits": 4, "/clinics": 5, "/budget": 3, "/cleanliness": 3}
@@ -149,11 +149,9 @@ def _percent(text: str) -> float:
 
 def test_tables_sort_numbers_as_numbers(page, running_app):
     open_and_settle(page, running_app.base_url + "/complaints")
-    table = page.locator("#complaints-opd-league")
-    column = table.locator("th", has_text="% tepat waktu")
-    column.locator(".column-header--sort").click()
+    page.locator("#complaints-opd-league .ag-header-cell[col-id=sla_pct]").click()   # sort ascending
     page.wait_for_timeout(300)
-    cells = table.locator("td[data-dash-column=sla_pct]").all_inner_texts()
+    cells = grid_column(page, "#complaints-opd-league", "sla_pct")
     values = [_percent(c) for c in cells if c.strip()]
     assert len(values) >= 3 and values == sorted(values), cells
     # Still shown the Indonesian way: decimal comma, percent sign.
@@ -171,7 +169,7 @@ def test_hostile_complaints_are_rejected_or_shown_as_text_without_the_nik(page, 
     shown literally, never executed. The NIK is masked in both. Runs last: it adds rows."""
     from core.calendar import now_wib
     from etl.runner import run_pass
-    from simulator.schema import emasyarakat
+    from simulator.schemas.complaints import METADATA as emasyarakat
 
     cfg, now = running_app.cfg, now_wib().replace(tzinfo=None, microsecond=0)
     received = now - dt.timedelta(days=1500)              # older than anything: first in the list
@@ -190,13 +188,13 @@ def test_hostile_complaints_are_rejected_or_shown_as_text_without_the_nik(page, 
 
     start = (now - dt.timedelta(days=1600)).date().isoformat()
     open_and_settle(page, f"{running_app.base_url}/complaints?start={start}")
-    shown = " ".join(page.locator("#complaints-overdue td").all_inner_texts())
+    shown = " ".join(grid_cells(page, "#complaints-overdue"))
     assert f"EMS-HOSTILE-{new_id + 1}" in shown and f"EMS-HOSTILE-{new_id}" not in shown
     assert "[NIK] <b>tebal</b>';DROP TABLE pengaduan;--" in shown
     assert "1275011203870001" not in page.content()
 
     open_and_settle(page, f"{running_app.base_url}/data?stream=complaints")
-    rejects = " ".join(page.locator("#data-rejects td").all_inner_texts())
+    rejects = " ".join(grid_cells(page, "#data-rejects"))
     assert str(new_id) in rejects and "HTML" in rejects
     assert "1275011203870001" not in page.content()
     assert page.evaluate("window.bccPwned") is None
@@ -224,14 +222,14 @@ def test_data_page_lists_every_stream_and_a_rejected_row(page, running_app):
 
     open_and_settle(page, running_app.base_url + "/data")
     expected = [s.name for s in default_streams() if s.enabled]
-    shown = page.locator("#data-streams td[data-dash-column=stream]").all_inner_texts()
+    shown = grid_column(page, "#data-streams", "stream")
     assert shown == expected
-    states = page.locator("#data-streams td[data-dash-column=state_text]").all_inner_texts()
+    states = grid_column(page, "#data-streams", "state_text")
     assert states == ["OK"] * len(expected)
     with running_app.engine.connect() as conn:
         open_rejects = conn.execute(sa.text("SELECT COUNT(*) FROM etl_reject")).scalar()
     assert open_rejects >= 1 and page.locator("#data-kpi-rejects").inner_text() == str(open_rejects)
-    rejects = page.locator("#data-rejects td").all_inner_texts()
+    rejects = grid_cells(page, "#data-rejects")
     assert str(new_id) in rejects and "complaints" in rejects
     assert any("unknown status" in cell and "'hilang'" in cell for cell in rejects)
     assert any(f"no_tiket=EMS-BAD-{new_id}" in cell for cell in rejects)
@@ -239,7 +237,7 @@ def test_data_page_lists_every_stream_and_a_rejected_row(page, running_app):
     page.locator("#data-rejects-complaints").click()
     page.wait_for_url(re.compile(r"/data\?stream=complaints$"), timeout=15_000)
     open_and_settle(page, page.url)
-    assert str(new_id) in page.locator("#data-rejects td").all_inner_texts()
+    assert str(new_id) in grid_cells(page, "#data-rejects")
     assert page.console_errors == []
 
 
@@ -430,7 +428,7 @@ def test_clicking_a_permit_type_row_drills_into_its_applications(page, running_a
     assert page.locator("#permits-applications").count() == 0
     types = m.by_type(store, filters(page.url), query_now())
     code, name = types.iloc[0]["permit_type_code"], types.iloc[0]["permit_type_name"]
-    cell = page.locator("#permits-types td[data-dash-column='permit_type_name']", has_text=name).first
+    cell = grid_cell(page, "#permits-types", "permit_type_name", name)
     cell.scroll_into_view_if_needed()
     cell.click()
     page.wait_for_url(re.compile(rf"[?&]ptype={re.escape(code)}(&|$)"), timeout=15_000)
@@ -439,10 +437,10 @@ def test_clicking_a_permit_type_row_drills_into_its_applications(page, running_a
     assert want != city
     _wait_for_kpi(page, "permits", "submitted", want)
     page.wait_for_selector("#permits-applications", timeout=15_000)
-    shown = page.locator("#permits-applications td[data-dash-column='permit_type_name']").all_inner_texts()
+    shown = grid_column(page, "#permits-applications", "permit_type_name")
     assert shown and set(shown) == {name}
     assert page.locator("#xf-chip-ptype").inner_text().replace("\n", " ").startswith("Jenis izin:")
-    page.locator("#permits-types td[data-dash-column='permit_type_name']", has_text=name).first.click()
+    grid_cell(page, "#permits-types", "permit_type_name", name).click()
     page.wait_for_url(lambda url: "ptype=" not in url, timeout=15_000)
     _wait_for_kpi(page, "permits", "submitted", city)
     assert page.console_errors == []
