@@ -81,18 +81,16 @@ def t(key: str, **fmt) -> str:
 
 
 def _declared(key: str) -> str | None:
-    """Names the service catalogue declares: ``nav.<service>`` (its title), ``app.<service>``
-    (the source system's label) and ``about.<service>``."""
+    """Names the service catalogue declares: ``nav.<service>`` (its title) and
+    ``about.<service>`` (the source system's label is the config's: Config.service(name).label)."""
     kind, _, name = key.partition(".")
-    if kind not in ("nav", "app", "about") or not name:
+    if kind not in ("nav", "about") or not name:
         return None
     from core import services
     try:
         service = services.get(name)
     except KeyError:
         return None
-    if kind == "app":
-        return service.label
     names = service.title if kind == "nav" else service.about
     return names.get(lang()) or names.get("id")
 

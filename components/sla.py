@@ -8,7 +8,7 @@ per-type overrides from config.yaml (``sla:``), e.g.
     subtitle = "e-Masyarakat · " + sla_text("complaints", store.cfg.sla)
     hint = t("complaints.kpi.resolution_hint", days=...) + sla_overrides_note("complaints", store.cfg.sla)
 
-Permits: each type has its own SLA (e-Perizinan's, or config's override, as the ETL stored it
+Permits: each type has its own SLA (the permit system's, or config's override, as the ETL stored it
 in dim_permit_type); pass ``permit_types={code: days}`` (e.g. from the page's by-type metric)
 to show their range.
 """
@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from components.i18n import fmt_int, t
+from core import services
 from core.config import Blocks
 
 SERVICES = ("complaints", "permits", "cleanliness", "clinics", "overview")
@@ -37,8 +38,10 @@ def sla_overrides_note(service: str, sla: Blocks) -> str:
     return f" ({t('sla.permits_overridden', items=items) if service == 'permits' else items})"
 
 
-def sla_text(service: str, sla: Blocks, *, permit_types: Mapping[str, int] | None = None) -> str:
-    """The SLA line of a page (service: complaints, permits, cleanliness, clinics, overview)."""
+def sla_text(service: str, sla: Blocks, *, permit_types: Mapping[str, int] | None = None,
+             label: str | None = None) -> str:
+    """The SLA line of a page (service: complaints, permits, cleanliness, clinics, overview);
+    ``label``: the permit system's name as configured (default: its declaration's)."""
     if service == "complaints":
         text = t("sla.complaints", response=fmt_int(sla.complaints.response_working_days),
                  resolution=fmt_int(sla.complaints.resolution_working_days))
@@ -46,12 +49,13 @@ def sla_text(service: str, sla: Blocks, *, permit_types: Mapping[str, int] | Non
         text = t("sla.cleanliness", days=fmt_int(sla.cleanliness.cleanup_working_days))
     elif service == "permits":
         days = sorted({int(d) for d in (permit_types or {}).values() if d is not None})
+        app = label or services.get("permits").label
         if not days:
-            text = t("sla.permits")
+            text = t("sla.permits", app=app)
         elif len(days) == 1:
-            text = t("sla.permits_one", days=fmt_int(days[0]))
+            text = t("sla.permits_one", days=fmt_int(days[0]), app=app)
         else:
-            text = t("sla.permits_range", low=fmt_int(days[0]), high=fmt_int(days[-1]))
+            text = t("sla.permits_range", low=fmt_int(days[0]), high=fmt_int(days[-1]), app=app)
     elif service == "clinics":
         return t("sla.clinics", minutes=fmt_int(sla.clinics.max_wait_minutes))
     elif service == "overview":

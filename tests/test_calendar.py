@@ -21,7 +21,11 @@ import pytest
 import sqlalchemy as sa
 
 from core.calendar import due_date, holiday_dates, is_working_day, working_days_elapsed
-from core.config import ConfigError, SlaConfig, load_config
+from core.config import Blocks, ConfigError, load_config
+from services.cleanliness import CleanlinessSla
+from services.clinics import ClinicSla
+from services.complaints import ComplaintSla
+from services.permits import PermitSla
 from tests.conftest import source_engine
 
 D = dt.date
@@ -162,15 +166,16 @@ def test_per_type_sla_overrides_are_read_and_looked_up(tmp_path):
                           "  cleanliness:\n    cleanup_working_days_by_category: {Sampah di Sungai: 3}\n"
                           "  permits:\n    by_type: {pbg: 30, NIB: 0}\n")
     sla = cfg.sla
-    assert sla.complaint_resolution_by_category == (("Drainase/Banjir", 10), ("Jalan Rusak", 12))
-    assert sla.complaint_resolution_days_for(" drainase/BANJIR ", "pengaduan") == 10
-    assert sla.complaint_resolution_days_for("Drainase/Banjir", "aspirasi") == 10   # category wins
-    assert sla.complaint_resolution_days_for("Sampah", "aspirasi") == 5
-    assert sla.complaint_resolution_days_for("Sampah", "permintaan_informasi") == 10
-    assert sla.complaint_resolution_days_for("Sampah", "pengaduan") == 8
-    assert sla.cleanup_days_for("sampah  di sungai") == 3 and sla.cleanup_days_for("Sampah Menumpuk") == 2
-    assert sla.permit_days_for("PBG", 45) == 30 and sla.permit_days_for("nib", 1) == 0
-    assert sla.permit_days_for("SLF", 20) == 20
+    complaints = sla.complaints
+    assert complaints.resolution_working_days_by_category == (("Drainase/Banjir", 10), ("Jalan Rusak", 12))
+    assert complaints.resolution_days_for(" drainase/BANJIR ", "pengaduan") == 10
+    assert complaints.resolution_days_for("Drainase/Banjir", "aspirasi") == 10   # category wins
+    assert complaints.resolution_days_for("Sampah", "aspirasi") == 5
+    assert complaints.resolution_days_for("Sampah", "permintaan_informasi") == 10
+    assert complaints.resolution_days_for("Sampah", "pengaduan") == 8
+    assert sla.cleanliness.days_for("sampah  di sungai") == 3 and sla.cleanliness.days_for("Sampah Menumpuk") == 2
+    assert sla.permits.days_for("PBG", 45) == 30 and sla.permits.days_for("nib", 1) == 0
+    assert sla.permits.days_for("SLF", 20) == 20
     hash(sla)   # still a frozen, hashable value
     assert load_config(tmp_path / "config.yaml") == cfg
 
@@ -201,16 +206,19 @@ def test_bad_per_type_sla_names_the_key(tmp_path, sla_yaml, names):
 def test_the_shipped_config_is_valid_and_has_per_type_examples():
     from core.config import DEFAULT_CONFIG_PATH
     sla = load_config(DEFAULT_CONFIG_PATH).sla
-    assert sla.complaint_resolution_days_for("Drainase/Banjir") > sla.complaint_resolution_days
+    assert sla.complaints.resolution_days_for("Drainase/Banjir") > sla.complaints.resolution_working_days
 
 
 def test_sla_text_names_defaults_and_overrides_in_both_languages():
     from components.i18n import use_lang
     from components.sla import sla_overrides_note, sla_text
 
-    sla = SlaConfig(complaint_resolution_by_category=(("Drainase/Banjir", 10),),
-                    complaint_resolution_by_kind=(("permintaan_informasi", 10),),
-                    cleanup_by_category=(("Sampah di Sungai", 3),), permit_by_type=(("PBG", 30),))
+    sla = Blocks({"complaints": ComplaintSla(resolution_working_days_by_category={"Drainase/Banjir": 10},
+                                             resolution_working_days_by_kind={"permintaan_informasi": 10}),
+                  "cleanliness": CleanlinessSla(cleanup_working_days_by_category={"Sampah di Sungai": 3}),
+                  "permits": PermitSla(by_type={"PBG": 30}), "clinics": ClinicSla()})
+    defaults = Blocks({"complaints": ComplaintSla(), "cleanliness": CleanlinessSla(), "permits": PermitSla(),
+                       "clinics": ClinicSla()})
     try:
         use_lang("id")
         assert sla_text("complaints", sla) == ("SLA: tindak lanjut 3 hari kerja, selesai 8 hari kerja "
@@ -219,10 +227,10 @@ def test_sla_text_names_defaults_and_overrides_in_both_languages():
         assert sla_text("permits", sla, permit_types={"NIB": 1, "PBG": 30, "SLF": 20}) == \
             "SLA: per jenis izin (e-Perizinan), 1–30 hari kerja (diatur di konfigurasi: PBG 30)"
         assert sla_text("clinics", sla) == "Standar: dipanggil ≤ 60 menit sejak mendaftar (SPM)"
-        assert sla_text("permits", SlaConfig()) == "SLA: per jenis izin (e-Perizinan), dalam hari kerja"
-        assert sla_overrides_note("cleanliness", SlaConfig()) == ""
+        assert sla_text("permits", defaults) == "SLA: per jenis izin (e-Perizinan), dalam hari kerja"
+        assert sla_overrides_note("cleanliness", defaults) == ""
         use_lang("en")
-        assert sla_text("complaints", SlaConfig()) == "SLA: follow-up 3 working days, resolved 8 working days"
+        assert sla_text("complaints", defaults) == "SLA: follow-up 3 working days, resolved 8 working days"
         assert sla_text("cleanliness", sla) == "SLA: cleaned within 2 working days (Sampah di Sungai 3)"
         assert "complaints 3/8, cleanliness 2" in sla_text("overview", sla)
         with pytest.raises(ValueError, match="unknown service 'budget'"):

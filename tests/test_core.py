@@ -35,7 +35,7 @@ def test_default_config_loads_with_absolute_paths():
     assert cfg.store_url.startswith("duckdb:////")
     assert all(url.startswith("sqlite:////") for url in cfg.sources.values())
     assert cfg.settings.budget.band[6] == (10.0, 30.0)
-    assert cfg.sla.complaint_response_days == 3
+    assert cfg.sla.complaints.response_working_days == 3
 
 
 def test_store_url_environment_override_wins(tmp_path, monkeypatch):
@@ -52,11 +52,15 @@ def test_config_path_from_environment(tmp_path, monkeypatch):
 
 @pytest.mark.parametrize("text, names", [
     ("mode: party\n", "mode"),
-    (f"sources:\n{SOURCES}\n  musrenbang: sqlite:///x\n", "musrenbang"),
-    ("sources:\n  complaints: sqlite:///x\n", "sources: no URL for permits"),
+    (f"sources:\n{SOURCES}\n  kinerja: sqlite:///x\n", "kinerja"),
+    ("mode: production\nsources:\n  complaints: sqlite:///x\n", "sources: no URL for permits"),
+    (f"sources:\n{SOURCES}\nsever:\n  port: 8050\n", "sever: unknown top-level setting"),
+    (f"sources:\n{SOURCES}\nsla:\n  complaints:\n    response_days: 3\n", "sla.complaints.response_days: unknown setting"),
+    (f"sources:\n{SOURCES}\nservices:\n  complaints: {{enabled: maybe}}\n", "services.complaints.enabled"),
+    (f"sources:\n{SOURCES}\nservices:\n  kinerja: {{label: x}}\n", "services.kinerja: unknown service"),
     (f"sources:\n{SOURCES}\nschedule:\n  etl_minutes: -1\n", "schedule.etl_minutes"),
     (f"sources:\n{SOURCES}\nsla:\n  complaints:\n    response_working_days: tiga\n", "sla.complaints.response_working_days"),
-    (f"sources:\n{SOURCES}\nbudget:\n  s_curve_band:\n    1: [5, 1]\n", "budget.s_curve_band.1"),
+    (f"sources:\n{SOURCES}\nbudget:\n  s_curve_band:\n    1: [5, 1]\n", "budget.s_curve_band: month 1"),
     (f"sources:\n{SOURCES}\ngeo:\n  boundaries: nowhere.geojson\n", "geo.boundaries"),
     ("sources: [unclosed\n", "not valid YAML"),
 ])
@@ -84,15 +88,19 @@ def test_filters_from_query_fall_back_on_hostile_values():
 def test_indonesian_and_english_number_formats():
     assert fmt_int(1234567) == "1.234.567"
     assert fmt_pct(85.26) == "85,3%"
-    assert fmt_rp(1_030_000_000_000) == "Rp 1,03 T"
-    assert fmt_rp(186_500_000_000) == "Rp 186,5 M"
-    assert fmt_rp(12_345_678) == "Rp 12,3 jt"
+    # Babel's short forms (CLDR) join number and unit with a no-break space: never split on a wall tile
+    assert fmt_rp(1_030_000_000_000) == "Rp 1,03\u00a0T"
+    assert fmt_rp(186_500_000_000) == "Rp 186,5\u00a0M"
+    assert fmt_rp(12_345_678) == "Rp 12,3\u00a0jt"
     assert fmt_rp(950_000) == "Rp 950.000"
     assert fmt_date(dt.date(2026, 8, 17)) == "17 Agu 2026"
     assert fmt_datetime(dt.datetime(2026, 11, 23, 10, 5)) == "23 Nov 2026 10.05 WIB"
     use_lang("en")
     assert fmt_int(1234567) == "1,234,567"
-    assert fmt_rp(1_030_000_000_000) == "IDR 1.03 T"
+    assert fmt_rp(1_030_000_000_000) == "IDR 1.03T"
+    assert fmt_rp(186_500_000_000) == "IDR 186.5B"
+    assert fmt_pct(85.26) == "85.3%"
+    assert fmt_datetime(dt.datetime(2026, 11, 23, 10, 5)) == "23 Nov 2026 10:05 WIB"
     assert fmt_date(dt.date(2026, 8, 17)) == "17 Aug 2026"
 
 

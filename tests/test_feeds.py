@@ -551,6 +551,9 @@ def test_complaints_by_source_counts_each_source(source_urls, make_config, new_s
         assert row["sla_pct"] == pytest.approx(100 * want["met"] / want["due"])
     assert table.set_index("source").loc["LAPOR! CSV", "received"] == 2   # 1001 and 1003 (1002: August)
 
-    card = dash_pages("complaints")._source_table(store, f, now)
-    data = card.children[1].children.data
+    from cards.complaints import sources
+    from components.layout import View
+    dash_pages("complaints")
+    card = sources.card(View(query={}, f=f, now=now, shown_at=now, wall=False, store=store))
+    data = card.children[1].children.children.rowData
     assert [(r["source"], r["received"]) for r in data] == list(zip(table["source"], table["received"].astype(float)))

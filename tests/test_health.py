@@ -129,10 +129,11 @@ def test_an_empty_store_shows_every_stream_as_never_loaded(test_config, store_en
     assert (view["failures"] == 0).all() and (view["rows_total"] == 0).all()
     assert h.summary(view)["stale"] == len(view)
     stale = h.stale_sources(store)
-    assert set(stale["label"]) == {"e-Masyarakat", "e-Perizinan", "e-Dokter", "e-Anggaran", "e-Saberling"}
-    # Two sources spelled out (in run order when none failed), the rest counted.
-    assert ("e-Anggaran: belum pernah dimuat; e-Perizinan: belum pernah dimuat; +3 sumber lain"
-            in _rendered_freshness(store))
+    assert set(stale["label"]) == {s.label for s in test_config.services}
+    # Two sources spelled out (in run order when none failed: the dimensions' sources first), the rest counted.
+    first = [s.label for s in test_config.services if any(r.kind == "dimension" for r in s.streams)][:2]
+    assert (f"{first[0]}: belum pernah dimuat; {first[1]}: belum pernah dimuat; "
+            f"+{len(test_config.services) - 2} sumber lain" in _rendered_freshness(store))
     assert h.health(store)["status"] == "stale"
     assert cli(["--config", str(test_config.path), "status"]) == 0   # nothing failing, only never loaded
     out = capsys.readouterr().out

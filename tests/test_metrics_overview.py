@@ -51,9 +51,9 @@ def src(source_urls, loaded_config) -> dict[str, pd.DataFrame]:
     c = c.assign(kec=c["kode_kelurahan"].str[:8], key=c["no_tiket"].str.upper(),
                  opened=c["created_at"], closed=c[["tgl_selesai", "tgl_ditolak"]].min(axis=1),
                  due=pd.to_datetime(due_date(c["created_at"].to_numpy(dtype="datetime64[D]"),
-                                             sla.complaint_resolution_days)),
+                                             sla.complaints.resolution_working_days)),
                  response_due=pd.to_datetime(due_date(c["created_at"].to_numpy(dtype="datetime64[D]"),
-                                                      sla.complaint_response_days)),
+                                                      sla.complaints.response_working_days)),
                  responded=c["tgl_disposisi"].combine_first(c["tgl_ditolak"]))
 
     p = _read(source_urls["permits"],
@@ -92,7 +92,7 @@ def src(source_urls, loaded_config) -> dict[str, pd.DataFrame]:
     k = k.assign(kec=k["kode_kelurahan"].str[:8], opened=k["tgl_laporan"],
                  closed=pd.concat([k["tgl_selesai"], rejected_at], axis=1).min(axis=1),
                  rejected_at=rejected_at, cell=corner(k["latitude"]) + "," + corner(k["longitude"]),
-                 due=pd.to_datetime(due_date(k["tgl_laporan"].to_numpy(dtype="datetime64[D]"), sla.cleanup_days)))
+                 due=pd.to_datetime(due_date(k["tgl_laporan"].to_numpy(dtype="datetime64[D]"), sla.cleanliness.cleanup_working_days)))
     return {"complaints": c, "permits": p, "clinics": v, "lines": lines, "paid": paid, "cleanliness": k}
 
 
@@ -116,8 +116,7 @@ def _overdue_at(frame, at):
 
 
 def _band_lower(cfg, day: dt.date) -> float:
-    band = cfg.s_curve_band or {1: (1, 1), 2: (1, 5), 3: (3, 7), 4: (5, 10), 5: (7, 20), 6: (10, 30),
-                                7: (20, 40), 8: (30, 50), 9: (40, 60), 10: (50, 70), 11: (60, 80), 12: (70, 85)}
+    band = cfg.settings.budget.band
     lower, previous = band[day.month][0], band[day.month - 1][0] if day.month > 1 else 0.0
     return previous + (lower - previous) * day.day / calendar.monthrange(day.year, day.month)[1]
 
@@ -137,7 +136,7 @@ def _expected_candidates(src, cfg, f) -> list[dict]:
     for _, r in _overdue_at(_area(src["complaints"], f), at).iterrows():
         has_opd = isinstance(r["kode_opd"], str)
         items.append({"service": "complaints", "key": r["key"], "late": r["days"],
-                      "severity": r["days"] / sla.complaint_resolution_days, "since": r["created_at"],
+                      "severity": r["days"] / sla.complaints.resolution_working_days, "since": r["created_at"],
                       "dim": "opd" if has_opd else "kel",
                       "value": r["kode_opd"].upper() if has_opd else r["kode_kelurahan"]})
     for _, r in _overdue_at(_area(src["permits"], f), at).iterrows():
@@ -149,10 +148,10 @@ def _expected_candidates(src, cfg, f) -> list[dict]:
         waiting = v[(v["tanggal_kunjungan"] == TODAY) & (v["status"] == "menunggu") & (v["waktu_daftar"] <= NOW)]
         for code, group in waiting.groupby("kode_faskes"):
             longest = (NOW - group["waktu_daftar"].min()).total_seconds() / 60
-            if longest > sla.clinic_max_wait_minutes:
-                late = longest - sla.clinic_max_wait_minutes
+            if longest > sla.clinics.max_wait_minutes:
+                late = longest - sla.clinics.max_wait_minutes
                 items.append({"service": "clinics", "key": code.upper(), "late": late,
-                              "severity": late / sla.clinic_max_wait_minutes,
+                              "severity": late / sla.clinics.max_wait_minutes,
                               "since": group["waktu_daftar"].min(), "dim": "fac", "value": code.upper()})
     lower = _band_lower(cfg, f.end)
     for opd, r in _opd_realization(src, f.end).iterrows():
@@ -163,7 +162,7 @@ def _expected_candidates(src, cfg, f) -> list[dict]:
     for cell, group in overdue.groupby("cell", sort=False):
         r = group.iloc[0]
         items.append({"service": "cleanliness", "key": cell, "late": r["days"],
-                      "severity": r["days"] / sla.cleanup_days, "since": r["tgl_laporan"],
+                      "severity": r["days"] / sla.cleanliness.cleanup_working_days, "since": r["tgl_laporan"],
                       "dim": "kel", "value": r["kode_kelurahan"]})
     return items
 
@@ -225,7 +224,7 @@ def test_a_past_snapshot_has_no_live_queue_items(store):
 
 
 def test_queues_over_standard_match_source(store, src, loaded_config):
-    standard = loaded_config.sla.clinic_max_wait_minutes
+    standard = loaded_config.sla.clinics.max_wait_minutes
     v = src["clinics"]
     waiting = v[(v["tanggal_kunjungan"] == TODAY) & (v["status"] == "menunggu") & (v["waktu_daftar"] <= NOW)]
     per = waiting.groupby("kode_faskes").agg(waiting=("id", "size"), first=("waktu_daftar", "min"),
@@ -233,7 +232,8 @@ def test_queues_over_standard_match_source(store, src, loaded_config):
                                                  minutes=standard)).sum())))
     per = per[per["over"] > 0]
     assert len(per) > 0
-    result = m.queues_over_standard(store, WINDOWS["city-30d"], NOW).set_index("facility_code")
+    from metrics import clinics
+    result = clinics.queues_over_standard(store, WINDOWS["city-30d"], NOW).set_index("facility_code")
     assert sorted(result.index) == sorted(per.index.str.upper())
     for code, row in per.iterrows():
         got = result.loc[code.upper()]
@@ -262,7 +262,8 @@ def test_permits_rank_by_their_own_type_sla(store, src, loaded_config):
     """A 3-day-late NIB (SLA 1) is more urgent than a 10-day-late PBG (SLA 30 say): the list of
     overdue permits is ordered by days overdue / the type's SLA, not by days overdue."""
     f = WINDOWS["city-30d"]
-    result = m.overdue_permits(store, f, NOW)
+    from metrics import permits
+    result = permits.urgent_overdue(store, f, NOW)
     expected = _overdue_at(src["permits"], _at(f))
     assert sorted(result["registration_no"]) == sorted(expected["key"])
     assert result["severity"].is_monotonic_decreasing
@@ -314,7 +315,7 @@ def _expected_kpis(src, cfg, w) -> dict:
         ("permits", "overdue"): len(_overdue_at(p, at)),
         ("clinics", "visits"): len(visits),
         ("clinics", "median_wait"): called.median(),
-        ("clinics", "within_standard"): 100.0 * (called <= cfg.sla.clinic_max_wait_minutes).mean(),
+        ("clinics", "within_standard"): 100.0 * (called <= cfg.sla.clinics.max_wait_minutes).mean(),
         ("budget", "paid"): paid["nilai"].sum(),
         ("budget", "laggards"): int((realization["pct"] < _band_lower(cfg, w.end)).sum()),
         ("cleanliness", "reports"): len(k_new),
@@ -385,27 +386,31 @@ def test_week_flow_new_and_closed_match_source(store, src, name):
 def test_overview_cards_link_each_item_to_its_cross_filtered_records(store, dash_pages, lang):
     from urllib.parse import urlencode
 
-    from components.i18n import use_lang
+    from cards.overview import urgent, week
+    from components.i18n import t, use_lang
+    from components.layout import open_view
 
-    page = dash_pages("overview")
+    dash_pages("overview")
     f = WINDOWS["city-30d"]
     query = {"lang": lang, "start": "2026-10-25", "end": "2026-11-23"}
-    use_lang(lang)
     try:
+        view = open_view(query)
+        view = type(view)(view.query, f, NOW, view.shown_at, False, store)
         items = m.urgent_items(store, f, NOW)
-        rendered = str(page.urgent_card(store, f, NOW, query))
-        week = str(page.week_card(store, f, NOW, query))
+        rendered = str(urgent.card(view))
+        shown_week = str(week.card(view))
         assert len(items) == m.URGENT_TOP
+        paths = {s.name: s.path for s in store.cfg.services}
         for _, item in items.iterrows():
-            href = f"/{item['service']}?{urlencode(query)}&{urlencode({item['dim']: item['value']})}"
-            assert page.item_href(item["service"], item["dim"], item["value"], query) == href
+            href = f"{paths[item['service']]}?{urlencode(query)}&{urlencode({item['dim']: item['value']})}"
+            assert urgent.item_href(paths[item["service"]], item["dim"], item["value"], query) == href
             assert f"href='{href}'" in rendered
         first = items.iloc[0]
-        assert page._late_text(first, 60) in rendered
+        assert urgent.late_text(first) in rendered
         assert ("lewat batas" if lang == "id" else "overdue") in rendered
         moves = m.biggest_moves(m.week_changes(store, f, NOW))
-        assert all(page.t(f"overview.kpi.{r.service}.{r.key}") in week for r in moves.itertuples())
-        assert ("Yang berubah sejak minggu lalu" if lang == "id" else "What changed since last week") in week
+        assert all(t(f"{r.service}.move.{r.key}") in shown_week for r in moves.itertuples())
+        assert ("Yang berubah sejak minggu lalu" if lang == "id" else "What changed since last week") in shown_week
     finally:
         use_lang("id")
 
@@ -419,22 +424,24 @@ def _same(a, b) -> bool:
 
 @pytest.mark.parametrize("name", ["city-30d", "kec-30d", "past"])
 def test_service_tiles_compare_with_the_metrics_for_the_previous_period_and_last_year(store, dash_pages, name):
-    from components.cards import NO_YEAR, arrow_tone, change_pct
+    from cards.overview import tiles
+    from components.cards import arrow_tone, change_pct
+    from components.i18n import fmt_kind
     from components.theme import STATUS
     from metrics import budget, cleanliness, clinics, complaints, permits
 
-    page = dash_pages("overview")
+    dash_pages("overview")
     f = WINDOWS[name]
     # (service, key) -> the metric for a window: what the tile must show for f, f.previous(), f.year_ago()
     expected = {
         ("complaints", "received"): lambda w: complaints.received_count(store, w),
-        ("complaints", "sla"): lambda w: complaints.resolution_sla_pct(store, w, NOW),
+        ("complaints", "resolution_sla"): lambda w: complaints.resolution_sla_pct(store, w, NOW),
         ("complaints", "overdue"): lambda w: complaints.backlog(store, w, NOW)["overdue"],
         ("permits", "applications"): lambda w: permits.applications_count(store, w),
         ("permits", "sla"): lambda w: permits.sla_pct(store, w, NOW),
         ("permits", "overdue"): lambda w: permits.in_process(store, w, NOW)["overdue"],
-        ("clinics", "median"): lambda w: clinics.period_summary(store, w).iloc[0]["median_wait_minutes"],
-        ("clinics", "within"): lambda w: clinics.period_summary(store, w).iloc[0]["within_standard_pct"],
+        ("clinics", "median_wait"): lambda w: clinics.period_summary(store, w).iloc[0]["median_wait_minutes"],
+        ("clinics", "within_standard"): lambda w: clinics.period_summary(store, w).iloc[0]["within_standard_pct"],
         ("budget", "pagu"): lambda w: budget.ytd_totals(store, w).iloc[0]["pagu_rp"],
         ("budget", "realized"): lambda w: budget.ytd_totals(store, w).iloc[0]["realized_pct"],
         ("budget", "laggards"): lambda w: budget.laggard_count(store, w),
@@ -442,36 +449,37 @@ def test_service_tiles_compare_with_the_metrics_for_the_previous_period_and_last
         ("cleanliness", "sla"): lambda w: cleanliness.cleanup_sla_pct(store, w, NOW),
         ("cleanliness", "overdue"): lambda w: cleanliness.backlog(store, w, NOW)["overdue"],
     }
-    summaries = page.summarise(store, f, NOW)
+    summaries = [s for s in m.summarise(store, f, NOW) if s.service in SERVICES[:5]]
     seen, compared = set(), 0
     for s in summaries:
         for h in s.headlines:
             seen.add((s.service, h.key))
             if (s.service, h.key) == ("clinics", "waiting"):    # the live queue: compared with nothing
                 assert h.value == clinics.live_by_facility(store, f, NOW)["waiting"].sum()
-                assert h.previous is NO_YEAR and h.year_ago is NO_YEAR and h.note
+                assert h.kpi.compare == "none" and tiles.note(s.service, h)
                 continue
             fn = expected[(s.service, h.key)]
             assert _same(h.value, fn(f)), (s.service, h.key)
             assert _same(h.year_ago, fn(f.year_ago())), (s.service, h.key)
             if (s.service, h.key) == ("budget", "pagu"):         # one ceiling a year: vs last year only
-                assert h.previous is NO_YEAR and h.note
+                assert h.kpi.compare == "year" and tiles.note(s.service, h)
             else:
                 assert _same(h.previous, fn(f.previous())), (s.service, h.key)
                 compared += h.previous is not None and h.previous != 0
             # the rendered comparisons: one line per period, arrow and colour from cards' logic
-            block = page.headline_block(s.service, h)
+            block = tiles.headline_block(s.service, h)
             lines = block.children[1].children[1].children
-            periods = [p for p in (h.previous, h.year_ago) if p is not NO_YEAR]
+            periods = [p for p, on in ((h.previous, h.kpi.compare == "both"),
+                                       (h.year_ago, h.kpi.compare in ("both", "year"))) if on]
             assert len(lines) == len(periods)
             for line, previous in zip(lines, periods):
                 change = change_pct(h.value, previous)
                 if change is None:
                     assert "kpi-change" not in str(line)
                     continue
-                arrow, tone = arrow_tone(h.better, change)
+                arrow, tone = arrow_tone(h.kpi.better, change)
                 assert line.children[0].children.startswith(arrow)
                 assert line.children[0].style == {"color": STATUS[tone]}
-                assert h.format(previous) in line.title
+                assert fmt_kind(h.kpi.kind, previous) in line.title
     assert seen == set(expected) | {("clinics", "waiting")}
     assert compared >= 10          # the previous windows lie inside the seeded history: real comparisons

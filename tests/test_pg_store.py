@@ -190,7 +190,9 @@ def _render_pages(cfg, store, query) -> dict[str, str]:
     from app import create_app
 
     create_app(cfg, store)
-    return {page["path"]: str(page["layout"](**query)) for page in dash.page_registry.values()}
+    paths = {"/", "/data", *(s.path for s in cfg.services)}   # not another test's throwaway service
+    return {page["path"]: str(page["layout"](**query)) for page in dash.page_registry.values()
+            if page["path"] in paths}
 
 
 @pytest.mark.parametrize("query", PAGE_QUERIES, ids=str)
@@ -273,9 +275,9 @@ def test_postgresql_upsert_updates_by_key_and_keeps_types(pg_server, tmp_path):
     for name, engine in stores.items():
         init_store(engine)
         with engine.begin() as conn:
-            assert load.upsert(conn, schema.permits, frame) == 3
+            assert load.upsert(conn, schema.service_table("permits"), frame) == 3
         with engine.begin() as conn:
-            assert load.upsert(conn, schema.permits, changed) == 1
+            assert load.upsert(conn, schema.service_table("permits"), changed) == 1
         out[name] = read_frame(engine, "SELECT * FROM permits ORDER BY permit_id")
         engine.dispose()
     pd.testing.assert_frame_equal(out["pg"], out["duck"])

@@ -219,7 +219,7 @@ def test_the_store_scan_reaches_the_bookkeeping_tables(tmp_path):
             error="bad row from budi.santoso@gmail.com"))
         conn.execute(schema.etl_state.insert().values(
             stream="permits", rows_total=0, failures=1, last_error="BPJS 0001234567890 rejected"))
-        conn.execute(schema.dim_opd.insert().values(opd_code="X", opd_name="Kantor Siti Nasution",
+        conn.execute(schema.service_table("dim_opd").insert().values(opd_code="X", opd_name="Kantor Siti Nasution",
                                                     opd_short="X", source="e-Anggaran",
                                                     source_updated_at=now, loaded_at=now))
     found = {(t, c, k) for t, c, k, _ in scan_store(engine, {("siti", "nasution")})}

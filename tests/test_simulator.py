@@ -379,7 +379,8 @@ def test_a_tick_in_a_new_year_opens_its_budget_and_payments_follow(tmp_path):
 def test_cli_seeds_once_with_if_missing(tmp_path, capsys):
     config = tmp_path / "config.yaml"
     config.write_text("sources:\n" + "".join(f"  {s}: sqlite:///sources/{s}.sqlite\n" for s in SERVICES))
-    assert cli(["seed", "--config", str(config), "--days", "3", "--scale", "0.05"]) == 0
+    # 10 days: on a Monday before office hours 3 days would hold no permit application (weekend)
+    assert cli(["seed", "--config", str(config), "--days", "10", "--scale", "0.05"]) == 0
     out = capsys.readouterr().out
     assert re.search(r"pengaduan=\d+", out) and "seeded" in out
     assert cli(["seed", "--config", str(config), "--if-missing"]) == 0

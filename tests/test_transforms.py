@@ -13,7 +13,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from core.config import ConfigError, SlaConfig
+from core.config import ConfigError
+from services.complaints import ComplaintSla
 from etl import pii, transforms
 from etl.streams import default_streams
 from etl.validate import coerce, normalise_kelurahan
@@ -151,7 +152,7 @@ def _stream(name):
 
 
 def _context(**kw):
-    defaults = dict(sla=SlaConfig(), pseudonymizer=pii.Pseudonymizer(b"unit-test-key-0123456789"),
+    defaults = dict(sla=ComplaintSla(), pseudonymizer=pii.Pseudonymizer(b"unit-test-key-0123456789"),
                     label="e-Masyarakat", loaded_at=TS("2026-11-23 10:00"))
     return transforms.TransformContext(**{**defaults, **kw})
 

@@ -67,17 +67,18 @@ def headline_block(service: str, h: ov.Headline) -> html.Div:
     ], className="mb-2 tile-kpi", title=note(service, h))
 
 
-def tile(summary: ov.ServiceSummary, colour: str, query: dict, path: str, wall: bool = False) -> dbc.Card:
+def tile(summary: ov.ServiceSummary, service, colour: str, query: dict, wall: bool = False) -> dbc.Card:
+    """`service`: its declaration as configured (the label a city gave its source system)."""
     status = summary.status
     spark = 56 if wall else 90     # the wall shows everything on one screen
     label = t(f"{summary.service}.overview.{summary.headlines[0].key}") if summary.headlines else ""
     return dbc.Card([
         dbc.CardHeader(html.A([
             html.Div([html.Span(t(f"nav.{summary.service}"), className="fw-semibold"),
-                      html.Small(" · " + t(f"app.{summary.service}"), className="text-body-secondary tile-app")]),
+                      html.Small(" · " + service.label, className="text-body-secondary tile-app")]),
             dbc.Badge(t(f"overview.status.{status}"), color=BADGE.get(status, "secondary"),
                       className="ms-auto", id=f"{PAGE}-status-{summary.service}"),
-        ], href=f"{path}{keep_query(query)}", className="d-flex align-items-center gap-2")),
+        ], href=f"{service.path}{keep_query(query)}", className="d-flex align-items-center gap-2")),
         dbc.CardBody([
             *[headline_block(summary.service, h) for h in summary.headlines],
             dcc.Graph(id=f"{PAGE}-trend-{summary.service}",
@@ -90,7 +91,7 @@ def tile(summary: ov.ServiceSummary, colour: str, query: dict, path: str, wall: 
 
 def cards(view: View) -> list[dbc.Col]:
     """One column per service of the catalogue, in its order."""
-    paths = {svc.name: svc.path for svc in view.store.cfg.services}
-    return [dbc.Col(tile(s, PALETTE[i % len(PALETTE)], view.query, paths[s.service], view.wall),
+    cfg = view.store.cfg
+    return [dbc.Col(tile(s, cfg.service(s.service), PALETTE[i % len(PALETTE)], view.query, view.wall),
                     xs=12, md=6, xl=True, className="mb-3")
             for i, s in enumerate(ov.summarise(view.store, view.f, view.now))]

@@ -1,0 +1,1 @@
+"""A throwaway service declared outside the services package (tests/test_catalogue.py)."""
