@@ -2,12 +2,12 @@
 ticks and cells, the cell tint of a shortfall and the card for 'nothing to list'."""
 from __future__ import annotations
 
-from html import escape
 
 import dash_bootstrap_components as dbc
 from dash import html
 
 from cards.budget import PAGE
+from components.charts import plain  # noqa: F401 - the cards import it from here
 from components.i18n import MONTHS, fmt_num, fmt_rp, lang
 from components.theme import theme
 from metrics import budget as m
@@ -16,12 +16,6 @@ from metrics import budget as m
 TINT = "inset 0 0 0 200px rgba(220, 53, 69, 0.12)"
 RP_TICKS = 4                                   # Rupiah axis ticks, about
 RP_STEPS = (1, 2, 2.5, 5, 10)                  # round tick steps within a power of ten
-
-
-def plain(text) -> str:
-    """Source text (OPD, programme, spending-type names) made safe for a Plotly label or hover,
-    which read pseudo-HTML: '<', '>' and '&' are escaped. Local until components.charts.plain lands."""
-    return escape(str(text), quote=False)
 
 
 def month_names() -> list[str]:

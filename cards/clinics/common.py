@@ -3,24 +3,18 @@ colours against the standard, the standard line, heatmap click targets, the live
 table columns and the hover labels of date buckets."""
 from __future__ import annotations
 
-from html import escape
 
 import pandas as pd
 import plotly.graph_objects as go
 
 from components.cards import Col
+from components.charts import plain  # noqa: F401 - the cards import it from here
 from components.i18n import fmt_date, fmt_datetime, fmt_int, fmt_minutes, t
 from components.layout import View
 from components.theme import STATUS
 from metrics import clinics as m
 
 MARK = "▶ "   # marks the selected facility / clinic on a category axis
-
-
-def plain(text) -> str:
-    """Source text (facility and poli names) made safe for a Plotly label or hover, which read
-    pseudo-HTML: '<', '>' and '&' are escaped. Local until components.charts.plain lands."""
-    return escape(str(text), quote=False)
 
 
 def standard(view: View) -> int:
