@@ -2,7 +2,7 @@
 
 Read from the store's bookkeeping (etl_state, etl_run, etl_reject), always uncached
 (`Store.live_frame`): a failing source changes these tables without a new data version.
-The /data page, `python -m etl status`, /health and the stale-data line of every page all
+The /data page, `python -m metrics status` (also `python -m etl status`), /health and the stale-data line of every page all
 read these functions, so they can never disagree.
 
 A stream is *failing* when its last run(s) failed (``etl_state.failures`` consecutive

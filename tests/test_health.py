@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from conftest import sqlite_path
 from core.calendar import now_wib
-from etl.__main__ import main as cli
+from metrics.__main__ import main as cli   # python -m metrics status (= python -m etl status)
 from etl.runner import run_pass
 from etl.streams import default_streams
 from metrics import health as h

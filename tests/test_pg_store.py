@@ -24,7 +24,8 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from metrics import budget, cleanliness, clinics, complaints, health, overview, permits
+from metrics import health, overview
+from core.services import package_services
 from metrics.base import Store
 from core.filters import Filters
 from store import schema
@@ -47,7 +48,7 @@ FILTERS = [
     Filters(start=dt.date(2026, 9, 1), end=dt.date(2026, 11, 23),                          # clinics
             selections=(("fac", "RSUD-DJL"), ("poli", "Poli Anak"), ("slot", "1-10"))),
 ]
-SERVICE_MODULES = (complaints, permits, clinics, budget, cleanliness, overview)
+SERVICE_MODULES = (*(s.load("metrics") for s in package_services()), overview)   # every service's metrics
 PAGE_QUERIES = [{}, {"start": "2026-10-01", "end": "2026-11-23", "kec": "12.75.05"},
                 {"lang": "en", "mode": "wall"}]
 

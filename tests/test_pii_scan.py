@@ -35,6 +35,7 @@ NAME_COLUMNS = {
     "permits": [("permohonan_izin", "nama_pemohon"), ("riwayat_tahap_izin", "petugas")],
     "clinics": [("pasien", "nama_pasien")],
     "cleanliness": [("laporan", "nama_pelapor")],
+    "musrenbang": [("usulan", "nama_pengusul"), ("riwayat_usulan", "petugas")],
 }
 _WORD = re.compile(r"[^\W\d_]+")   # letters only: "Perangin-angin" -> perangin, angin
 
