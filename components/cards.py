@@ -32,7 +32,9 @@ Better = Literal["up", "down", "neutral"]
 
 XF_GRAPH = "bcc-xf"          # pattern-matching id type of a graph whose points select a value
 XF_TABLE = "bcc-xf-table"    # ... and of every table (AG Grid; dim "" when its rows select nothing)
-CSV_BUTTON = "bcc-csv"       # a table's CSV export button (same id keys as its grid)
+CSV_BUTTON = "bcc-csv"
+# AG Grid's own texts (the pager) in the page's language (locales/*/common.yaml grid.*).
+GRID_TEXTS = ("page", "of", "to", "firstPage", "previousPage", "nextPage", "lastPage", "noRowsToShow", "loadingOoo")       # a table's CSV export button (same id keys as its grid)
 SELECTED_ROW_STYLE = {"backgroundColor": "rgba(13, 110, 253, 0.18)", "fontWeight": "600"}
 
 
@@ -316,7 +318,8 @@ def table_card(page: str, name: str, title: str, frame: pd.DataFrame, columns: l
             dashGridOptions={"theme": _grid_theme(), "pagination": len(rows) > page_size,
                              "paginationPageSize": page_size, "paginationPageSizeSelector": False,
                              "domLayout": "autoHeight", "suppressCellFocus": not select,
-                             "enableCellTextSelection": not select, "animateRows": False},
+                             "enableCellTextSelection": not select, "animateRows": False,
+                             "localeText": {key: t(f"grid.{key}") for key in GRID_TEXTS}},
             className="bcc-grid" + (" bcc-selectable" if select else ""), style={"width": "100%"})
         body = html.Div(body, id=f"{page}-{name}", title=t("xf.click_hint") if select else None)
     else:

@@ -207,7 +207,10 @@ def _flow(flow, store: Store, w: Filters, now: dt.datetime) -> tuple[float, floa
     new = float(flow.new(store, w))
     if flow.open is None:
         return new, None
-    opened, still = flow.open(store, w.previous(), now)["open"], flow.open(store, w, now)["open"]
+    # open at the week's first midnight (not at w.previous()'s end, which stops at the time of
+    # day `until` has: items arriving between that time and midnight would count nowhere)
+    before = replace(w, start=w.start - dt.timedelta(days=1), end=w.start - dt.timedelta(days=1), until=None)
+    opened, still = flow.open(store, before, now)["open"], flow.open(store, w, now)["open"]
     return new, float(int(opened) + new - int(still))
 
 

@@ -367,6 +367,9 @@ def test_week_flow_new_and_closed_match_source(store, src, name):
     f = WINDOWS[name]
     result = m.week_flow(store, f, NOW).set_index("service")
     assert list(result.index) == list(SERVICES)
+    # closed = open at the week's first midnight + new - open at its end: never negative
+    closed = result[["closed", "closed_before"]].astype("float64")
+    assert (closed.fillna(0) >= 0).all().all(), closed
     closed_total = 0
     for w, suffix in zip(_week(f), ("", "_before")):
         start, at = w.start_ts, _at(w)

@@ -36,6 +36,7 @@ NAME_COLUMNS = {
     "clinics": [("pasien", "nama_pasien")],
     "cleanliness": [("laporan", "nama_pelapor")],
     "musrenbang": [("usulan", "nama_pengusul"), ("riwayat_usulan", "petugas")],
+    "pbb": [("wajib_pajak", "nama_wp"), ("pembayaran", "nama_penyetor")],
 }
 _WORD = re.compile(r"[^\W\d_]+")   # letters only: "Perangin-angin" -> perangin, angin
 

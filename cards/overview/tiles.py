@@ -16,6 +16,7 @@ from components.theme import PALETTE, STATUS, base_figure
 from metrics import overview as ov
 
 BADGE = {"ok": "success", "warn": "warning", "bad": "danger"}
+MAX_PER_ROW = 6    # service tiles side by side on a wide screen before they wrap
 
 
 def figure(trend: pd.DataFrame, colour: str, label: str) -> go.Figure:
@@ -92,6 +93,15 @@ def tile(summary: ov.ServiceSummary, service, colour: str, query: dict, wall: bo
 def cards(view: View) -> list[dbc.Col]:
     """One column per service of the catalogue, in its order."""
     cfg = view.store.cfg
+    summaries = ov.summarise(view.store, view.f, view.now)
+    widths = [w for size in row_sizes(len(summaries)) for w in [12 // size if 12 % size == 0 else True] * size]
     return [dbc.Col(tile(s, cfg.service(s.service), PALETTE[i % len(PALETTE)], view.query, view.wall),
-                    xs=12, md=6, xl=True, className="mb-3")
-            for i, s in enumerate(ov.summarise(view.store, view.f, view.now))]
+                    xs=12, md=6, xl=width, className="mb-3")
+            for i, (s, width) in enumerate(zip(summaries, widths))]
+
+
+def row_sizes(n: int) -> list[int]:
+    """How many tiles each row holds on a wide screen: one row up to MAX_PER_ROW, else rows as
+    even as possible, the fuller ones first (7 -> [4, 3], 13 -> [5, 4, 4])."""
+    rows = max(1, -(-n // MAX_PER_ROW))
+    return [n // rows + (1 if r < n % rows else 0) for r in range(rows)]

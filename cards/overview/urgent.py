@@ -24,13 +24,18 @@ def item_href(path: str, dim: str, value, query: dict) -> str:
 
 
 def late_text(item) -> str:
-    if item["unit"] == "wd":
-        return t("overview.urgent.late.wd", late=fmt_days(item["late"], 0), sla=fmt_days(item["standard"], 0))
-    if item["unit"] == "min":
-        return t("overview.urgent.late.min", wait=fmt_minutes(item["late"] + item["standard"]),
-                 std=fmt_minutes(item["standard"]))
-    return t("overview.urgent.late.pp", real=fmt_pct(item["standard"] - item["late"]),
-             late=fmt_num(item["late"], 1), lower=fmt_pct(item["standard"]))
+    """How late, in the item's unit; a service may word it its own way (``<service>.urgent.late``,
+    with the same fields), else the unit's wording (percentage points: the budget's band)."""
+    unit = item["unit"]
+    if unit == "wd":
+        fields = dict(late=fmt_days(item["late"], 0), sla=fmt_days(item["standard"], 0))
+    elif unit == "min":
+        fields = dict(wait=fmt_minutes(item["late"] + item["standard"]), std=fmt_minutes(item["standard"]))
+    else:
+        fields = dict(real=fmt_pct(item["standard"] - item["late"]), late=fmt_num(item["late"], 1),
+                      lower=fmt_pct(item["standard"]))
+    own = f"{item['service']}.urgent.late"
+    return t(own if has(own) else f"overview.urgent.late.{unit}", **fields)
 
 
 def detail_text(item, standard_minutes: int) -> str | None:
