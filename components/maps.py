@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from components.i18n import t
 from components.theme import STATUS, base_figure, sequential, theme
 from core.geo import KELURAHAN, read_boundaries
 
@@ -59,10 +60,21 @@ def _values(values: pd.DataFrame, value_col: str) -> np.ndarray:
 
 
 def kelurahan_map(values: pd.DataFrame, value_col: str, hover_label: str, format_value,
-                  boundaries: Path | None = None, height: int = 460, selected: str | None = None) -> go.Figure:
+                  boundaries: Path | None = None, height: int = 460, selected: str | None = None,
+                  empty_unless: str | None = None) -> go.Figure:
     """`values`: one row per kelurahan_code with `value_col` (missing kelurahan count as 0),
     e.g. a rate from metrics.base.per_10k. `selected`: the kelurahan code selected now
-    (drawn with a thick outline)."""
+    (drawn with a thick outline). `empty_unless`: a column of `values` (the count behind a
+    rate); when it sums to nothing the map says there is no data for the filter."""
+    fig = _kelurahan_map(values, value_col, hover_label, format_value, boundaries, height, selected)
+    if empty_unless is not None and (values.empty or not values[empty_unless].sum()):
+        fig.add_annotation(text=t("empty"), showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper",
+                           font=dict(size=18))
+    return fig
+
+
+def _kelurahan_map(values: pd.DataFrame, value_col: str, hover_label: str, format_value,
+                   boundaries: Path | None, height: int, selected: str | None) -> go.Figure:
     vals = _values(values, value_col)
     vmax = vals.max() if vals.size and vals.max() > 0 else 1.0
     fig = base_figure(height=height, showlegend=False, margin=dict(l=4, r=4, t=4, b=4))

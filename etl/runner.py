@@ -373,11 +373,28 @@ def _read_from(watermark: str | None, overlap: dt.timedelta) -> str | None:
 
 # --- batches ----------------------------------------------------------------------------------------
 
+def _canonical_text(column: pd.Series) -> pd.Series:
+    """A column as text that does not depend on the batch it came in: NULL is '' (pandas reads it
+    as None in a column of objects but NaN in a numeric one) and a whole number is written
+    without '.0' (a batch with a NULL in an integer column reads it as float). Otherwise a row
+    re-read alone from the overlap window could fingerprint differently and load again."""
+    missing = column.isna()
+    if pd.api.types.is_float_dtype(column):
+        values = column.to_numpy(dtype="float64")
+        whole = ~missing.to_numpy() & np.isfinite(values) & (np.abs(values) < 2 ** 53)
+        whole &= np.floor(np.where(whole, values, 0)) == np.where(whole, values, 0)
+        text = column.astype("str").to_numpy(dtype=object)
+        text[whole] = values[whole].astype("int64").astype("str")
+        return pd.Series(text, index=column.index).where(~missing, "")
+    return column.astype("str").where(~missing, "")
+
+
 def _fingerprints(raw: pd.DataFrame, hash_key: str) -> np.ndarray:
     """One fingerprint per raw row (every extracted column, as read): a keyed 64-bit hash, so
     the personal fields it covers cannot be recovered by hashing guesses; written as 11
     base64 characters (no digit runs that look like a phone number)."""
-    hashed = pd.util.hash_pandas_object(raw.astype("str"), index=False, hash_key=hash_key).to_numpy()
+    text = pd.DataFrame({name: _canonical_text(raw[name]) for name in raw.columns})
+    hashed = pd.util.hash_pandas_object(text, index=False, hash_key=hash_key).to_numpy()
     raw_bytes = hashed.astype(">u8").tobytes()
     return np.array([base64.urlsafe_b64encode(raw_bytes[i:i + 8]).decode()[:11]
                      for i in range(0, len(raw_bytes), 8)], dtype=object)

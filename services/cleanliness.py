@@ -22,6 +22,10 @@ class CleanlinessSla(Settings):
     def overrides(self) -> tuple[tuple[str, int], ...]:
         return self.cleanup_working_days_by_category
 
+    def summary(self, **_) -> tuple[str, dict]:
+        """The page's SLA line: (i18n key, its numbers) for components.sla.sla_text."""
+        return "sla.cleanliness", {"days": self.cleanup_working_days}
+
 
 SERVICE = Service(
     name="cleanliness",

@@ -9,6 +9,14 @@ class ClinicSla(Settings):
     """sla.clinics: SPM puskesmas, an outpatient is called within this many minutes."""
     max_wait_minutes: int = Field(60, ge=1, le=600)
 
+    @property
+    def overrides(self) -> tuple:
+        return ()   # one standard for every poli
+
+    def summary(self, **_) -> tuple[str, dict]:
+        """The page's SLA line: (i18n key, its numbers) for components.sla.sla_text."""
+        return "sla.clinics", {"minutes": self.max_wait_minutes}
+
 
 SERVICE = Service(
     name="clinics",

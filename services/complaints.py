@@ -31,6 +31,10 @@ class ComplaintSla(Settings):
     def overrides(self) -> tuple[tuple[str, int], ...]:
         return (*self.resolution_working_days_by_category, *self.resolution_working_days_by_kind)
 
+    def summary(self, **_) -> tuple[str, dict]:
+        """The page's SLA line: (i18n key, its numbers) for components.sla.sla_text."""
+        return "sla.complaints", {"response": self.response_working_days, "resolution": self.resolution_working_days}
+
 
 SERVICE = Service(
     name="complaints",

@@ -1,4 +1,7 @@
 """e-Perizinan: permit applications (about 42 types) moving through DPMPTSP's stages."""
+from collections.abc import Mapping
+from typing import ClassVar
+
 from core.services import KEL, Dim, Service, StreamRef
 from core.settings import Settings, TypeDays
 
@@ -18,6 +21,19 @@ class PermitSla(Settings):
     @property
     def overrides(self) -> tuple[tuple[str, int], ...]:
         return self.by_type
+
+    # the per-type overrides are named as set in config ("diatur di konfigurasi: PBG 30")
+    overrides_key: ClassVar[str] = "sla.permits_overridden"
+
+    def summary(self, permit_types: Mapping[str, int] | None = None, **_) -> tuple[str, dict]:
+        """The page's SLA line: (i18n key, its numbers); ``permit_types``: {type code: working
+        days} as the store holds them, whose range the line names."""
+        days = sorted({int(d) for d in (permit_types or {}).values() if d is not None})
+        if not days:
+            return "sla.permits", {}
+        if len(days) == 1:
+            return "sla.permits_one", {"days": days[0]}
+        return "sla.permits_range", {"low": days[0], "high": days[-1]}
 
 
 SERVICE = Service(

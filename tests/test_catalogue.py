@@ -52,6 +52,8 @@ def kinerja(fresh_sources, tmp_path):
     store = Store(engine, cfg)
     yield cfg, store, Filters(start=pd.Timestamp("2026-11-01").date(), end=pd.Timestamp("2026-11-23").date())
     engine.dispose()
+    from store import schema    # the throwaway table leaves the shared schema: later tests' stores lack it
+    schema.metadata.remove(schema.metadata.tables["kinerja_scores"])
 
 
 def test_a_service_declared_only_in_config_reaches_store_metrics_page_and_overview(kinerja):

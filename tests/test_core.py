@@ -44,7 +44,8 @@ def test_store_url_environment_override_wins(tmp_path, monkeypatch):
 
 
 def test_config_path_from_environment(tmp_path, monkeypatch):
-    monkeypatch.setenv("BCC_CONFIG", str(write(tmp_path, f"mode: production\nsources:\n{SOURCES}\n")))
+    monkeypatch.setenv("BCC_CONFIG", str(write(tmp_path, f"mode: production\nsources:\n{SOURCES}\n"
+                                                          "services: {musrenbang: {enabled: false}, pbb: {enabled: false}}\n")))
     cfg = load_config()
     assert cfg.mode == "production"
     assert cfg.sources["permits"] == f"sqlite:///{tmp_path / 'src' / 'permits.sqlite'}"

@@ -23,13 +23,13 @@ from store import schema
 from store.engine import data_version, init_store, make_engine, read_frame
 
 STREAMS = {s.name: s for s in default_streams() if s.enabled}  # the CSV/Open311 feeds are off by default
-# stream -> the source table whose rows it loads one-for-one
-SOURCE_TABLE = {"opd": "skpd", "permit_types": "jenis_izin", "facilities": "faskes",
-                "complaints": "pengaduan", "complaint_status_history": "riwayat_status_pengaduan",
-                "permits": "permohonan_izin", "permit_stages": "riwayat_tahap_izin",
-                "clinic_visits": "pendaftaran", "budget_lines": "anggaran",
-                "budget_cash_plan": "anggaran_kas", "budget_realization": "realisasi_sp2d",
-                "cleanliness_reports": "laporan"}
+def _source_table(stream) -> str:
+    """The source table a stream reads (its own table, or the first FROM of its SELECT)."""
+    match = re.search(r"\bFROM\s+(\w+)", stream.source, re.IGNORECASE)
+    return match.group(1) if match else stream.source
+
+
+SOURCE_TABLE = {name: _source_table(s) for name, s in STREAMS.items()}   # loaded one-for-one
 
 
 def by_stream(results) -> dict[str, runner.StreamResult]:

@@ -244,6 +244,8 @@ def test_figures_have_traces_with_data(store):
 
 
 def test_figures_say_no_data_for_an_empty_window(store):
+    from components.i18n import use_lang
+    use_lang("id")   # (the figures speak the request's language; another test may have left English)
     f = Filters(start=dt.date(2020, 1, 1), end=dt.date(2020, 1, 31))
     for fig in (trend.figure(m.trend_by_status(store, f), "day"),
                 category.figure(m.by_category(store, f, NOW)),

@@ -459,7 +459,9 @@ def test_the_subtitle_names_the_source_system_as_configured(page, store, source_
     finally:
         set_store(shown)
     (subtitle,) = [n for n in _walk(tree) if "page-subtitle" in (getattr(n, "className", "") or "")]
-    assert subtitle.children == f"SiCantik · {sla_text('permits', cfg.sla, permit_types=m.type_slas(store))}"
+    assert subtitle.children == \
+        f"SiCantik · {sla_text('permits', cfg.sla, permit_types=m.type_slas(store), label='SiCantik')}"
+    assert "(SiCantik)" in subtitle.children and "e-Perizinan" not in subtitle.children
 
 
 def _walk(node):

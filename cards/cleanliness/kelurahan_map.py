@@ -36,11 +36,9 @@ def figure(kel: pd.DataFrame, spots: pd.DataFrame, boundaries: Path | None = Non
     A kelurahan's customdata[0] is its code (a click selects `kel`); a hotspot's is its
     location cell (a click drills into its reports); the `cell` drilled into is ringed."""
     fig = maps.kelurahan_map(kel, "per_10k", t("cleanliness.per_10k"), _rate, boundaries=boundaries,
-                             selected=selected)
+                             selected=selected, empty_unless="reports")
     if kel.empty or not kel["reports"].sum():
-        fig.add_annotation(text=t("empty"), showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper",
-                           font=dict(size=18))
-        return fig
+        return fig              # no reports, so no hotspots either
     if len(spots):
         base, step = HOTSPOT_SIZE
         size = base + step * np.sqrt(spots["reports"].to_numpy(dtype=float) / m.REPEAT_MIN_REPORTS)

@@ -26,10 +26,7 @@ def figure(kel: pd.DataFrame, boundaries: Path | None = None, selected: str | No
     """`kel`: metrics.complaints.by_kelurahan; `boundaries`: the config's boundary file (polygons)
     or None (bubbles at the centroids); `selected`: the kelurahan code selected now."""
     fig = maps.kelurahan_map(kel, "per_10k", t("complaints.per_10k"), _rate, boundaries=boundaries,
-                             selected=selected)
-    if kel.empty or not kel["received"].sum():
-        fig.add_annotation(text=t("empty"), showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper",
-                           font=dict(size=18))
+                             selected=selected, empty_unless="received")
     return fig
 
 

@@ -22,10 +22,7 @@ NAME = "map"
 def figure(kel: pd.DataFrame, boundaries: Path | None = None, selected: str | None = None) -> go.Figure:
     """`kel`: metrics.pbb.by_kelurahan (collection_pct per kelurahan_code)."""
     fig = kelurahan_map(kel, "collection_pct", t("pbb.collection"), fmt_pct, boundaries=boundaries,
-                        selected=selected)
-    if kel.empty or not kel["target_rp"].sum():
-        fig.add_annotation(text=t("empty"), showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper",
-                           font=dict(size=18))
+                        selected=selected, empty_unless="target_rp")
     return fig
 
 

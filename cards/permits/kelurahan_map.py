@@ -22,10 +22,7 @@ def figure(kel: pd.DataFrame, boundaries: Path | None = None, selected: str | No
     """`kel`: metrics.permits.by_kelurahan; `boundaries`: the config's boundary file (polygons)
     or None (bubbles at the centroids); `selected`: the kelurahan code selected now."""
     fig = maps.kelurahan_map(kel, "submitted", t("permits.applications"), fmt_int, boundaries=boundaries,
-                             selected=selected)
-    if kel.empty or not kel["submitted"].sum():
-        fig.add_annotation(text=t("empty"), showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper",
-                           font=dict(size=18))
+                             selected=selected, empty_unless="submitted")
     return fig
 
 
