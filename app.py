@@ -25,7 +25,9 @@ from flask import jsonify, send_from_directory
 
 from components.cards import CSV_BUTTON, XF_GRAPH, XF_TABLE
 from core.calendar import now_wib
+from components.layout import service_off
 from core.config import Config, ConfigError, load_config
+from core.services import package_services
 from core.filters import Filters, parse_selection
 from metrics.base import Store, get_store, set_store
 from metrics.health import health
@@ -61,6 +63,7 @@ def create_app(cfg: Config | None = None, store: Store | None = None) -> dash.Da
     )
     for service in cfg.services:   # a service declared outside pages/ (config.yaml services.<name>.module)
         importlib.import_module(service.module("page"))
+    _guard_service_pages()
     app.layout = html.Div([
         dcc.Store(id="bcc-version", data=_shown_state(store)),
         dcc.Store(id="bcc-config", data={"playlist": list(cfg.display.wall_playlist),
@@ -73,6 +76,27 @@ def create_app(cfg: Config | None = None, store: Store | None = None) -> dash.Da
     _register_routes(app)
     _register_callbacks(app)
     return app
+
+
+def _guard_service_pages() -> None:
+    """Dash registers every page in pages/, also of a service this config switched off: such a
+    page answers with a short 'not enabled here' screen instead of failing on its missing
+    settings (the check is per request: the config is the served store's)."""
+    for service in package_services():
+        for entry in dash.page_registry.values():
+            layout = entry.get("layout")
+            if entry["module"] == service.module("page") and callable(layout) \
+                    and not getattr(layout, "bcc_guarded", False):
+                entry["layout"] = _guarded(service.name, layout)
+
+
+def _guarded(name: str, layout):
+    def guarded(**query):
+        if not get_store().cfg.has_service(name):
+            return service_off(name, query)
+        return layout(**query)
+    guarded.bcc_guarded = True
+    return guarded
 
 
 def _register_routes(app: dash.Dash) -> None:

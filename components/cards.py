@@ -34,7 +34,8 @@ XF_GRAPH = "bcc-xf"          # pattern-matching id type of a graph whose points 
 XF_TABLE = "bcc-xf-table"    # ... and of every table (AG Grid; dim "" when its rows select nothing)
 CSV_BUTTON = "bcc-csv"
 # AG Grid's own texts (the pager) in the page's language (locales/*/common.yaml grid.*).
-GRID_TEXTS = ("page", "of", "to", "firstPage", "previousPage", "nextPage", "lastPage", "noRowsToShow", "loadingOoo")       # a table's CSV export button (same id keys as its grid)
+GRID_TEXTS = ("page", "of", "to", "firstPage", "previousPage", "nextPage", "lastPage", "noRowsToShow",
+              "loadingOoo")       # a table's CSV export button (same id keys as its grid)
 SELECTED_ROW_STYLE = {"backgroundColor": "rgba(13, 110, 253, 0.18)", "fontWeight": "600"}
 
 
@@ -69,11 +70,6 @@ def change_pct(value, previous) -> float | None:
     if value is None or previous is None or pd.isna(value) or pd.isna(previous) or previous == 0:
         return None
     return (float(value) - float(previous)) / abs(float(previous)) * 100
-
-
-def change_tone(kpi: Kpi, change: float | None) -> tuple[str, str]:
-    """(arrow, tone) of a change in percent: ▲ / ▼ / ▬ and ok | bad | neutral for this KPI."""
-    return arrow_tone(kpi.better, change)
 
 
 def arrow_tone(better: Better, change: float | None) -> tuple[str, str]:

@@ -219,3 +219,11 @@ def open_view(query: dict) -> View:
     set_export_suffix("_" + "_".join([f.start.isoformat(), f.end.isoformat(), *([f.kecamatan] if f.kecamatan else []),
                                       *(f"{d}-{v}" for d, v in f.selections)]))
     return View(query, f, now, shown_at, wall, get_store())
+
+
+def service_off(name: str, query: dict) -> html.Div:
+    """The page of a service this config switched off (services.<name>.enabled: false)."""
+    view = open_view(query)
+    return page_shell("off", f"/{name}", t(f"nav.{name}"), t("service.off", name=t(f"nav.{name}")), query,
+                      view.store, None, [html.P(t("service.off_hint"), className="text-body-secondary",
+                                                id="service-off")])

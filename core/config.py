@@ -190,11 +190,12 @@ def load_config(path: str | os.PathLike | None = None) -> Config:
     store_url = os.environ.get("BCC_STORE_URL") or _get(raw, "store.url", "duckdb:///data/analytics.duckdb", str)
     store_url = _resolve_url(store_url, base if not os.environ.get("BCC_STORE_URL") else Path.cwd(), "store.url")
 
-    unknown = set(raw) - set(TOP_LEVEL) - {svc.name for svc in catalogue.package_services()}
+    services = _services(raw)
+    declared = {svc.name for svc in catalogue.package_services()} | {svc.name for svc in services}
+    unknown = set(raw) - set(TOP_LEVEL) - declared
     if unknown:
         raise ConfigError(f"{sorted(unknown)[0]}: unknown top-level setting (a typo?); the config has "
                           f"{', '.join(TOP_LEVEL)} and a block per service; fix it in the config file")
-    services = _services(raw)
     sources = _sources(raw, services, mode, base)
     sla, settings = _blocks(raw, services)
     streams = _streams(raw, services)
@@ -213,6 +214,11 @@ def load_config(path: str | os.PathLike | None = None) -> Config:
 
     # The wall shows the overview and then every service's page, unless config says otherwise.
     playlist = _get(raw, "display.wall_playlist", ["/", *(svc.path for svc in services)], list)
+    shown = {"/", "/data", *(svc.path for svc in services)}
+    for entry in playlist:
+        if not isinstance(entry, str) or entry.split("?", 1)[0] not in shown:
+            raise ConfigError(f"display.wall_playlist: {entry!r} is not a page of this config; pages: "
+                              f"{', '.join(sorted(shown))} (a switched-off service has none)")
     return Config(
         path=path,
         mode=mode,

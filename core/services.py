@@ -14,7 +14,7 @@ overridable per service with ``modules={layer: "dotted.module"}``):
 
     simulator  simulator.services.<name>  METADATA, MAIN_TABLE, history(window), advance(conn, tables, live)
     etl        etl.services.<name>        streams() -> [etl.streams.Stream]
-    store      store.tables.<name>        its tables on store.base.metadata
+    store      store.tables.<name>        its tables on store.schema.metadata
     metrics    metrics.<name>             KPIS, TREND and optionally urgent(), FLOW
     page       pages.<name>               dash.register_page(__name__, path=SERVICE.path, ...)
 

@@ -396,6 +396,13 @@ def service_streams(service):
     """The stream builder of one service's ETL module: ``stream(name, source, columns, fields,
     transform, **options)`` for a stream the service declares (core.services.StreamRef), which
     gives its target table, kind (dimension or fact), label and whether it runs by default."""
+    # The label rows are stored under (store.<table>.source, complaint ids '<label>:<key>') is the
+    # declaration's, so renaming a service in config (services.<name>.label) changes what screens
+    # say, never the store's ids; a stream's own label (StreamRef, streams.<name>.label) is its
+    # identity, as docs/sources.md says.
+    from core.services import get as declared
+    identity = declared(service.name).label
+
     def stream(name, source, columns, fields, transform, **kw) -> Stream:
         ref = service.stream(name)
         missing = set(fields) - set(columns)
@@ -404,7 +411,7 @@ def service_streams(service):
         return Stream(name=name, service=service.name, target=ref.target, source=source,
                       key=kw.pop("key", "id"), cursor=kw.pop("cursor", "updated_at"),
                       columns=MappingProxyType(columns), fields=MappingProxyType(fields),
-                      transform=transform, label=ref.label or service.label, kind=ref.kind,
+                      transform=transform, label=ref.label or identity, kind=ref.kind,
                       enabled=ref.enabled, **kw)
     return stream
 

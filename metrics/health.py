@@ -363,7 +363,7 @@ def health(store: Store) -> dict:
     sources = {
         r.service: {
             "label": r.label,
-            "last_success": None if r.last_success is None
+            "last_success": None if r.last_success is None or pd.isna(r.last_success)
             else r.last_success.replace(tzinfo=tz).isoformat(timespec="seconds"),
             "rows": int(r.rows), "stale": bool(r.stale),
             **({"error": r.error} if isinstance(r.error, str) and r.error else {}),

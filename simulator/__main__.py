@@ -52,7 +52,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m simulator",
                                      description="Demo service databases of Kota Binjai's e-government apps.")
     sub = parser.add_subparsers(dest="command", required=True)
-    seed = sub.add_parser("seed", help="(re)create the five source databases with history")
+    seed = sub.add_parser("seed", help="(re)create the source databases with history")
     seed.add_argument("--config", help="config file (default: config.yaml or $BCC_CONFIG)")
     seed.add_argument("--url", action="append", metavar="URL", help=URL_HELP)
     seed.add_argument("--days", type=int, help="days of history (default: simulator.history_days)")

@@ -1,4 +1,5 @@
-"""Create the five demo service databases with ~3 years of realistic, deterministic history.
+"""Create the demo service databases (one per service of the catalogue) with ~3 years of
+realistic, deterministic history.
 
     seed_databases(urls, seed=2017, history_days=1095, scale=1.0, end=None) -> row counts
     sources_exist(urls) -> bool

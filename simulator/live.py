@@ -1,4 +1,4 @@
-"""Demo mode: live activity in the five service databases, one tick at a time.
+"""Demo mode: live activity in the service databases, one tick at a time.
 
     tick(urls, now=None, *, seed=None, scale=1.0) -> {"<table>_inserted"|"<table>_updated": rows}
 

@@ -1,4 +1,4 @@
-"""Operational schemas of the five service databases, as the city's PHP apps have them.
+"""Operational schemas of the service databases, as the city's PHP apps have them.
 
 Indonesian table and column names, created_at/updated_at on every table, status-history
 tables, and the personal data real sources hold (NIK, names, phone numbers, e-mail,

@@ -96,6 +96,10 @@ def test_a_service_declared_only_in_config_reaches_store_metrics_page_and_overvi
     body = app.server.test_client().get("/health").json
     assert body["sources"]["kinerja"]["rows"] == len(src)
     assert body["sources"]["complaints"]["label"] == "SP4N-LAPOR!"
+    with store.engine.connect() as conn:   # a renamed source keeps the store's ids: no reload as new rows
+        stored_sources = {r[0] for r in conn.execute(sa.text("SELECT DISTINCT source FROM complaints"))}
+        ids = conn.execute(sa.text("SELECT MIN(complaint_id) FROM complaints")).scalar()
+    assert stored_sources == {"e-Masyarakat"} and ids.startswith("emasyarakat:")
     assert cfg.display.wall_playlist[-1] == "/kinerja"                 # and on the wall
 
 
@@ -109,6 +113,25 @@ def test_a_switched_off_service_leaves_every_layer(fresh_sources, tmp_path):
     assert not [s for s in configured_streams(cfg) if s.service == "musrenbang"]
     assert not [s for s in enabled_streams(cfg) if s.service == "musrenbang"]
     assert "/musrenbang" not in cfg.display.wall_playlist
+    # its page (Dash registers every file in pages/) says so instead of failing
+    import dash
+
+    from app import create_app
+    from metrics.base import Store
+    from store.engine import init_store, make_engine
+    engine = make_engine(cfg.store_url)
+    init_store(engine, cfg.services)
+    try:
+        create_app(cfg, Store(engine, cfg))
+        page = next(p for p in dash.page_registry.values() if p["path"] == "/musrenbang")
+        shown = str(page["layout"]())
+        assert "service-off" in shown and "nav-musrenbang" not in shown
+        with pytest.raises(Exception, match="wall_playlist"):
+            write_config(folder / "bad", fresh_sources, f"duckdb:///{folder / 'bad.duckdb'}",
+                         extra={"services": {"musrenbang": {"enabled": False}},
+                                "display": {"wall_playlist": ["/", "/musrenbang"]}})
+    finally:
+        engine.dispose()
 
 
 # --- every package service has its layers -------------------------------------------------------

@@ -52,7 +52,7 @@ def detail_text(item, standard_minutes: int) -> str | None:
         shown = t(key) if has(key) else str(detail).replace("_", " ")
     else:
         shown = str(detail)
-    return t(f"{service}.urgent.detail", x=shown, std=fmt_int(standard_minutes))
+    return t(f"{service}.urgent.detail", x=shown, std=fmt_int(item["standard"]))
 
 
 def _tone(severity: float) -> str:

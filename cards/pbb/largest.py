@@ -22,12 +22,12 @@ def _plain(value) -> str:
 def card(view: View, page_size: int = 10) -> dbc.Card:
     frame = m.largest_arrears(view.store, view.f, view.now)
     at = m.arrears(view.store, view.f, view.now)["at"]
+    # No object id, areas or NJOP on screen: with e-PBB at hand they name the taxpayer. The rank
+    # says how large; BPKPD's own system holds who it is.
+    frame = frame.assign(rank=range(1, len(frame) + 1))
     return table_card(PAGE, NAME, t("pbb.largest"), frame, [
-        Col("object_id", t("pbb.col.object"), _plain),
+        Col("rank", t("pbb.col.rank"), fmt_int),
         Col("kelurahan_name", t("pbb.col.kelurahan")),
-        Col("land_m2", t("pbb.col.land"), fmt_int),
-        Col("building_m2", t("pbb.col.building"), fmt_int),
-        Col("njop_rp", t("pbb.col.njop"), fmt_rp),
         Col("years", t("pbb.col.years"), fmt_int),
         Col("oldest_year", t("pbb.col.oldest"), _plain),
         Col("arrears_rp", t("pbb.col.arrears"), fmt_rp),
