@@ -28,8 +28,9 @@ from simulator.sqlio import (create_indexes, ensure_database, fast_load_pragmas,
 
 
 def service_number(name: str) -> int:
-    """The service's fixed number in the random streams: its place in the services package's
-    catalogue (so adding a service changes no other's history), else a hash of its name."""
+    """The service's number in the random streams: its place in the services package's catalogue
+    (by order; a service added after the others changes no other's history, one ordered before
+    them shifts theirs: demo data only, no test or figure depends on it), else a hash of its name."""
     names = [s.name for s in catalogue.package_services()]
     return names.index(name) if name in names else 1000 + zlib.crc32(name.encode()) % 100_000
 
