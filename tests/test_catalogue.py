@@ -220,3 +220,15 @@ def test_the_web_process_never_imports_the_etl():
             "print(','.join(bad)); sys.exit(1 if bad else 0)")
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, f"the web process imported {done.stdout.strip()} {done.stderr[-500:]}"
+
+
+def test_every_cross_filter_dimension_has_a_chip_name_in_both_languages():
+    from components.i18n import has, use_lang
+    from core.services import SELECT_DIMS
+    try:
+        for lang in ("id", "en"):
+            use_lang(lang)
+            missing = [d for d in SELECT_DIMS if not has(f"xf.dim.{d}")]
+            assert not missing, f"{lang}: no xf.dim.<name> string for {missing} (in the service's locales file)"
+    finally:
+        use_lang("id")
