@@ -95,6 +95,12 @@ def selection_chips(path: str, query: dict, f: Filters, store: Store,
                     className="xf-chips", id="xf-chips")
 
 
+def cards_row(*cols: tuple) -> dbc.Row:
+    """Cards side by side: (card, its width in twelfths on an xl screen) each; stacked below xl.
+    The one row layout every page arranges its cards with."""
+    return dbc.Row([dbc.Col(card, xs=12, xl=width, className="mb-3") for card, width in cols], className="g-3")
+
+
 def navbar(active: str, query: dict, cfg) -> dbc.Navbar:
     suffix = keep_query(query)
     links = [dbc.NavItem(dbc.NavLink(label, href=path + suffix, active=path == active, id=f"nav-{name}"))

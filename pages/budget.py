@@ -9,11 +9,10 @@ function).
 from __future__ import annotations
 
 import dash
-import dash_bootstrap_components as dbc
 
 from cards.budget import PAGE, activities, kpis, laggards, monthly, opd, opd_table, s_curve, spending_type
 from components.i18n import fmt_date, t
-from components.layout import View, open_view, page_shell
+from components.layout import View, cards_row, open_view, page_shell
 from metrics import budget as m
 from services.budget import SERVICE
 
@@ -23,19 +22,14 @@ WALL_HEIGHT = 540      # px of a wall chart: the row under the KPI tiles fills a
 WALL_OPDS = 12         # the wall shows the OPDs with the lowest realization
 
 
-def _row(*cols: tuple) -> dbc.Row:
-    """Cards side by side: (card, width in columns of 12) each; stacked on narrow screens."""
-    return dbc.Row([dbc.Col(card, xs=12, xl=width, className="mb-3") for card, width in cols], className="g-3")
-
-
 def _briefing(view: View) -> list:
     """Laptop / projector: every card, scrolling. A card that selects (OPD bars, spending-type
     bars, OPD table rows) shows every value of its own dimension, the selected one outlined."""
     return [
         kpis.card(view),
-        _row((s_curve.card(view), 7), (spending_type.card(view), 5)),
-        _row((opd.card(view), 6), (opd_table.card(view), 6)),
-        _row((activities.card(view), 8), (monthly.card(view), 4)),
+        cards_row((s_curve.card(view), 7), (spending_type.card(view), 5)),
+        cards_row((opd.card(view), 6), (opd_table.card(view), 6)),
+        cards_row((activities.card(view), 8), (monthly.card(view), 4)),
     ]
 
 
@@ -44,7 +38,7 @@ def _wall(view: View) -> list:
     OPDs with the lowest realization and the laggards."""
     return [
         kpis.card(view),
-        _row((s_curve.card(view, height=WALL_HEIGHT), 5),
+        cards_row((s_curve.card(view, height=WALL_HEIGHT), 5),
              (opd.card(view, height=WALL_HEIGHT, lowest=WALL_OPDS), 4),
              (laggards.card(view), 3)),
     ]

@@ -8,30 +8,24 @@ table selects `kel` (app.py's cross-filter callback); a hotspot drills into its 
 from __future__ import annotations
 
 import dash
-import dash_bootstrap_components as dbc
 
 from cards.cleanliness import (PAGE, category, duration, hotspots, kelurahan, kelurahan_map, kpis, overdue,
                                reports, trend)
 from components.i18n import t
-from components.layout import View, open_view, page_shell
+from components.layout import View, cards_row, open_view, page_shell
 from components.sla import sla_text
 from services.cleanliness import SERVICE
-
-
-def _row(*cols: tuple) -> dbc.Row:
-    """Cards side by side: (card, its width in twelfths on an xl screen); stacked below xl."""
-    return dbc.Row([dbc.Col(card, xs=12, xl=width, className="mb-3") for card, width in cols], className="g-3")
 
 
 def briefing(view: View) -> list:
     """Laptop / projector: every card, scrolling."""
     return [
         kpis.card(view),
-        _row((trend.card(view), 7), (category.card(view), 5)),
-        _row((kelurahan_map.card(view), 7), (hotspots.card(view), 5)),
-        _row((reports.card(view), 12)),
-        _row((duration.card(view), 5), (kelurahan.card(view), 7)),
-        _row((overdue.card(view), 12)),
+        cards_row((trend.card(view), 7), (category.card(view), 5)),
+        cards_row((kelurahan_map.card(view), 7), (hotspots.card(view), 5)),
+        cards_row((reports.card(view), 12)),
+        cards_row((duration.card(view), 5), (kelurahan.card(view), 7)),
+        cards_row((overdue.card(view), 12)),
     ]
 
 
@@ -40,7 +34,7 @@ def wall(view: View) -> list:
     with its hotspots and the top repeat locations."""
     return [
         kpis.card(view),
-        _row((trend.card(view, height=430), 5), (kelurahan_map.card(view, height=430), 4),
+        cards_row((trend.card(view, height=430), 5), (kelurahan_map.card(view, height=430), 4),
              (hotspots.card(view, page_size=7), 3)),
     ]
 

@@ -7,13 +7,12 @@ then the period's visits and waiting times, scrolling. Wall: one 1080p screen.
 from __future__ import annotations
 
 import dash
-import dash_bootstrap_components as dbc
 
 from cards.clinics import (PAGE, facilities, hour_weekday, kpis, live_counts, live_poli, live_table, live_wait,
                            mix, poli, trend, urgent, visits_list, visits_map, wait_dist)
 from components.cards import section
 from components.i18n import fmt_datetime, t
-from components.layout import View, open_view, page_shell
+from components.layout import View, cards_row, open_view, page_shell
 from components.sla import sla_text
 from metrics import clinics as m
 from services.clinics import SERVICE
@@ -22,11 +21,6 @@ dash.register_page(__name__, path=SERVICE.path, title=t("clinics.title"), name=t
 
 WALL_HEIGHT = 540      # px of a wall chart: the row under the KPI tiles fills a 1080p screen
 WALL_ROWS = 8          # rows of the wall's longest-waiting table
-
-
-def _row(*cols: tuple) -> dbc.Row:
-    """Cards side by side: (card, width in columns of 12) each; stacked on narrow screens."""
-    return dbc.Row([dbc.Col(card, xs=12, xl=width, className="mb-3") for card, width in cols], className="g-3")
 
 
 def _live_title(view: View) -> str:
@@ -43,15 +37,15 @@ def _briefing(view: View) -> list:
         kpis.card(view),
         kpis.sla_note(view),
         section(_live_title(view)),
-        _row((live_counts.card(view), 6), (live_wait.card(view), 6)),
-        _row((live_table.card(view), 6), (live_poli.card(view), 6)),
-        _row((urgent.card(view), 12)),
+        cards_row((live_counts.card(view), 6), (live_wait.card(view), 6)),
+        cards_row((live_table.card(view), 6), (live_poli.card(view), 6)),
+        cards_row((urgent.card(view), 12)),
         section(t("clinics.period.section")),
-        _row((trend.card(view), 8), (hour_weekday.card(view), 4)),
-        _row((visits_list.card(view), 12)) if view.f.has_selection else None,
-        _row((mix.card(view), 8), (wait_dist.card(view), 4)),
-        _row((facilities.card(view), 12)),
-        _row(*poli.cards(view), (visits_map.card(view), 4)),
+        cards_row((trend.card(view), 8), (hour_weekday.card(view), 4)),
+        cards_row((visits_list.card(view), 12)) if view.f.has_selection else None,
+        cards_row((mix.card(view), 8), (wait_dist.card(view), 4)),
+        cards_row((facilities.card(view), 12)),
+        cards_row(*poli.cards(view), (visits_map.card(view), 4)),
     ]
 
 
@@ -61,9 +55,9 @@ def _wall(view: View) -> list:
     trend and busy hours instead of empty live charts."""
     if not m.queue_open(view.store, view.f, view.now):
         return [kpis.card(view),
-                _row((trend.card(view, height=WALL_HEIGHT), 8), (hour_weekday.card(view, height=WALL_HEIGHT), 4))]
+                cards_row((trend.card(view, height=WALL_HEIGHT), 8), (hour_weekday.card(view, height=WALL_HEIGHT), 4))]
     return [kpis.card(view),
-            _row((live_counts.card(view, height=WALL_HEIGHT), 4), (live_wait.card(view, height=WALL_HEIGHT), 4),
+            cards_row((live_counts.card(view, height=WALL_HEIGHT), 4), (live_wait.card(view, height=WALL_HEIGHT), 4),
                  (urgent.card(view, rows=WALL_ROWS), 4))]
 
 

@@ -6,28 +6,22 @@ every card, scrolling, for briefings; one 1080p screen for the wall.
 from __future__ import annotations
 
 import dash
-import dash_bootstrap_components as dbc
 
 from cards.complaints import PAGE, age, category, kelurahan_map, kpis, opd_league, overdue, sources, trend
 from components.i18n import t
-from components.layout import View, open_view, page_shell
+from components.layout import View, cards_row, open_view, page_shell
 from components.sla import sla_text
 from services.complaints import SERVICE
-
-
-def _row(*cols: tuple) -> dbc.Row:
-    """Cards side by side: (card, its width in twelfths on an xl screen); stacked below xl."""
-    return dbc.Row([dbc.Col(card, xs=12, xl=width, className="mb-3") for card, width in cols], className="g-3")
 
 
 def briefing(view: View) -> list:
     """Laptop / projector: every card, scrolling."""
     return [
         kpis.card(view),
-        _row((trend.card(view), 8), (age.card(view), 4)),
-        _row((category.card(view), 7), (opd_league.card(view), 5)),
-        _row((overdue.card(view), 8), (kelurahan_map.card(view), 4)),
-        _row((sources.card(view), 6)),
+        cards_row((trend.card(view), 8), (age.card(view), 4)),
+        cards_row((category.card(view), 7), (opd_league.card(view), 5)),
+        cards_row((overdue.card(view), 8), (kelurahan_map.card(view), 4)),
+        cards_row((sources.card(view), 6)),
     ]
 
 
@@ -36,7 +30,7 @@ def wall(view: View) -> list:
     league and the backlog's age."""
     return [
         kpis.card(view),
-        _row((trend.card(view, height=430), 5), (opd_league.card(view, page_size=7), 4),
+        cards_row((trend.card(view, height=430), 5), (opd_league.card(view, page_size=7), 4),
              (age.card(view, height=430), 3)),
     ]
 

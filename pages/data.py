@@ -8,11 +8,10 @@ metrics.health, the same functions `python -m etl status` prints, so both always
 from __future__ import annotations
 
 import dash
-import dash_bootstrap_components as dbc
 
 from cards.data import PAGE, PATH, failures, kpis, rejects, streams
 from components.i18n import t
-from components.layout import open_view, page_shell
+from components.layout import cards_row, open_view, page_shell
 from metrics import health as m
 from metrics.base import Store
 
@@ -26,18 +25,14 @@ def _selected_stream(query: dict, store: Store) -> str | None:
     return value if isinstance(value, str) and value in known else None
 
 
-def _row(*cols: tuple) -> dbc.Row:
-    return dbc.Row([dbc.Col(card, xs=12, xl=width, className="mb-3") for card, width in cols], className="g-3")
-
-
 def layout(**query):
     view = open_view(query)
     store = view.store
     health = m.stream_health(store)
-    children = [kpis.card(store, health), _row((streams.card(health, wall=view.wall), 12))]
+    children = [kpis.card(store, health), cards_row((streams.card(health, wall=view.wall), 12))]
     if not view.wall:   # the wall shows one screen: tiles and the stream table (errors included)
         children += [
-            _row((failures.card(store), 12)),
+            cards_row((failures.card(store), 12)),
             rejects.card(store, query, _selected_stream(query, store)),
         ]
     subtitle = t("datapage.subtitle", sources=health["label"].nunique(), streams=len(health),

@@ -9,7 +9,6 @@ exactly the selected proposals (the drill-down).
 from __future__ import annotations
 
 import dash
-import dash_bootstrap_components as dbc
 
 from cards.musrenbang import (
     PAGE,
@@ -23,27 +22,22 @@ from cards.musrenbang import (
     sectors,
 )
 from components.i18n import t
-from components.layout import View, open_view, page_shell
+from components.layout import View, cards_row, open_view, page_shell
 from services.musrenbang import SERVICE
 
 WALL_HEIGHT = 430      # the wall's one row of cards under the KPI tiles: fits a 1080p screen
 WALL_OPD_ROWS = 7
 
 
-def _row(*cols: tuple) -> dbc.Row:
-    """Cards side by side: (card, its width in twelfths on an xl screen); stacked below xl."""
-    return dbc.Row([dbc.Col(card, xs=12, xl=width, className="mb-3") for card, width in cols], className="g-3")
-
-
 def briefing(view: View) -> list:
     """Laptop / projector: every card, scrolling."""
     return [
         kpis.card(view),
-        _row((funnel.card(view), 7), (sectors.card(view), 5)),
-        _row((kelurahan_map.card(view), 7), (opd.card(view), 5)),
-        _row((activity.card(view), 12)),
-        _row((proposals.card(view), 12)),
-        _row((overdue.card(view), 12)),
+        cards_row((funnel.card(view), 7), (sectors.card(view), 5)),
+        cards_row((kelurahan_map.card(view), 7), (opd.card(view), 5)),
+        cards_row((activity.card(view), 12)),
+        cards_row((proposals.card(view), 12)),
+        cards_row((overdue.card(view), 12)),
     ]
 
 
@@ -52,7 +46,7 @@ def wall(view: View) -> list:
     the map and the OPDs with the most open proposals."""
     return [
         kpis.card(view),
-        _row((funnel.card(view, height=WALL_HEIGHT), 5), (kelurahan_map.card(view, height=WALL_HEIGHT), 4),
+        cards_row((funnel.card(view, height=WALL_HEIGHT), 5), (kelurahan_map.card(view, height=WALL_HEIGHT), 4),
              (opd.card(view, page_size=WALL_OPD_ROWS), 3)),
     ]
 

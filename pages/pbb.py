@@ -9,11 +9,10 @@ arrears list included (the drill-down).
 from __future__ import annotations
 
 import dash
-import dash_bootstrap_components as dbc
 
 from cards.pbb import PAGE, arrears, collection_map, kelurahan, kpis, largest, s_curve
 from components.i18n import fmt_date, t
-from components.layout import View, open_view, page_shell
+from components.layout import View, cards_row, open_view, page_shell
 from metrics import pbb as m
 from services.pbb import SERVICE
 
@@ -26,17 +25,13 @@ BRIEFING_MAP_PX = 520
 WALL_PX = 540
 
 
-def _row(*cols: tuple) -> dbc.Row:
-    return dbc.Row([dbc.Col(card, xs=12, xl=width, className="mb-3") for card, width in cols], className="g-3")
-
-
 def briefing(view: View) -> list:
     """Laptop / projector: every card, scrolling."""
     return [
         kpis.card(view),
-        _row((s_curve.card(view, height=BRIEFING_CHART_PX), 7), (arrears.card(view, height=BRIEFING_CHART_PX), 5)),
-        _row((collection_map.card(view, height=BRIEFING_MAP_PX), 5), (kelurahan.card(view), 7)),
-        _row((largest.card(view), 12)),
+        cards_row((s_curve.card(view, height=BRIEFING_CHART_PX), 7), (arrears.card(view, height=BRIEFING_CHART_PX), 5)),
+        cards_row((collection_map.card(view, height=BRIEFING_MAP_PX), 5), (kelurahan.card(view), 7)),
+        cards_row((largest.card(view), 12)),
     ]
 
 
@@ -45,7 +40,7 @@ def wall(view: View) -> list:
     arrears by age."""
     return [
         kpis.card(view),
-        _row((s_curve.card(view, height=WALL_PX), 5), (collection_map.card(view, height=WALL_PX), 4),
+        cards_row((s_curve.card(view, height=WALL_PX), 5), (collection_map.card(view, height=WALL_PX), 4),
              (arrears.card(view, height=WALL_PX), 3)),
     ]
 

@@ -7,32 +7,26 @@ and the applications behind it.
 from __future__ import annotations
 
 import dash
-import dash_bootstrap_components as dbc
 
 from cards.permits import (PAGE, applications, funnel, kecamatan, kelurahan_map, kpis, processing, stage,
                            trend, type_chart, type_table, urgent)
 from components.i18n import t
-from components.layout import View, open_view, page_shell
+from components.layout import View, cards_row, open_view, page_shell
 from components.sla import sla_text
 from metrics.permits import type_slas
 from services.permits import SERVICE
-
-
-def _row(*cols: tuple) -> dbc.Row:
-    """Cards side by side: (card, its width in twelfths on an xl screen); stacked below xl."""
-    return dbc.Row([dbc.Col(card, xs=12, xl=width, className="mb-3") for card, width in cols], className="g-3")
 
 
 def briefing(view: View) -> list:
     """Laptop / projector: every card, scrolling; the drill-down once something is selected."""
     return [
         kpis.card(view),
-        _row((trend.card(view), 7), (funnel.card(view), 5)),
-        _row((type_chart.card(view), 6), (type_table.card(view), 6)),
-        _row((applications.card(view), 12)) if applications.shown(view.f) else None,
-        _row((processing.card(view), 7), (stage.card(view, height=520), 5)),
-        _row((urgent.card(view), 8), (kelurahan_map.card(view), 4)),
-        _row((kecamatan.card(view), 12)),
+        cards_row((trend.card(view), 7), (funnel.card(view), 5)),
+        cards_row((type_chart.card(view), 6), (type_table.card(view), 6)),
+        cards_row((applications.card(view), 12)) if applications.shown(view.f) else None,
+        cards_row((processing.card(view), 7), (stage.card(view, height=520), 5)),
+        cards_row((urgent.card(view), 8), (kelurahan_map.card(view), 4)),
+        cards_row((kecamatan.card(view), 12)),
     ]
 
 
@@ -41,7 +35,7 @@ def wall(view: View) -> list:
     applications wait, and the most urgent ones."""
     return [
         kpis.card(view),
-        _row((trend.card(view, height=540), 4), (stage.card(view, height=540), 3),
+        cards_row((trend.card(view, height=540), 4), (stage.card(view, height=540), 3),
              (urgent.card(view, page_size=10), 5)),
     ]
 
