@@ -4,7 +4,10 @@ The query is built from the stream's declaration: ``SELECT s.<key> AS _key,
 s.<cursor> AS _cursor, s.<column> AS <field>, ... FROM <table or (query)> s
 WHERE s.<cursor> > :watermark ORDER BY s.<cursor>, s.<key>``. Before it runs, the
 mapped columns are checked against what the source really has, so a renamed or dropped
-column fails the stream with one line naming the column.
+column fails the stream with one line naming every missing column and its setting. Fields
+given by ``options.constants`` are not read: ``add_constants`` adds them to every batch.
+Messages composed here are never cut; only a driver's own text is (``first_line``,
+``driver_message``: 300 characters).
 
 Sources are SQLite files, MariaDB/MySQL (``mysql+pymysql://``) or PostgreSQL
 (``postgresql+psycopg://``) databases:
@@ -41,6 +44,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+from core.config import ConfigError
 from etl.streams import Stream
 
 _QUERY_START = re.compile(r"^\s*(select|with)\b", re.IGNORECASE)
@@ -257,7 +261,7 @@ def driver_message(exc: BaseException) -> str:
     orig = getattr(exc, "orig", None) or exc
     args = getattr(orig, "args", ())
     if len(args) == 2 and isinstance(args[0], int) and isinstance(args[1], str):
-        return f"{args[1]} (error {args[0]})"[:300]
+        return f"{_driver_text(args[1])} (error {args[0]})"
     return first_line(orig)
 
 
@@ -290,16 +294,36 @@ def source_columns(stream: Stream, conn: Connection) -> list[str]:
 
 
 def check_columns(stream: Stream, available: list[str]) -> None:
-    """Every mapped column (and key, cursor) must exist in the source."""
+    """Every mapped column (key, cursor, columns.*) must exist in the source. One SourceError
+    lists all that do not, each with its setting, then the columns the source has."""
     lower = {name.lower() for name in available}
     needed = [("key", stream.key), ("cursor", stream.cursor)]
     needed += [(f"columns.{field}", column) for field, column in stream.columns.items() if column]
-    for setting, column in needed:
-        if column.lower() not in lower:
-            shown = ", ".join(available[:40]) + (" ..." if len(available) > 40 else "")
-            raise SourceError(f"column {column!r} ({setting}) not found in source {_short(stream.source)} "
-                              f"of service {stream.service}; available: {shown}. Fix the source or "
-                              f"streams.{stream.name} in config.yaml")
+    missing = [(setting, column) for setting, column in needed if column.lower() not in lower]
+    if missing:
+        raise SourceError(missing_columns(missing, f"source {_short(stream.source)} of service {stream.service}",
+                                          available, stream.name))
+
+
+def missing_columns(missing: list[tuple[str, str]], where: str, available: list[str], stream_name: str, *,
+                    listing: str = "available", fix: str = "the source") -> str:
+    """"column 'x' (columns.title) not found in <where>; available: a, b. Fix the source or
+    streams.<name> in config.yaml" for one or more (setting, column) pairs, never cut."""
+    listed = ", ".join(f"{column!r} ({setting})" for setting, column in missing)
+    noun = "column" if len(missing) == 1 else "columns"
+    return (f"{noun} {listed} not found in {where}; {listing}: {', '.join(map(str, available)) or 'none'}. "
+            f"Fix {fix} or streams.{stream_name} in config.yaml")
+
+
+def add_constants(frame: pd.DataFrame, stream: Stream) -> pd.DataFrame:
+    """``frame`` with a column per ``options.constants`` field that the source does not give
+    (its column is not mapped), holding the constant on every row (e.g. fiscal_year 2026 for a
+    pagu table without a year column). Used on every frame a SQL stream yields."""
+    constants = stream.options.get("constants") or {}
+    for name, value in constants.items():
+        if name in stream.fields and not stream.columns.get(name) and name not in frame.columns:
+            frame[name] = pd.Series([value] * len(frame), index=frame.index, dtype=object)
+    return frame
 
 
 def build_query(stream: Stream, conn: Connection, incremental: bool) -> sa.TextClause:
@@ -346,7 +370,8 @@ def watermark_text(value) -> str:
 
 def extract(stream: Stream, conn: Connection, watermark: str | None,
             batch_rows: int) -> Iterator[pd.DataFrame]:
-    """Batches of raw rows (columns _key, _cursor and the mapped fields), in cursor order.
+    """Batches of raw rows (columns _key, _cursor, the mapped fields and the fields
+    ``options.constants`` gives: ``add_constants``), in cursor order.
 
     Raises SourceError (one line naming the source, service and host) when the source
     cannot be read or a read times out."""
@@ -373,7 +398,7 @@ def extract(stream: Stream, conn: Connection, watermark: str | None,
             raise _read_error(stream, info, exc, _fired(watchdog)) from None
         cursor = result.cursor
         while rows:
-            yield pd.DataFrame.from_records(rows, columns=columns, coerce_float=True)
+            yield add_constants(pd.DataFrame.from_records(rows, columns=columns, coerce_float=True), stream)
             if len(rows) < batch_rows:  # that was the end (and the cursor may be closed already)
                 break
             try:
@@ -407,9 +432,20 @@ def _recover(conn: Connection, exc: sa.exc.DBAPIError) -> None:
         conn.rollback()
 
 
+DRIVER_TEXT_CHARS = 300   # a driver's own message is cut to this; messages composed here never are
+
+
 def first_line(exc: BaseException | None) -> str:
+    """A driver's (or library's) message in one line, cut to DRIVER_TEXT_CHARS. Our own errors
+    (SourceError, ConfigError) come back whole, their lines joined with '; '."""
+    if isinstance(exc, (SourceError, ConfigError)):
+        return "; ".join(" ".join(line.split()) for line in str(exc).strip().splitlines() if line.strip())
     text = str(exc).strip().splitlines()[0] if exc is not None and str(exc).strip() else repr(exc)
-    return text[:300]
+    return _driver_text(text)
+
+
+def _driver_text(text: str) -> str:
+    return text if len(text) <= DRIVER_TEXT_CHARS else text[:DRIVER_TEXT_CHARS - 3] + "..."
 
 
 def _short(source: str) -> str:

@@ -2,15 +2,22 @@
 
 The runner calls ``extract(stream, cfg, watermark, batch_rows)`` for every stream whose
 ``reader`` is not ``sql``. Like etl/extract.py does for a database table, it yields DataFrames
-with the columns ``_key``, ``_cursor`` (ISO text, naive WIB) and the stream's canonical fields
+with the columns ``_key``, ``_cursor`` (ISO text, naive, in the stream's ``timezone``) and the
+stream's canonical fields
 (``columns`` maps each to a CSV header or an Open311 field; ``options.constants`` fills fields
 the source has no column for), in cursor order, only records changed after the watermark. The
 rows then take the same path as a database's: validation (etl/validate.py), the stream's
 transform (complaint ids ``<label prefix>:<key>``, ``source`` = the stream's label, personal
 fields hashed), upsert by key. Columns that are not mapped (a reporter's name) are never read.
 
+Times: naive times are passed on as the source wrote them, in the stream's ``timezone`` (default
+Asia/Jakarta); times with an offset (%z formats, Open311's ISO 8601) are converted to that zone,
+a file's modification time too. Validation (etl.validate.stream_datetime) then turns them into
+naive WIB, exactly as for a database's times, so the watermark stays in the source's zone.
+
 A file or endpoint that is missing, unreachable, too slow or not shaped as the stream expects
-raises SourceError with one line naming it and the fix; the stream fails alone and is retried.
+raises SourceError with one line naming it and the fix (a CSV header lacking columns: every
+missing one with its setting); the stream fails alone and is retried.
 A record the reader cannot make sense of (a malformed CSV line, an unparseable modified time)
 is passed on with a ``_problem`` and rejected by validation with that reason (etl_reject);
 the rest load. Each key is passed on once, in its newest version.
@@ -29,7 +36,7 @@ windows of ``window_days``, each paged with ``page`` and ``page_size``, from the
 less ``lookback_days`` (GeoReport's start/end dates select by *requested* time, so updates of
 older requests are found by looking back; servers with an updated-time filter can set
 ``start_param``/``end_param``, e.g. updated_after/updated_before, and lookback_days: 0) up to
-now. Times (ISO 8601 with a zone) become naive WIB; ``updated_datetime`` is the cursor
+now. Times (ISO 8601 with a zone) become naive times of the stream's zone; ``updated_datetime`` is the cursor
 (``requested_datetime`` when a server omits it); an empty description falls back to the
 service name. Open311 cannot list every key cheaply: ``all_keys`` returns None.
 """
@@ -55,9 +62,9 @@ import pandas as pd
 from core.calendar import WIB, now_wib
 from core.config import Config
 from etl import pii
-from etl.extract import SourceError, first_line
+from etl.extract import SourceError, first_line, missing_columns
 from etl.streams import FILE_MTIME, OPEN311_FIRST_LOAD_DAYS, Stream
-from etl.validate import as_datetime
+from etl.validate import local_datetime
 
 log = logging.getLogger("bcc.etl")
 
@@ -101,6 +108,11 @@ def all_keys(stream: Stream, cfg: Config) -> pd.DataFrame | None:
 
 # --- shared -----------------------------------------------------------------------------------------
 
+def _zone(stream: Stream):
+    """The zone of the source's naive times (streams.<name>.timezone)."""
+    return getattr(stream, "zone", WIB)
+
+
 def _watermark_time(stream: Stream, watermark: str | None) -> pd.Timestamp | None:
     if watermark is None:
         return None
@@ -111,7 +123,7 @@ def _watermark_time(stream: Stream, watermark: str | None) -> pd.Timestamp | Non
     if pd.isna(moment) or re.fullmatch(r"-?\d+", str(watermark).strip()):
         raise SourceError(f"stored watermark {watermark!r} of stream {stream.name} is not a timestamp; "
                           f"re-load it with `python -m etl run --full {stream.name}`")
-    return moment.tz_convert(WIB).tz_localize(None) if moment.tzinfo else moment
+    return moment.tz_convert(_zone(stream)).tz_localize(None) if moment.tzinfo else moment
 
 
 def _iso(moments: pd.Series) -> pd.Series:
@@ -188,12 +200,13 @@ def _csv_records(stream: Stream, cfg: Config, since: pd.Timestamp | None = None)
     return pd.concat(frames, ignore_index=True) if frames else _empty(stream)
 
 
-def _file_time(path: Path) -> tuple[pd.Timestamp, int]:
+def _file_time(path: Path, zone=WIB) -> tuple[pd.Timestamp, int]:
+    """A file's modification time (naive, in ``zone``) and size."""
     try:
         stat = path.stat()
     except OSError as exc:
         raise SourceError(f"cannot read {path}: {exc.strerror or exc}") from None
-    moment = dt.datetime.fromtimestamp(stat.st_mtime_ns / 1e9, WIB).replace(tzinfo=None)
+    moment = dt.datetime.fromtimestamp(stat.st_mtime_ns / 1e9, zone).replace(tzinfo=None)
     return pd.Timestamp(moment), stat.st_size
 
 
@@ -201,7 +214,8 @@ def _read_csv(stream: Stream, path: Path, number: int, since: pd.Timestamp | Non
     """One export file as records (see ``_newest`` for the bookkeeping columns)."""
     options = stream.options
     encoding = options.get("encoding") or "utf-8-sig"
-    mtime, size = _file_time(path)
+    zone = _zone(stream)
+    mtime, size = _file_time(path, zone)
     try:
         text = path.read_bytes().decode(encoding)
     except OSError as exc:
@@ -218,13 +232,15 @@ def _read_csv(stream: Stream, path: Path, number: int, since: pd.Timestamp | Non
     for i, name in enumerate(header):
         position.setdefault(name.strip().casefold(), i)
 
+    needed = [("key", stream.key)] + ([] if stream.cursor == FILE_MTIME else [("cursor", stream.cursor)])
+    needed += [(f"columns.{name}", column) for name, column in stream.columns.items() if column]
+    missing = [(setting, name) for setting, name in needed if name.strip().casefold() not in position]
+    if missing:  # all of them at once, each with its setting
+        raise SourceError(missing_columns(missing, path.name, header, stream.name, listing="its header has",
+                                          fix="the export"))
+
     def index(name: str, setting: str) -> int:
-        i = position.get(name.strip().casefold())
-        if i is None:
-            shown = ", ".join(header[:40]) + (" ..." if len(header) > 40 else "")
-            raise SourceError(f"column {name!r} ({setting}) not found in {path.name}; its header has: "
-                              f"{shown}. Fix the export or streams.{stream.name} in config.yaml")
-        return i
+        return position[name.strip().casefold()]
 
     key_at = index(stream.key, "key")
     cursor_at = None if stream.cursor == FILE_MTIME else index(stream.cursor, "cursor")
@@ -239,7 +255,7 @@ def _read_csv(stream: Stream, path: Path, number: int, since: pd.Timestamp | Non
     fields = _canonical(stream, column, n)
     for name, spec in stream.fields.items():  # dates as the export writes them -> ISO text
         if formats and spec.kind in ("datetime", "date") and stream.columns.get(name):
-            parsed = parse_dates(fields[name], formats)
+            parsed = parse_dates(fields[name], formats, zone)
             fields[name] = _iso(parsed).where(parsed.notna(), fields[name])
     frame = pd.DataFrame({"_key": column(stream.key, "key").map(
         lambda v: v.strip() if isinstance(v, str) else v), **fields})
@@ -248,8 +264,9 @@ def _read_csv(stream: Stream, path: Path, number: int, since: pd.Timestamp | Non
         frame["_at"] = pd.Series([mtime] * n, dtype="datetime64[us]")
     else:
         raw = column(stream.cursor, "cursor")
-        at = parse_dates(raw, formats) if formats else pd.Series(pd.NaT, index=raw.index, dtype="datetime64[us]")
-        at = at.fillna(as_datetime(raw.where(at.isna())))
+        at = (parse_dates(raw, formats, zone) if formats
+              else pd.Series(pd.NaT, index=raw.index, dtype="datetime64[us]"))
+        at = at.fillna(local_datetime(raw.where(at.isna()), zone))
         bad = at.isna()
         if bad.any():  # rejected with the reason; sorted with the file's newest change
             frame.loc[bad, "_problem"] = [f"missing {stream.cursor}" if v is None else
@@ -306,9 +323,10 @@ def _split_csv(text: str, delimiter: str, path: Path):
     return header, rows, lines, broken
 
 
-def parse_dates(values: pd.Series, formats) -> pd.Series:
-    """Naive WIB timestamps from text in one of ``formats`` (strftime, tried in order); NaT
-    where none fits. Indonesian month names are read for %B / %b; a %z offset becomes WIB."""
+def parse_dates(values: pd.Series, formats, zone=WIB) -> pd.Series:
+    """Naive timestamps from text in one of ``formats`` (strftime, tried in order); NaT where
+    none fits. Indonesian month names are read for %B / %b. Times without an offset are kept as
+    written (the source's zone); a %z offset is converted to ``zone`` (default WIB)."""
     formats = [formats] if isinstance(formats, str) else list(formats or ())
     text = values.map(lambda v: v.strip() if isinstance(v, str) else None).astype(object)
     out = pd.Series(pd.NaT, index=values.index, dtype="datetime64[us]")
@@ -326,7 +344,7 @@ def parse_dates(values: pd.Series, formats) -> pd.Series:
         zoned = "%z" in fmt or "%Z" in fmt
         parsed = pd.to_datetime(source[todo], format=fmt, errors="coerce", utc=zoned)
         if zoned:
-            parsed = parsed.dt.tz_convert(WIB).dt.tz_localize(None)
+            parsed = parsed.dt.tz_convert(zone).dt.tz_localize(None)
         out[todo] = parsed.astype("datetime64[us]")
     return out
 
@@ -341,7 +359,8 @@ def _open311_records(stream: Stream, cfg: Config, since: pd.Timestamp | None) ->
                           f"endpoint (the folder of requests.json) in config.yaml")
     timeout = options.get("timeout_seconds") or getattr(getattr(cfg, "etl", None), "source_timeout_seconds",
                                                          DEFAULT_TIMEOUT_SECONDS)
-    now = pd.Timestamp(now_wib().replace(tzinfo=None))
+    zone = _zone(stream)
+    now = pd.Timestamp(now_wib().astimezone(zone).replace(tzinfo=None))   # the source's clock
     if since is not None:
         start = since - pd.Timedelta(days=options.get("lookback_days", 30))
     elif options.get("since"):
@@ -364,16 +383,17 @@ def _open311_records(stream: Stream, cfg: Config, since: pd.Timestamp | None) ->
     return _open311_frame(stream, items)
 
 
-def _w3c(moment: pd.Timestamp) -> str:
-    """Naive WIB -> '2026-11-23T10:15:00+07:00' (GeoReport's w3c datetime)."""
-    return moment.to_pydatetime().replace(microsecond=0, tzinfo=WIB).isoformat()
+def _w3c(moment: pd.Timestamp, zone=WIB) -> str:
+    """Naive time of ``zone`` -> '2026-11-23T10:15:00+07:00' (GeoReport's w3c datetime)."""
+    return moment.to_pydatetime().replace(microsecond=0, tzinfo=zone).isoformat()
 
 
 def _fetch_window(stream: Stream, url: str, start: pd.Timestamp, end: pd.Timestamp,
                   timeout: float) -> tuple[list[dict], int]:
     options = stream.options
-    params = {options.get("start_param") or "start_date": _w3c(start),
-              options.get("end_param") or "end_date": _w3c(end)}
+    zone = _zone(stream)
+    params = {options.get("start_param") or "start_date": _w3c(start, zone),
+              options.get("end_param") or "end_date": _w3c(end, zone)}
     if options.get("jurisdiction_id"):
         params["jurisdiction_id"] = options["jurisdiction_id"]
     page_size = int(options.get("page_size") or 100)
@@ -474,7 +494,7 @@ def _open311_frame(stream: Stream, items: list[dict]) -> pd.DataFrame:
     table = table.where(table.notna(), None)
     if stream.key not in table.columns:
         raise SourceError(f"the Open311 requests have no {stream.key!r} field (key); they have: "
-                          f"{', '.join(map(str, table.columns[:40]))}. Fix streams.{stream.name}.key")
+                          f"{', '.join(map(str, table.columns))}. Fix streams.{stream.name}.key")
     n = len(table)
 
     def column(name: str, setting: str) -> pd.Series:
@@ -482,19 +502,20 @@ def _open311_frame(stream: Stream, items: list[dict]) -> pd.DataFrame:
             return pd.Series([None] * n, dtype=object)
         return table[name].map(lambda v: None if v is None or (isinstance(v, str) and not v.strip()) else v)
 
+    zone = _zone(stream)
     fields = _canonical(stream, column, n)
-    for name, spec in stream.fields.items():  # ISO 8601 with a zone -> naive WIB text
+    for name, spec in stream.fields.items():  # ISO 8601 with a zone -> naive text of the stream's zone
         if spec.kind in ("datetime", "date") and stream.columns.get(name):
-            parsed = as_datetime(fields[name])
+            parsed = local_datetime(fields[name], zone)
             fields[name] = _iso(parsed).where(parsed.notna(), fields[name])
     if "title" in fields and "category" in fields:  # GeoReport's description is optional
         fields["title"] = fields["title"].where(fields["title"].notna(), fields["category"])
     frame = pd.DataFrame({"_key": column(stream.key, "key").map(
         lambda v: None if v is None else str(v).strip()), **fields})
-    at = as_datetime(column(stream.cursor, "cursor"))
+    at = local_datetime(column(stream.cursor, "cursor"), zone)
     received = stream.columns.get("received_at")
     if received:
-        at = at.fillna(as_datetime(column(received, "columns.received_at")))
+        at = at.fillna(local_datetime(column(received, "columns.received_at"), zone))
     frame["_problem"] = [None if ok else f"no usable {stream.cursor} or {received}" for ok in at.notna()]
     frame["_at"] = at.astype("datetime64[us]")
     frame["_order"] = np.arange(n, dtype="int64")

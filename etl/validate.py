@@ -3,11 +3,21 @@
 ``coerce(raw, stream)`` returns the typed frame and a Series of reasons (one string per
 rejected row, indexed like the batch); the good rows go on to the transform, the bad
 ones to ``etl_reject``. Messages name the source column and show the offending value
-(never for personal-data fields).
+(never for personal-data fields; numbers plainly, never a numpy repr).
+
+Times: naive source values are in the stream's ``timezone`` (default Asia/Jakarta) and become
+naive WIB, the store's convention (``stream_datetime``); values with an offset are converted.
+Date-only fields (kind ``date``) are never shifted. Money: ``money_scale`` (source value x scale =
+Rupiah) and ``money_round`` (to whole Rupiah, half away from zero) apply before the whole-number
+check.
 """
 from __future__ import annotations
 
+import datetime as dt
+import decimal
+import re
 from collections import defaultdict
+from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
@@ -21,6 +31,7 @@ EARLIEST = pd.Timestamp("2000-01-01")
 LATEST = pd.Timestamp("2100-01-01")
 KNOWN_KELURAHAN = frozenset(KELURAHAN_BY_CODE)
 _SHOWN_VALUE_CHARS = 60
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 
 class Problems:
@@ -30,23 +41,49 @@ class Problems:
         self.index = index
         self._found: dict[object, list[str]] = defaultdict(list)
 
-    def add(self, mask: pd.Series, message: str, values: pd.Series | None = None) -> None:
-        """Record ``message`` for rows where ``mask`` is true; ``values`` are quoted in it."""
+    def add(self, mask: pd.Series, message: str, values: pd.Series | None = None, **more: pd.Series) -> None:
+        """Record ``message`` for rows where ``mask`` is true; ``values`` are quoted in it: in
+        place of ``{value}`` when the message has that placeholder, else after ': '. ``more``
+        fill further placeholders (``source=raw`` fills ``{source}``)."""
         mask = mask.fillna(False).astype(bool)
         if not mask.any():
             return
+        placed = values is not None and "{value}" in message
         for idx in mask.index[mask.to_numpy()]:
-            detail = ""
-            if values is not None:
-                shown = values.at[idx]
-                if isinstance(shown, str):  # mask first: a cut could leave half a NIK unmasked
-                    shown = pii.mask_value(shown)[:_SHOWN_VALUE_CHARS]
-                detail = f": {shown!r}"
-            self._found[idx].append(message + detail)
+            text = message
+            if more or placed:  # one pass: a value's own text is never taken for a placeholder
+                shown = {name: series.at[idx] for name, series in more.items()}
+                if placed:
+                    shown["value"] = values.at[idx]
+                text = _PLACEHOLDER.sub(lambda m: shown_value(shown[m.group(1)]) if m.group(1) in shown
+                                        else m.group(0), text)
+            if values is not None and not placed:
+                text = f"{text}: {shown_value(values.at[idx])}"
+            self._found[idx].append(text)
 
     def reasons(self) -> pd.Series:
         """Index -> '; '-joined reasons, only for rejected rows."""
         return pd.Series({idx: "; ".join(msgs) for idx, msgs in self._found.items()}, dtype="str")
+
+
+def shown_value(value) -> str:
+    """A raw value as a reject reason shows it: numbers plainly (797918029.75, never
+    np.float64(...)), text quoted with identifiers masked and cut short, times as quoted ISO text."""
+    if isinstance(value, np.datetime64):
+        value = pd.Timestamp(value)
+    elif isinstance(value, np.generic):
+        value = value.item()
+    if value is None or value is pd.NA or value is pd.NaT:
+        return "None"
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, (dt.datetime, dt.date, dt.time)):  # pd.Timestamp too
+        value = value.isoformat(sep=" ") if isinstance(value, dt.datetime) else value.isoformat()
+    if isinstance(value, str):  # mask first: a cut could leave half a NIK unmasked
+        return repr(pii.mask_value(value)[:_SHOWN_VALUE_CHARS])
+    if isinstance(value, bytes):
+        return repr(value[:_SHOWN_VALUE_CHARS])
+    return repr(value)
 
 
 def _present(raw: pd.Series) -> pd.Series:
@@ -59,27 +96,71 @@ def _present(raw: pd.Series) -> pd.Series:
 
 
 def as_datetime(raw: pd.Series) -> pd.Series:
-    """Naive WIB datetimes from driver values (ISO strings, datetimes, tz-aware values)."""
+    """Naive WIB datetimes from driver values (ISO strings, datetimes, tz-aware values); naive
+    values are taken as WIB (see ``stream_datetime`` for a stream's own zone)."""
+    return _naive(raw, None, WIB)
+
+
+def stream_datetime(values: pd.Series, stream: Stream) -> pd.Series:
+    """Naive WIB datetimes (datetime64[us]) from a stream's source values: naive values are in
+    the stream's ``timezone`` (streams.<name>.timezone, default Asia/Jakarta), values with an
+    offset are converted from theirs; NaT where a value is not a time. Compares source cursors
+    and stored ones (source_updated_at) in one zone."""
+    zone = _zone(stream)
+    return _naive(values, None if zone is None else zone, WIB)
+
+
+def local_datetime(raw: pd.Series, zone) -> pd.Series:
+    """Naive datetimes in ``zone``: values with an offset converted to it, naive ones kept as they
+    are (what a file or feed reader passes on as the source's own times)."""
+    return _naive(raw, None, zone)
+
+
+def _zone(stream) -> ZoneInfo | None:
+    """The stream's source zone, None when it is WIB (nothing to shift)."""
+    name = getattr(stream, "timezone", None)
+    if not name or name == "Asia/Jakarta":
+        return None
+    zone = ZoneInfo(name)
+    return None if zone == WIB else zone
+
+
+def _naive(raw: pd.Series, naive_zone, to_zone) -> pd.Series:
+    """Naive datetimes in ``to_zone``: values with an offset converted to it, naive values taken
+    to be in ``naive_zone`` (None: already in ``to_zone``, kept as they are)."""
+    if naive_zone is not None and naive_zone == to_zone:
+        naive_zone = None
     if pd.api.types.is_datetime64_any_dtype(raw.dtype):
         values = raw
     else:
         try:
             values = pd.to_datetime(raw, format="ISO8601", errors="coerce")
         except (ValueError, TypeError):  # mixed time-zone offsets: fall back to one by one
-            values = raw.map(lambda v: _one_datetime(v))
-            values = pd.to_datetime(values, errors="coerce")
+            values = raw.map(lambda v: _one_datetime(v, naive_zone, to_zone))
+            return pd.to_datetime(values, errors="coerce").astype("datetime64[us]")
     if getattr(values.dt, "tz", None) is not None:
-        values = values.dt.tz_convert(WIB).dt.tz_localize(None)
+        values = values.dt.tz_convert(to_zone).dt.tz_localize(None)
+    elif naive_zone is not None:
+        # no DST in Indonesia; elsewhere an hour that occurs twice is taken as standard time and
+        # one that is skipped moves forward
+        values = (values.dt.tz_localize(naive_zone, ambiguous=np.zeros(len(values), dtype=bool),
+                                        nonexistent="shift_forward")
+                  .dt.tz_convert(to_zone).dt.tz_localize(None))
     return values.astype("datetime64[us]")
 
 
-def _one_datetime(value):
+def _one_datetime(value, naive_zone=None, to_zone=WIB):
     try:
         ts = pd.Timestamp(value)
     except (ValueError, TypeError):
         return pd.NaT
+    if ts is pd.NaT:
+        return ts
     if ts.tzinfo is not None:
-        ts = ts.tz_convert(WIB).tz_localize(None)
+        return ts.tz_convert(to_zone).tz_localize(None)
+    if naive_zone is not None:
+        return ts.tz_localize(naive_zone, ambiguous=False, nonexistent="shift_forward") \
+            .tz_convert(to_zone).tz_localize(None)
     return ts
 
 
@@ -121,7 +202,7 @@ def coerce(raw: pd.DataFrame, stream: Stream) -> tuple[pd.DataFrame, pd.Series]:
     else:
         out["source_key"] = normalise_code(key, None)
 
-    cursor = as_datetime(raw["_cursor"])
+    cursor = stream_datetime(raw["_cursor"], stream)  # the raw text stays the watermark (runner)
     # Incremental reads never see a row without a change time; reconciliation finds it by key.
     problems.add(raw["_cursor"].isna(), f"no {stream.cursor} (the time of its last change): "
                  f"the row cannot be loaded incrementally; fix it in the source")
@@ -152,6 +233,28 @@ def coerce(raw: pd.DataFrame, stream: Stream) -> tuple[pd.DataFrame, pd.Series]:
         found = raw["_problem"].dropna().astype("str")
         reasons = pd.concat([reasons.drop(found.index, errors="ignore"), found]).sort_index()
     return out, reasons
+
+
+def _rupiah(number: pd.Series, stream: Stream) -> tuple[pd.Series, pd.Series | None]:
+    """Amounts in Rupiah: ``money_scale`` applied (exactly when 1/scale is a whole number, as for
+    sen), then ``money_round`` (half away from zero). The second value is the scaled series when a
+    scale applied (None otherwise), for messages."""
+    scale = float(getattr(stream, "money_scale", 1.0) or 1.0)
+    scaled = None
+    if scale != 1:
+        number = number.astype("float64")
+        inverse = 1 / scale
+        if scale < 1 and abs(inverse - round(inverse)) < 1e-9:
+            number = number / round(inverse)   # 79791802975 / 100: exact, unlike x 0.01
+        else:
+            number = number * scale
+            near = (number - np.rint(number)).abs() < 1e-6   # float noise of an odd scale
+            number = number.where(~near, np.rint(number))
+        scaled = number
+    if getattr(stream, "money_round", False):
+        number = number.astype("float64")
+        number = np.sign(number) * np.floor(number.abs() + 0.5)
+    return number, scaled
 
 
 # Active content a browser would run: a script/iframe/object/embed tag, an on*= event handler
@@ -190,7 +293,15 @@ def _coerce_field(name: str, spec: Field, values: pd.Series, present: pd.Series,
             number = pd.to_numeric(number.astype("float64"), errors="coerce")
         number = number.where(np.isfinite(number.astype("float64")))
         problems.add(present & number.isna(), f"{column} is not a number", values)
-        if kind != "float":
+        if kind == "money":
+            number, scaled = _rupiah(number, stream)
+            fractional = number.notna() & (number % 1 != 0)
+            unit = "" if scaled is None else f" from source value {{source}} x money_scale {stream.money_scale:g}"
+            setting = f"streams.{stream.name}"
+            message = (f"{column} is not a whole number of Rupiah ({{value}}{unit}); set {setting}.money_round: "
+                       f"true to round to whole Rupiah, or money_scale if the source stores another unit")
+            problems.add(fractional, message, number, source=values)
+        elif kind != "float":
             fractional = number.notna() & (number % 1 != 0)
             problems.add(fractional, f"{column} is not a whole number", values)
         if spec.minimum is not None:
@@ -203,7 +314,8 @@ def _coerce_field(name: str, spec: Field, values: pd.Series, present: pd.Series,
         whole = number.where(number % 1 == 0)
         return whole.astype("Int64")
     if kind in ("datetime", "date"):
-        moments = as_datetime(values)
+        # a date is the source's own calendar day: never shifted between zones
+        moments = stream_datetime(values, stream) if kind == "datetime" else as_datetime(values)
         problems.add(present & moments.isna(), f"unparseable {'date' if kind == 'date' else 'timestamp'} "
                                                f"in {column}", values)
         problems.add((moments < EARLIEST) | (moments >= LATEST),

@@ -236,8 +236,12 @@ def test_csv_problems_fail_the_stream_with_the_file_and_the_fix(source_urls, mak
                         error())
     (exports / "a.csv").write_text("ID Laporan;No. Tracking;Terakhir Diubah\n1;X;21/11/2026 10:00\n",
                                    encoding="utf-8")
-    assert error() == ("column 'Klasifikasi' (columns.kind) not found in a.csv; its header has: ID Laporan, "
-                       "No. Tracking, Terakhir Diubah. Fix the export or streams.complaints_csv in config.yaml")
+    assert error() == ("columns 'Klasifikasi' (columns.kind), 'Kategori' (columns.category), 'Judul' "
+                       "(columns.title), 'Kode Kelurahan' (columns.kelurahan_code), 'Kode Instansi' "
+                       "(columns.opd_code), 'Status' (columns.status), 'NIK' (columns.reporter_nik), 'No. HP' "
+                       "(columns.reporter_phone), 'Tanggal Laporan' (columns.received_at), 'Tanggal Selesai' "
+                       "(columns.resolved_at) not found in a.csv; its header has: ID Laporan, No. Tracking, "
+                       "Terakhir Diubah. Fix the export or streams.complaints_csv in config.yaml")
     assert read_frame(engine, "SELECT COUNT(*) AS n FROM complaints")["n"][0] == 0
 
 
@@ -280,7 +284,7 @@ BAD_CONFIG = [
     ({"complaints_open311": {"options": {"since": "kemarin"}}},
      "streams.complaints_open311.options.since: expected a date such as 2024-01-01, got 'kemarin'"),
     ({"complaints": {"options": {"path": "x.csv"}}},
-     "streams.complaints.options: unknown setting(s) ['path'] for reader sql; allowed: none"),
+     "streams.complaints.options: unknown setting(s) ['path'] for reader sql; allowed: constants"),
     ({"permits": {"reader": "open311"}},
      "streams.permits.reader: open311 feeds complaints only; this stream fills permits"),
 ]
@@ -296,7 +300,7 @@ def test_bad_reader_config_names_the_key(source_urls, make_config, tmp_path, str
 def test_every_config_snippet_in_docs_sources_is_valid(source_urls, make_config, tmp_path):
     (tmp_path / "docs" / "imports" / "lapor").mkdir(parents=True)
     blocks = [yaml.safe_load(b)["streams"] for b in doc_blocks("yaml")]
-    assert len(blocks) == 3
+    assert len(blocks) == 4   # tbl_aduan, CSV, Open311, stream settings
     streams = {}
     for block in blocks:
         cfg = make_config(source_urls, name="docs", extra={"streams": block})
