@@ -115,7 +115,9 @@ def _register_routes(app: dash.Dash) -> None:
     @server.route("/health")
     def health_route():
         try:
-            return jsonify(health(get_store()))
+            body = health(get_store())
+            # every service failing (all sources down, or every load rejected): a monitor must see it
+            return jsonify(body), 503 if body["status"] == "failing" else 200
         except Exception as exc:  # the store itself is unreachable: say so, do not 500 blindly
             log.exception("health check failed")
             return jsonify({"status": "error", "error": str(exc)}), 503

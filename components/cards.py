@@ -64,6 +64,11 @@ class Kpi:
     # The same figure for the same period last year (metrics called with f.year_ago()):
     # a second line "vs last year" with its own arrow. None = known to be missing.
     year_ago: Union[float, None, _NoYear] = NO_YEAR
+    # Why there is no value at all (components/quality.py: the sources do not send the field):
+    # the tile shows "–", this reason in its tooltip and a short line, and no comparison.
+    na: str | None = None
+    # Rows its figure could not count (loaded, but naming a row the store lacks), as a warning line.
+    note: str | None = None
 
 
 def change_pct(value, previous) -> float | None:
@@ -121,6 +126,12 @@ def _year_delta(kpi: Kpi) -> html.Div | None:
 
 
 def kpi_tile(kpi: Kpi, page: str) -> dbc.Card:
+    if kpi.na:
+        return dbc.Card(dbc.CardBody([
+            html.Div(kpi.label, className="kpi-label"),
+            html.Div("–", className="kpi-value text-body-secondary", id=f"{page}-kpi-{kpi.key}", title=kpi.na),
+            html.Div(t("kpi.na"), className="kpi-hint kpi-na text-body-secondary", title=kpi.na),
+        ]), className="kpi-tile kpi-tile-na h-100", style={"borderLeft": "6px solid transparent"})
     edge = STATUS.get(kpi.status or "", "transparent")
     return dbc.Card(dbc.CardBody([
         html.Div(kpi.label, className="kpi-label"),
@@ -128,6 +139,7 @@ def kpi_tile(kpi: Kpi, page: str) -> dbc.Card:
         _delta(kpi) if kpi.compare else None,
         _year_delta(kpi) if kpi.compare else None,
         html.Div(kpi.hint, className="kpi-hint text-body-secondary") if kpi.hint else None,
+        html.Div(f"⚠ {kpi.note}", className="kpi-note", style={"color": STATUS["warn"]}) if kpi.note else None,
     ]), className="kpi-tile h-100", style={"borderLeft": f"6px solid {edge}"})
 
 

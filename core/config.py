@@ -85,6 +85,9 @@ class EtlConfig:
     source_timeout_seconds: int = 30    # connect / statement timeout on a source database
     batch_rows: int = 50_000            # rows per committed batch
     keep_runs_days: int = 90            # etl_run history kept (failures and counts per run)
+    # A batch whose rejected share is above its stream's max_reject_share fails the stream, once
+    # it rejects at least this many rows (one bad row among three changes is "ok with rejects").
+    reject_min_rows: int = 10
     in_process_schedule: bool | None = None  # None: in the web process when the store is DuckDB
 
 
@@ -252,6 +255,7 @@ def load_config(path: str | os.PathLike | None = None) -> Config:
             source_timeout_seconds=_get(raw, "etl.source_timeout_seconds", 30, int, minimum=1),
             batch_rows=_get(raw, "etl.batch_rows", 50_000, int, minimum=100),
             keep_runs_days=_get(raw, "etl.keep_runs_days", 90, int, minimum=1),
+            reject_min_rows=_get(raw, "etl.reject_min_rows", 10, int, minimum=1),
             in_process_schedule=_get(raw, "etl.in_process_schedule", None, bool),
         ),
     )

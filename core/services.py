@@ -245,6 +245,15 @@ class StreamInfo:
     kind: str
     label: str
     enabled: bool
+    source: str = ""   # the label its rows carry in the store (``source``): the declared one,
+                       # never a display rename (services.<name>.label)
+
+
+def _identity(service: Service) -> str:
+    try:
+        return get(service.name).label
+    except KeyError:
+        return service.label
 
 
 def stream_infos(services, overrides: Mapping[str, Mapping] | None = None) -> list[StreamInfo]:
@@ -257,7 +266,8 @@ def stream_infos(services, overrides: Mapping[str, Mapping] | None = None) -> li
             raw = overrides.get(ref.name) or {}
             out.append(StreamInfo(name=ref.name, service=service.name, target=ref.target, kind=ref.kind,
                                   label=raw.get("label") or ref.label or service.label,
-                                  enabled=raw.get("enabled", ref.enabled)))
+                                  enabled=raw.get("enabled", ref.enabled),
+                                  source=raw.get("label") or ref.label or _identity(service)))
     return sorted(out, key=lambda s: s.kind != "dimension")
 
 

@@ -2,8 +2,11 @@
 
 - ``python -m etl run [--stream NAME ...] [--full [STREAM ...]]``: one pass now. Streams
   backing off after a failure are retried (an operator asked); ``--full`` re-syncs the named
-  streams (all if none named) from scratch. A long load prints its progress. Exit code 1 if
-  a stream failed, 2 if nothing could run (bad config, store locked by another process).
+  streams (all if none named) from scratch. A long load prints its progress. Each stream ends
+  ``ok``, ``ok with rejects`` (how many, what share) or ``FAILED`` (its source, its config, or
+  its rows: a batch above the stream's reject ceiling, a first load that rejected everything).
+  Exit code 1 if a stream failed, 2 if nothing could run (bad config, store locked by another
+  process).
 - ``python -m etl status``: per stream its last run, rows, lag, failures and rejects.
 - ``python -m etl schedule``: the scheduler as its own process (PostgreSQL store; with DuckDB
   the web server runs it), until SIGTERM / Ctrl-C.
@@ -20,7 +23,7 @@ import time
 
 
 from core.config import ConfigError, load_config
-from etl.runner import StreamResult, run_pass, select_streams
+from etl.runner import StreamResult, run_pass, select_streams, unplaced_rows
 from store.engine import StoreError, data_version, init_store, make_engine
 
 
@@ -29,6 +32,16 @@ def _line(name: str, read: int, loaded: int, rejected: int, seconds: float, note
     gone = f"  deleted {deleted:>6,}" if deleted else ""
     return (f"{name:<26} read {read:>9,}  loaded {loaded:>9,}  rejected {rejected:>6,}{gone}  "
             f"{seconds:7.2f} s  {note}").rstrip()
+
+
+def outcome_note(result: StreamResult) -> str:
+    """ok | ok with rejects: N of M rows (x %) | FAILED: reason | skipped: reason."""
+    if result.status == "skipped":
+        return f"skipped: {result.error}"
+    if result.outcome == "ok with rejects":
+        return (f"ok with rejects: {result.rows_rejected:,} of {result.rows_read:,} rows "
+                f"({100 * result.reject_share:.1f}%)")
+    return "ok" if result.ok else f"FAILED: {result.error}"
 
 
 class _Progress:
@@ -63,10 +76,7 @@ class _Progress:
         if self.partial:
             print("\r" + " " * 100 + "\r", end="", file=self.out)
             self.partial = False
-        if result.status == "skipped":
-            note = f"skipped: {result.error}"
-        else:
-            note = "ok" if result.ok else f"FAILED: {result.error}"
+        note = outcome_note(result)
         print(_line(result.stream, result.rows_read, result.rows_loaded, result.rows_rejected,
                     result.seconds, note, result.rows_deleted), file=self.out, flush=True)
 
@@ -80,13 +90,23 @@ def cmd_run(args) -> int:
     try:
         init_store(engine, cfg.services)
         started = time.perf_counter()
-        results = run_pass(cfg, engine, streams=streams, full=full, force=True, progress=_Progress())
+        results = run_pass(cfg, engine, streams=streams, full=full, force=True, progress=_Progress(),
+                           warn_unplaced=False)
         seconds = time.perf_counter() - started
         failed = [r.stream for r in results if not r.ok]
-        note = f"{len(failed)} failed: {', '.join(failed)}" if failed else "all ok"
+        rejecting = [r.stream for r in results if r.outcome == "ok with rejects"]
+        if failed:
+            note = f"{len(failed)} failed: {', '.join(failed)}"
+        elif not results:
+            note = "nothing ran (every selected stream is backing off or locked)"
+        else:
+            note = f"ok; with rejects: {', '.join(rejecting)}" if rejecting else "all ok"
         print(_line("total", sum(r.rows_read for r in results), sum(r.rows_loaded for r in results),
                     sum(r.rows_rejected for r in results), seconds, note,
                     sum(r.rows_deleted for r in results)))
+        if any(r.changed for r in results):
+            for found in unplaced_rows(cfg, engine):
+                print(f"warning: {found['message']}")
         with engine.connect() as conn:
             print(f"store {cfg.store_url}  data version {data_version(conn)}")
         return 1 if failed else 0

@@ -314,6 +314,18 @@ def start_run(conn: Connection, stream: str, now, cursor_from: str | None, kind:
     return run_id
 
 
+def record_fields(conn: Connection, stream, now) -> None:
+    """Which canonical fields this stream's source lacks (etl_stream_fields), for the read side's
+    "not available from this source"."""
+    constants = (stream.options or {}).get("constants") or {}
+    unmapped = sorted(name for name, spec in stream.fields.items()
+                      if spec.kind != "personal" and not stream.columns.get(name) and name not in constants)
+    t = schema.etl_stream_fields
+    conn.execute(t.delete().where(t.c.stream == stream.name))
+    conn.execute(t.insert().values(stream=stream.name, label=stream.label, target=stream.target,
+                                   unmapped=json.dumps(unmapped), updated_at=now))
+
+
 def finish_run(conn: Connection, run_id: int, **values) -> None:
     t = schema.etl_run
     conn.execute(t.update().where(t.c.run_id == run_id).values(**values))

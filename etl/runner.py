@@ -54,7 +54,7 @@ from core.config import Config, ConfigError
 from etl import extract, load, pii
 from etl.streams import Stream, configured_streams, default_streams
 from etl.transforms import TransformContext
-from etl.validate import as_datetime, coerce
+from etl.validate import coerce, stream_datetime
 from store import schema
 from store.engine import bump_data_version, read_frame, wib_now_naive
 
@@ -94,8 +94,26 @@ class StreamResult:
         return self.status in ("success", "skipped")
 
     @property
+    def reject_share(self) -> float | None:
+        """Rejected rows as a share of the rows read (None when nothing was read)."""
+        return self.rows_rejected / self.rows_read if self.rows_read else None
+
+    @property
+    def outcome(self) -> str:
+        """ok | ok with rejects | failed | skipped (what the CLI, /data and /health call it)."""
+        if self.status == "success":
+            return "ok with rejects" if self.rows_rejected else "ok"
+        return "failed" if self.status == "failed" else self.status
+
+    @property
     def changed(self) -> int:
         return self.rows_loaded + self.rows_rejected + self.rows_deleted
+
+
+class TooManyRejects(Exception):
+    """A batch rejected more than its stream's ``max_reject_share``, or a first load rejected every
+    row: the stream fails (nothing of that batch loads, the watermark stays before it), so a
+    mapping or format problem is never reported as a successful load."""
 
 
 def select_streams(cfg: Config, names: list[str] | None = None) -> list[Stream]:
@@ -112,15 +130,17 @@ def select_streams(cfg: Config, names: list[str] | None = None) -> list[Stream]:
 def run_pass(cfg: Config, engine: Engine, *, streams: list[str] | None = None, full: bool = False,
              retry_only: bool = False, force: bool = False,
              progress: Callable[[StreamResult], None] | None = None,
-             batch_rows: int | None = None) -> list[StreamResult]:
+             batch_rows: int | None = None, warn_unplaced: bool = True) -> list[StreamResult]:
     """Run the selected streams (default: all enabled), dimensions first.
 
     ``full``: re-sync the selected streams from scratch (watermark reset, every source row read
     again, then reconciled). ``retry_only``: only streams that failed and whose backoff is over
     (the scheduler's retry job). Streams still backing off are skipped unless named in
     ``streams`` or ``force``. ``progress(result)`` is called after every batch and when a stream
-    ends. Raises ConfigError only for problems that stop every stream (bad stream config,
-    missing pseudonym key); per-stream failures are in the returned results."""
+    ends. After a pass that changed rows, rows naming a row the store lacks (a payment of an
+    unknown budget line) are logged as warnings (``warn_unplaced``). Raises ConfigError only
+    for problems that stop every stream (bad stream config, missing pseudonym key);
+    per-stream failures are in the returned results."""
     selected = select_streams(cfg, streams)
     pseudonymizer = pii.Pseudonymizer(pii.pseudonym_key(cfg.mode))
     force = force or bool(streams) or full
@@ -152,11 +172,36 @@ def run_pass(cfg: Config, engine: Engine, *, streams: list[str] | None = None, f
             load.prune_runs(conn, _now() - dt.timedelta(days=cfg.etl.keep_runs_days))
             if crashed or any(r.changed for r in results):
                 log.info("data version %s", bump_data_version(conn))
+        if warn_unplaced and any(r.changed for r in results):
+            for found in unplaced_rows(cfg, engine):
+                log.warning("%s", found["message"])
         log.info("pass done in %.1f s: %d loaded, %d deleted, %d rejected, %d failed stream(s)",
                  time.perf_counter() - started, sum(r.rows_loaded for r in results),
                  sum(r.rows_deleted for r in results), sum(r.rows_rejected for r in results),
                  sum(not r.ok for r in results))
         return results
+
+
+def unplaced_rows(cfg: Config, engine: Engine) -> list[dict]:
+    """Rows that loaded but name a row the store does not have (store.references): per
+    reference and source, {table, column, ref_table, source, rows, examples, message}."""
+    from store.references import orphan_sql, references
+
+    tables = [t for svc in cfg.services for t in svc.tables]
+    found = []
+    with engine.connect() as conn:
+        for ref in references(tables):
+            frame = pd.DataFrame(conn.execute(sa.text(orphan_sql(ref))).all(), columns=["source", "value", "n_rows"])
+            for source, group in frame.groupby("source", sort=False):
+                rows = int(group["n_rows"].sum())
+                examples = [str(v) for v in group["value"].head(5)]
+                found.append(dict(table=ref.table, column=ref.column, ref_table=ref.ref_table, source=source,
+                                  rows=rows, examples=examples, message=(
+                                      f"{rows:,} row(s) of {ref.table} from {source} name a {ref.column} that "
+                                      f"{ref.ref_table} does not have (e.g. {', '.join(examples)}): loaded, but "
+                                      f"not placed where {ref.ref_table} is needed; load the missing rows of "
+                                      f"{ref.ref_table} or fix the mapping")))
+    return found
 
 
 def _runs_left_running(engine: Engine) -> bool:
@@ -197,6 +242,7 @@ def run_stream(cfg: Config, engine: Engine, stream: Stream, pseudonymizer: pii.P
                 state = load.read_state(conn, stream.name)
                 result.cursor_from = result.cursor_to = state["cursor_value"]
                 result.run_id = load.start_run(conn, stream.name, _now(), state["cursor_value"], kind=result.kind)
+                load.record_fields(conn, stream, _now())
         except sa.exc.SQLAlchemyError as exc:  # the store itself fails: nothing to record it in
             result.status, result.error = "failed", f"store: {_one_line(exc)}"
             log.error("stream %s not run: %s", stream.name, result.error)
@@ -211,7 +257,7 @@ def run_stream(cfg: Config, engine: Engine, stream: Stream, pseudonymizer: pii.P
             result.status = "failed"
             result.error = _one_line(exc)
             log.error("stream %s failed: %s", stream.name, result.error,
-                      exc_info=not isinstance(exc, extract.SourceError))
+                      exc_info=not isinstance(exc, (extract.SourceError, TooManyRejects, ConfigError)))
         result.seconds = time.perf_counter() - started
         try:
             with engine.begin() as conn:
@@ -251,6 +297,7 @@ class _Sync:
         self.tail: dict[str, list] = json.loads(state.get("overlap_tail") or "{}")
         self.watermark: str | None = state["cursor_value"]
         self.full = False
+        self.reasons_seen: list[str] = []   # a sample of this run's reject reasons (for messages)
         with engine.connect() as conn:
             self.pending_rejects = load.rejected_keys(conn, stream.name)
 
@@ -286,6 +333,16 @@ def _sync_stream(cfg: Config, engine: Engine, stream: Stream, pseudonymizer, res
                 carry = carry.iloc[-1:].reset_index(drop=True)
         if carry is not None and not carry.empty:
             _load_batch(sync, carry)
+        if (first_load or full) and result.rows_read and not result.rows_loaded \
+                and result.rows_rejected >= result.rows_read:
+            # every row of a first load rejected (batches too small for the ceiling): start over
+            # next time, so the stream stays failed until the mapping or the source is fixed
+            with engine.begin() as conn:
+                load.reset_state(conn, stream.name)
+            raise TooManyRejects(
+                f"all {result.rows_rejected:,} rows rejected, nothing loaded; {_top_reason(sync.reasons_seen)}. "
+                f"Fix the source or streams.{stream.name} in config.yaml (the rejected rows and their "
+                f"reasons are on /data and in `python -m etl status --rejects {stream.name}`)")
         if _reconcile_due(cfg, stream, state, full, first_load) and source.keys is not None:
             _reconcile(sync, source, batch_rows, progress)
         elif first_load:
@@ -400,10 +457,14 @@ def _fingerprints(raw: pd.DataFrame, hash_key: str) -> np.ndarray:
                      for i in range(0, len(raw_bytes), 8)], dtype=object)
 
 
-def _load_batch(sync: _Sync, raw: pd.DataFrame, *, advance: bool = True) -> None:
+def _load_batch(sync: _Sync, raw: pd.DataFrame, *, advance: bool = True, check: bool = True) -> None:
     """Validate, transform and upsert one batch; with ``advance`` also move the watermark and
     the overlap tail, all in one transaction. Rows re-read from the overlap window that did
-    not change since they were loaded are dropped first."""
+    not change since they were loaded are dropped first.
+
+    ``check``: a batch rejecting more than the stream's ``max_reject_share`` of its rows (and at
+    least ``etl.reject_min_rows``) loads nothing, records its rejects and raises TooManyRejects
+    (reconciliation, which retries old rejects on purpose, does not check)."""
     stream, result = sync.stream, sync.result
     raw = raw.reset_index(drop=True)
     keys = raw["_key"].astype("str").to_numpy()
@@ -427,6 +488,8 @@ def _load_batch(sync: _Sync, raw: pd.DataFrame, *, advance: bool = True) -> None
             f"cursor column {stream.cursor!r} of {stream.source[:60]!r} holds no timestamps (e.g. {example!r}): "
             f"the cursor must be the row's last-change time (updated_at); fix streams.{stream.name}.cursor "
             f"in config.yaml")
+    if check:
+        _check_reject_share(sync, raw, typed, reasons, now)
     good = typed[~typed.index.isin(reasons.index)]
     context = TransformContext(sla=sync.cfg.sla.get(stream.service), settings=sync.cfg.settings.get(stream.service), pseudonymizer=sync.pseudonymizer, label=stream.label,
                                loaded_at=pd.Timestamp(now), lookup=sync.lookups.get)
@@ -448,9 +511,53 @@ def _load_batch(sync: _Sync, raw: pd.DataFrame, *, advance: bool = True) -> None
             load.advance_state(conn, stream.name, watermark, loaded, json.dumps(tail, separators=(",", ":")))
     result.rows_loaded += loaded
     result.rows_rejected += len(reasons)
+    _remember_reasons(sync, reasons)
     if advance and watermark is not None:
         sync.watermark = result.cursor_to = watermark
         sync.tail = tail
+
+
+_VALUE_AT_END = re.compile(r": (?:'.*'|\".*\"|-?[\d.,]+|None|NaN|nan)$|"
+                           r" \(-?[\d.e+]+(?: from source value \S+ x money_scale \S+)?\)")
+
+
+def _remember_reasons(sync: _Sync, reasons: pd.Series) -> None:
+    if len(sync.reasons_seen) < 1_000 and len(reasons):
+        sync.reasons_seen.extend(reasons.iloc[:1_000 - len(sync.reasons_seen)].astype("str"))
+
+
+def _top_reason(reasons: list[str]) -> str:
+    """'most common reason: <reason without its value> (N of the M shown), e.g. <one in full>'."""
+    if not reasons:
+        return "no reason recorded"
+    parts = pd.Series([_VALUE_AT_END.sub("", r.split("; ")[0]) for r in reasons])
+    counts = parts.value_counts()
+    top = counts.index[0]
+    example = next(r for r, p in zip(reasons, parts) if p == top)
+    share = "" if counts.iat[0] == len(parts) else f" ({counts.iat[0]:,} of {len(parts):,} sampled)"
+    return f"most common reason{share}: {example}"
+
+
+def _check_reject_share(sync: _Sync, raw: pd.DataFrame, typed: pd.DataFrame, reasons: pd.Series, now) -> None:
+    """Raise TooManyRejects (after recording the batch's rejects) when the batch crosses the
+    stream's reject ceiling."""
+    stream, result = sync.stream, sync.result
+    ceiling = float(stream.max_reject_share)
+    rejected, rows = len(reasons), len(raw)
+    if not rows or rejected <= ceiling * rows or rejected < sync.cfg.etl.reject_min_rows:
+        return
+    with sync.engine.begin() as conn:
+        rejects = load.reject_records(raw, reasons.sort_index(), typed["source_key"].astype("str"),
+                                      run_id=result.run_id, stream=stream, now=now)
+        load.write_rejects(conn, rejects, sync.pending_rejects)
+    result.rows_rejected += rejected
+    _remember_reasons(sync, reasons)
+    raise TooManyRejects(
+        f"{rejected:,} of {rows:,} rows of a batch rejected ({100 * rejected / rows:.0f}%, above "
+        f"streams.{stream.name}.max_reject_share {100 * ceiling:.0f}%): nothing of the batch was loaded "
+        f"and the stream goes on from it once fixed; {_top_reason(sync.reasons_seen)}. Fix the source "
+        f"or streams.{stream.name} in config.yaml (all rejected rows: /data, `python -m etl status "
+        f"--rejects {stream.name}`)")
 
 
 def _new_tail(sync: _Sync, raw: pd.DataFrame, typed: pd.DataFrame, keys: np.ndarray, prints: np.ndarray,
@@ -460,7 +567,7 @@ def _new_tail(sync: _Sync, raw: pd.DataFrame, typed: pd.DataFrame, keys: np.ndar
     reconciliation tries them again, so a row rejected for a lookup that works later loads."""
     if watermark is None or not sync.overlap or re.fullmatch(r"-?\d+", watermark):
         return {}
-    moment = as_datetime(pd.Series([watermark])).iat[0]  # naive WIB, like typed cursors
+    moment = stream_datetime(pd.Series([watermark]), sync.stream).iat[0]  # naive WIB, like typed cursors
     if pd.isna(moment):
         return {}
     horizon = moment - sync.overlap
@@ -513,7 +620,7 @@ def _reconcile(sync: _Sync, source: _Source, batch_rows: int, progress) -> None:
     key_column = target.primary_key.columns[0]
     to_store = _store_keys(stream, key_column, in_source["_key"])
     src = pd.DataFrame({"key": to_store.astype("str"),
-                        "cursor": as_datetime(in_source["_cursor"]).dt.floor("s")})
+                        "cursor": stream_datetime(in_source["_cursor"], stream).dt.floor("s")})
     src = src.dropna(subset=["key"]).drop_duplicates("key", keep="last")
     stored = read_frame(engine, sa.select(key_column.label("key"), target.c.source_updated_at.label("cursor"))
                         .where(target.c.source == stream.label))
@@ -554,7 +661,7 @@ def _reconcile(sync: _Sync, source: _Source, batch_rows: int, progress) -> None:
     elif reload:
         log.info("stream %s: %d row(s) missing or outdated in the store reloaded by key", stream.name, len(reload))
         for frame in source.by_keys(reload):
-            _load_batch(sync, frame, advance=False)
+            _load_batch(sync, frame, advance=False, check=False)
             if progress:
                 progress(sync.result)
     with engine.begin() as conn:
@@ -617,7 +724,8 @@ def _rows_by_key(stream: Stream, conn: sa.Connection, keys: list) -> Iterator[pd
                                       f"{extract.first_line(exc.orig)}") from None
         rows = result.cursor.fetchall()
         if rows:
-            yield pd.DataFrame.from_records(rows, columns=list(result.keys()), coerce_float=True)
+            yield extract.add_constants(
+                pd.DataFrame.from_records(rows, columns=list(result.keys()), coerce_float=True), stream)
 
 
 # --- locks, lookups, small helpers ----------------------------------------------------------------------
@@ -672,8 +780,9 @@ def _now():
 def _one_line(exc: BaseException) -> str:
     if isinstance(exc, sa.exc.DBAPIError):
         text = f"{type(exc.orig).__name__}: {extract.first_line(exc.orig)}"
-    elif isinstance(exc, (extract.SourceError, ConfigError)):
-        text = extract.first_line(exc)
+    elif isinstance(exc, (extract.SourceError, ConfigError, TooManyRejects)):
+        # our own messages end with the fix: never cut (driver text inside is already shortened)
+        return "; ".join(" ".join(line.split()) for line in str(exc).strip().splitlines() if line.strip())
     else:
         text = f"{type(exc).__name__}: {extract.first_line(exc)}"
     return text[:500]

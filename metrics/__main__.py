@@ -91,12 +91,21 @@ def _print_stream_health(view: pd.DataFrame, stale_after: int) -> None:
 def _print_rejects(store, stream: str | None, limit: int = 200) -> int:
     from metrics import health
 
-    known = [s.name for s in health.enabled_streams(store.cfg)]
-    if stream is not None and stream not in known:
-        raise ConfigError(f"unknown stream {stream!r} for --rejects; known: {', '.join(known)}")
+    enabled = health.enabled_streams(store.cfg)
+    known = [s.name for s in enabled]
+    # a service or a store table names its enabled streams: `--rejects complaints` also when the
+    # complaints come from a CSV stream (complaints_csv) with the database stream switched off
+    names = [stream] if stream in known else [s.name for s in enabled if stream in (s.service, s.target)] \
+        if stream else []
+    if stream and not names:
+        raise ConfigError(f"unknown stream {stream!r} for --rejects; known streams: {', '.join(known)} "
+                          f"(or a service: {', '.join(svc.name for svc in store.cfg.services)})")
     counts = health.reject_counts(store)
-    total = sum(counts.get(s, 0) for s in ([stream] if stream else counts))
-    rows = health.rejects(store, stream, limit=limit)
+    total = sum(counts.get(s, 0) for s in (names or counts))
+    rows = pd.concat([health.rejects(store, n, limit=limit) for n in names]).sort_values(
+        "reject_id", ascending=False).head(limit) if len(names) > 1 else \
+        health.rejects(store, names[0] if names else None, limit=limit)
+    stream = ", ".join(names) if names else None
     if rows.empty:
         print(f"no open rejects{' for ' + stream if stream else ''}")
         return 0

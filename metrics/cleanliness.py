@@ -51,7 +51,8 @@ REJECTED_AT = ("CASE WHEN status = 'ditolak' AND cleaned_at IS NULL"
                " THEN COALESCE(handled_at, source_updated_at) END")
 # The reports as SLA cases (metrics/sla_cases.py): cleaned by due_date, rejected ones outside it.
 CASES = Cases(table="cleanliness_reports", key="report_id", received="reported_at", closed="cleaned_at",
-              due="due_date", area=AREA, rejected_at=REJECTED_AT, duration="cleanup_working_days")
+              due="due_date", area=AREA, rejected_at=REJECTED_AT, duration="cleanup_working_days",
+              needs=("cleaned_at",))
 REPORTED = CASES.received_in_window
 CLEANED = CASES.closed_in_window
 OPEN_AT = CASES.open_at(":at")

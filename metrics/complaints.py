@@ -29,6 +29,7 @@ from metrics import sla_cases
 from metrics.base import (KEC_FILTER, URGENT_CANDIDATES, Store, fill_trend, query_now, sel_filter,
                           share_status, traffic_light, trend_grain, urgent_frame, window_params)
 from metrics.kpis import Flow, Kpi, Trend
+from metrics.quality import unavailable
 from metrics.sla_cases import Cases, overdue_rows, with_sla_pct
 
 # Traffic-light bands of this page (percent of the SLA cohort done on time; backlog share
@@ -51,10 +52,10 @@ AREA = " AND ".join([KEC_FILTER, sel_filter("kelurahan_code", "kel"), sel_filter
 # rejected ones outside it; and the response, where a disposition or a rejection answers.
 CASES = Cases(table="complaints", key="ticket_no", received="received_at", closed="resolved_at",
               due="resolution_due_date", area=AREA, rejected_at="rejected_at",
-              duration="resolution_working_days")
+              duration="resolution_working_days", needs=("resolved_at",))
 RESPONDED_AT = "COALESCE(dispositioned_at, rejected_at)"
 RESPONSES = Cases(table="complaints", key="ticket_no", received="received_at", closed=RESPONDED_AT,
-                  due="response_due_date", area=AREA)
+                  due="response_due_date", area=AREA, needs=("dispositioned_at",))
 
 RECEIVED = CASES.received_in_window
 RESOLVED = CASES.closed_in_window
@@ -118,7 +119,9 @@ def backlog(store: Store, f: Filters, now: dt.datetime | None = None) -> dict:
 
 def satisfaction(store: Store, f: Filters) -> dict:
     """Mean satisfaction rating (1..5) of complaints resolved in the window and how many
-    were rated: {"rating": float | None, "rated": int}."""
+    were rated: {"rating": float | None, "rated": int} (None, 0 when no source sends ratings)."""
+    if unavailable(store, "complaints", "rating"):
+        return {"rating": None, "rated": 0}
     sql = ("SELECT AVG(CAST(rating AS DOUBLE PRECISION)) AS rating, COUNT(rating) AS rated FROM complaints"
            f" WHERE {RESOLVED} AND rating IS NOT NULL AND {AREA}")
     row = store.frame(sql, **f.params()).iloc[0]

@@ -36,8 +36,11 @@ STREAM_COLUMNS = [
     "last_success_at", "minutes_since_success", "stale",
     "cursor_value", "source_cursor", "lag_minutes",
     "failures", "failing", "failing_since", "last_failure_at", "last_error", "unreachable",
-    "retry_at", "open_rejects", "rows_total",
+    "retry_at", "open_rejects", "rows_total", "reject_share", "outcome",
 ]
+# What the last run came to: ok | ok_with_rejects (it loaded, some rows rejected) | failing |
+# stale (a failing stream is failing whatever else; a run that crossed its reject ceiling failed)
+OUTCOMES = ("ok", "ok_with_rejects", "failing", "stale")
 _DATETIME_COLUMNS = ("last_started_at", "last_finished_at", "last_success_at", "failing_since",
                      "last_failure_at", "retry_at")
 
@@ -220,10 +223,15 @@ def stream_health(store: Store, now: dt.datetime | None = None) -> pd.DataFrame:
             open_rejects=_int(rejects.get(stream.name), "open_rejects"),
             rows_total=_int(st, "rows_total"),
         ))
+        last = rows[-1]
+        read = last["last_rows_read"]
+        last["reject_share"] = last["last_rows_rejected"] / read if read else None
+        last["outcome"] = ("failing" if failing else "stale" if stale
+                           else "ok_with_rejects" if last["last_rows_rejected"] else "ok")
     frame = pd.DataFrame(rows, columns=STREAM_COLUMNS)
     for column in _DATETIME_COLUMNS:
         frame[column] = pd.to_datetime(frame[column])
-    for column in ("last_seconds", "minutes_since_success", "lag_minutes"):
+    for column in ("last_seconds", "minutes_since_success", "lag_minutes", "reject_share"):
         frame[column] = frame[column].astype("float64")
     return frame
 
@@ -315,6 +323,8 @@ def source_freshness(store: Store, health_frame: pd.DataFrame | None = None) -> 
     for svc in store.cfg.services:
         service, table = svc.name, svc.main_table
         mine = h[h["service"] == service]
+        if mine.empty:   # every stream of it switched off: the city does not run it here
+            continue
         loaded = mine["last_success_at"].dropna()
         last = loaded.min().to_pydatetime() if len(loaded) else None
         failing = mine[mine["failing"]]
@@ -328,8 +338,14 @@ def source_freshness(store: Store, health_frame: pd.DataFrame | None = None) -> 
             stale=bool(mine["stale"].any()) if len(mine) else last is None,
             error=error, failing=bool(len(failing)),
             failing_since=failing["failing_since"].min() if len(failing) else None,
-            unreachable=bool(failing["unreachable"].any()) if len(failing) else False))
-    return pd.DataFrame(rows)
+            unreachable=bool(failing["unreachable"].any()) if len(failing) else False,
+            labels=", ".join(dict.fromkeys(mine.loc[mine["target"] == table, "label"])) or svc.label,
+            rejected=int(mine["last_rows_rejected"].sum()), read=int(mine["last_rows_read"].sum()),
+            outcome=("failing" if len(failing) else "stale" if mine["stale"].any()
+                     else "ok_with_rejects" if (mine["outcome"] == "ok_with_rejects").any() else "ok")))
+    return pd.DataFrame(rows, columns=["service", "stream", "label", "last_success", "rows", "minutes_since",
+                                       "stale", "error", "failing", "failing_since", "unreachable", "labels",
+                                       "rejected", "read", "outcome"])
 
 
 def stale_sources(store: Store, health_frame: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -357,16 +373,39 @@ def stale_sources(store: Store, health_frame: pd.DataFrame | None = None) -> pd.
 
 
 def health(store: Store) -> dict:
-    """The /health document: overall status, data version, per-service freshness."""
+    """The /health document: overall status, data version, per-service freshness.
+
+    Per service (only those switched on): the label of the app and of the sources feeding its
+    main table (``sources``: e.g. a CSV export in place of e-Masyarakat), last success, rows,
+    stale, failing, ``outcome`` (ok | ok_with_rejects | failing | stale), the last runs' rejected
+    rows and rows that loaded but name a row the store lacks (``unplaced``). Status: ok;
+    degraded when some service is failing or stale (a failing stream at once, not only after
+    ``stale_after_minutes``); stale when every service is; failing when every service fails."""
+    from metrics.quality import unplaced
+
     fresh = source_freshness(store)
     tz = now_wib().tzinfo
+    orphans = unplaced(store)
+    table_service = {t: svc.name for svc in store.cfg.services for t in svc.tables}
+    orphan_rows = orphans.groupby(orphans["table"].map(table_service))["rows"].sum().to_dict() \
+        if len(orphans) else {}
     sources = {
         r.service: {
-            "label": r.label,
+            "label": r.label, "sources": r.labels,
             "last_success": None if r.last_success is None or pd.isna(r.last_success)
             else r.last_success.replace(tzinfo=tz).isoformat(timespec="seconds"),
-            "rows": int(r.rows), "stale": bool(r.stale),
+            "rows": int(r.rows), "stale": bool(r.stale), "failing": bool(r.failing), "outcome": r.outcome,
+            "rejected_last_run": int(r.rejected),
+            "unplaced": int(orphan_rows.get(r.service, 0)),
             **({"error": r.error} if isinstance(r.error, str) and r.error else {}),
         } for r in fresh.itertuples()}
-    status = "ok" if not fresh["stale"].any() else ("degraded" if not fresh["stale"].all() else "stale")
+    bad = fresh["stale"] | fresh["failing"]
+    if fresh.empty or not bad.any():
+        status = "ok"
+    elif fresh["failing"].all():
+        status = "failing"
+    elif fresh["stale"].all():
+        status = "stale"
+    else:
+        status = "degraded"
     return {"status": status, "data_version": store.data_version(), "sources": sources}

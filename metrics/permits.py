@@ -49,7 +49,7 @@ PERMIT_FILTER = (f"{KEC_FILTER} AND {sel_filter('permit_type_code', 'ptype')}"
 # due date is on time (no rejection is outside the SLA).
 CASES = Cases(table="permits", key="registration_no", received="submitted_at", closed="decided_at",
               due="due_date", area=PERMIT_FILTER, duration="processing_working_days",
-              closed_when="status IN ('terbit', 'ditolak')")
+              closed_when="status IN ('terbit', 'ditolak')", needs=("decided_at",))
 SUBMITTED = CASES.received_in_window
 DECIDED = CASES.closed_in_window
 OPEN_AT = CASES.open_at(":at")

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from metrics.base import Store, days_past, pct, window_params
+from metrics.quality import unavailable
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,9 @@ class Cases:
     rejected_at: str | None = None
     duration: str | None = None
     closed_when: str | None = None
+    # the source fields the "done" time is made of: when no source of the table sends them,
+    # SLA shares and medians are "not available" (None), not 0 % (metrics/quality.py)
+    needs: tuple[str, ...] = ()
 
     # --- predicates (SQL text, for a service's own queries too) ---
 
@@ -105,7 +109,9 @@ def with_sla_pct(frame: pd.DataFrame) -> pd.DataFrame:
 
 def sla_pct(cases: Cases, store: Store, f, now: dt.datetime | None = None) -> float | None:
     """% of the cases received in the window that were done within SLA, among those in the SLA
-    cohort at `now`. None when none is due yet."""
+    cohort at `now`. None when none is due yet, or the sources do not send the done time."""
+    if unavailable(store, cases.table, *cases.needs):
+        return None
     sql = (f"SELECT COUNT(*) FILTER (WHERE {cases.sla_met}) AS met, COUNT(*) AS due FROM {cases.table}"
            f" WHERE {cases.received_in_window} AND {cases.area} AND {cases.sla_due}")
     row = store.frame(sql, **window_params(f, now)).iloc[0]
@@ -116,6 +122,8 @@ def median_days(cases: Cases, store: Store, f) -> float | None:
     """Median working days from receipt to done (`cases.duration`), over cases closed in the window."""
     if cases.duration is None:
         raise ValueError(f"median_days: the {cases.table} cases declare no duration column")
+    if unavailable(store, cases.table, *cases.needs):
+        return None
     sql = (f"SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY {cases.duration}) FROM {cases.table}"
            f" WHERE {cases.closed_in_window} AND {cases.duration} IS NOT NULL AND {cases.area}")
     value = store.scalar(sql, **f.params())

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dash
 
-from cards.data import PAGE, PATH, failures, kpis, rejects, streams
+from cards.data import PAGE, PATH, failures, kpis, rejects, streams, unplaced
 from components.i18n import t
 from components.layout import cards_row, open_view, page_shell
 from metrics import health as m
@@ -33,6 +33,7 @@ def layout(**query):
     if not view.wall:   # the wall shows one screen: tiles and the stream table (errors included)
         children += [
             cards_row((failures.card(store), 12)),
+            unplaced.card(store),
             rejects.card(store, query, _selected_stream(query, store)),
         ]
     subtitle = t("datapage.subtitle", sources=health["label"].nunique(), streams=len(health),

@@ -95,6 +95,17 @@ etl_reject = Table(         # a bad row, kept with its reason; its batch's good 
     Column("rejected_at", DateTime, nullable=False),
 )
 
+etl_stream_fields = Table(  # what each stream's source can give: written at the start of every run
+    "etl_stream_fields", metadata,
+    Column("stream", String(60), primary_key=True),
+    Column("label", String(40), nullable=False),     # the rows' ``source`` value
+    Column("target", String(60), nullable=False),    # the store table it fills
+    # JSON list of the canonical fields the source does not have (``columns.<field>: null`` and
+    # no constant): a metric built on one of them is "not available from this source", not 0
+    Column("unmapped", Text, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+)
+
 # --- dimensions ---------------------------------------------------------------------------
 dim_kelurahan = Table(
     "dim_kelurahan", metadata,

@@ -15,6 +15,7 @@ from cards.budget.common import month_label
 from components.cards import Kpi, kpi_row
 from components.i18n import fmt_date, fmt_int, fmt_num, fmt_pct, fmt_rp, t
 from components.layout import View
+from components.quality import unplaced_note
 from core.filters import Filters
 from metrics import budget as m
 from metrics.base import Store
@@ -72,15 +73,16 @@ def kpis(view: View) -> list[Kpi]:
     month = previous_month(f)
     vs_prev = t("budget.vs_days", date=fmt_date(prev.end)) if prev is not None else None
     status = m.band_status(now_pct, lower)
+    unplaced = unplaced_note(store, "budget_realization")   # payments of a line the store lacks
     return [
         Kpi("pagu", t("budget.kpi.pagu", year=f.end.year), float(now_tot["pagu_rp"]) or None,
             _money(year_tot, "pagu_rp"), fmt_rp, better="neutral", vs=t("budget.vs_last_year"),
             hint=t("budget.kpi.pagu_hint")),
         Kpi("realized", t("budget.kpi.realized", date=fmt_date(f.end)), float(now_tot["realized_rp"]),
             _money(prev_tot, "realized_rp"), fmt_rp, better="up", vs=vs_prev,
-            hint=t("budget.kpi.realized_hint"), year_ago=_money(year_tot, "realized_rp")),
+            hint=t("budget.kpi.realized_hint"), year_ago=_money(year_tot, "realized_rp"), note=unplaced),
         Kpi("realized-pct", t("budget.kpi.realized_pct"), now_pct, _pct(prev_tot), fmt_pct, better="up", vs=vs_prev,
-            status=status, year_ago=year_pct),
+            status=status, year_ago=year_pct, note=unplaced),
         Kpi("band", t("budget.kpi.band"), None if now_pct is None else now_pct - lower, None, signed_points,
             better="up", status=status, compare=False,
             hint=t("budget.kpi.band_hint", date=fmt_date(f.end), lower=fmt_pct(lower), upper=fmt_pct(upper),

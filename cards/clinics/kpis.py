@@ -11,6 +11,7 @@ from cards.clinics.common import standard
 from components.cards import Kpi, kpi_row
 from components.i18n import fmt_int, fmt_minutes, fmt_pct, t
 from components.layout import View
+from components.quality import na_reason
 from metrics import clinics as m
 
 WALL_SKIP = ("online", "bpjs")       # the wall's tiles are narrow: keep the four a room watches
@@ -28,6 +29,7 @@ def kpis(view: View) -> list[Kpi]:
     year = m.period_summary(store, f.year_ago()).iloc[0]
     minutes = standard(view)
     label = store.cfg.service("clinics").label
+    no_calls = na_reason(store, "clinic_visits", "called_at")   # a system without call times: no waits
 
     def kpi(key, title, column, fmt, **kw):
         return Kpi(key, title, _value(now, column), _value(prev, column), fmt, year_ago=_value(year, column), **kw)
@@ -37,10 +39,10 @@ def kpis(view: View) -> list[Kpi]:
             hint=t("clinics.kpi.visits_hint")),
         kpi("median-wait", t("clinics.kpi.median_wait"), "median_wait_minutes", fmt_minutes, better="down",
             status=m.wait_status(_value(now, "median_wait_minutes"), minutes),
-            hint=t("clinics.kpi.median_wait_hint", n=minutes)),
+            hint=t("clinics.kpi.median_wait_hint", n=minutes), na=no_calls),
         kpi("within", t("clinics.kpi.within", n=minutes), "within_standard_pct", fmt_pct, better="up",
             status=m.within_standard_status(_value(now, "within_standard_pct")),
-            hint=t("clinics.kpi.within_hint", ok=fmt_pct(m.WITHIN_STANDARD_OK_PCT, 0))),
+            hint=t("clinics.kpi.within_hint", ok=fmt_pct(m.WITHIN_STANDARD_OK_PCT, 0)), na=no_calls),
         kpi("no-show", t("clinics.kpi.no_show"), "no_show_pct", fmt_pct, better="down",
             status=m.no_show_status(_value(now, "no_show_pct")),
             hint=t("clinics.kpi.no_show_hint", warn=fmt_pct(m.NO_SHOW_WARN_PCT, 0))),

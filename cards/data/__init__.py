@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from components.i18n import fmt_num, t
+from components.i18n import fmt_int, fmt_num, fmt_pct, t
 from components.layout import short_time
 from components.theme import STATUS, theme
 from metrics import health as m
@@ -34,6 +34,9 @@ def _seconds(value) -> str:
 
 def _state_text(row) -> str:
     text = t(f"datapage.state.{row.state}")
+    if getattr(row, "outcome", None) == "ok_with_rejects":
+        text += " · " + t("datapage.with_rejects", n=fmt_int(row.last_rows_rejected),
+                          share=fmt_pct(100 * row.reject_share))
     if row.failing and row.stale:
         text += " · " + t("datapage.stale_too")
     if row.failing and not pd.isna(row.retry_at) and row.retry_at > pd.Timestamp(m.now_naive()):

@@ -19,7 +19,7 @@ clinic_visits = Table(
     "clinic_visits", metadata,
     pk("visit_id"),
     Column("visit_date", Date, nullable=False),
-    Column("facility_code", String(20), nullable=False),
+    Column("facility_code", String(20), nullable=False, info={"references": "dim_facility.facility_code"}),
     Column("poli", String(60), nullable=False),
     Column("channel", String(20), nullable=False),             # online | langsung (walk-in)
     Column("payer", String(10), nullable=False),               # BPJS | UMUM

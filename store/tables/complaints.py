@@ -13,7 +13,7 @@ complaints = Table(
     Column("channel", String(20), nullable=False),
     Column("kelurahan_code", String(13)),
     Column("kecamatan_code", String(8)),
-    Column("opd_code", String(20)),                            # assigned OPD (null before disposition)
+    Column("opd_code", String(20), info={"references": "dim_opd.opd_code"}),  # assigned OPD (null before disposition)
     Column("status", String(20), nullable=False),              # diterima | diverifikasi | didisposisikan | diproses | selesai | ditolak
     Column("is_open", Boolean, nullable=False),
     Column("reporter_hash", String(32)),                       # keyed hash of the reporter's NIK/phone
@@ -35,7 +35,7 @@ complaints = Table(
 complaint_status_history = Table(
     "complaint_status_history", metadata,
     Column("event_id", String(100), primary_key=True),
-    Column("complaint_id", String(100), nullable=False),
+    Column("complaint_id", String(100), nullable=False, info={"references": "complaints.complaint_id"}),
     Column("status", String(20), nullable=False),
     Column("changed_at", DateTime, nullable=False),
     *loaded(),

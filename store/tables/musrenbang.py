@@ -18,7 +18,7 @@ musrenbang_proposals = Table(
     Column("kelurahan_code", String(13), nullable=False),
     Column("kecamatan_code", String(8)),
     Column("sector", String(30), nullable=False),              # infrastruktur | pendidikan | ... (bidang)
-    Column("opd_code", String(20)),                            # the OPD that would carry it out
+    Column("opd_code", String(20), info={"references": "dim_opd.opd_code"}),  # the OPD that would carry it out
     Column("proposer_kind", String(30)),                       # warga | kepala_lingkungan | lpm | pkk | ...
     Column("title", String(200), nullable=False),              # masked free text
     Column("priority", SmallInteger),                          # 1..n within kelurahan and year (its forum)
@@ -45,7 +45,7 @@ musrenbang_proposals = Table(
 musrenbang_events = Table(
     "musrenbang_events", metadata,
     pk("event_id"),
-    Column("proposal_id", BigInteger, nullable=False),
+    Column("proposal_id", BigInteger, nullable=False, info={"references": "musrenbang_proposals.proposal_id"}),
     Column("stage", String(20), nullable=False),               # kelurahan | kecamatan | kota | rkpd | pelaksanaan
     Column("event", String(30), nullable=False),               # diusulkan | diteruskan | ditolak | diterima |
                                                                # dianggarkan | tidak_dianggarkan | dikerjakan | selesai

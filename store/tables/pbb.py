@@ -26,7 +26,7 @@ pbb_objects = Table(        # tax objects (objek pajak), keyed by e-PBB's object
 pbb_assessments = Table(    # one SPPT: an object's tax of one tax year
     "pbb_assessments", metadata,
     pk("assessment_id"),
-    Column("object_id", BigInteger, nullable=False),
+    Column("object_id", BigInteger, nullable=False, info={"references": "pbb_objects.object_id"}),
     Column("tax_year", SmallInteger, nullable=False),
     Column("kelurahan_code", String(13), nullable=False),
     Column("kecamatan_code", String(8)),
@@ -47,7 +47,7 @@ pbb_assessments = Table(    # one SPPT: an object's tax of one tax year
 pbb_payments = Table(       # payments through the bank; amount_rp is the tax (pokok), penalty apart
     "pbb_payments", metadata,
     pk("payment_id"),
-    Column("assessment_id", BigInteger, nullable=False),
+    Column("assessment_id", BigInteger, nullable=False, info={"references": "pbb_assessments.assessment_id"}),
     Column("tax_year", SmallInteger, nullable=False),            # of the SPPT paid
     Column("paid_at", DateTime, nullable=False),
     Column("amount_rp", BigInteger, nullable=False),

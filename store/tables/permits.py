@@ -18,7 +18,7 @@ permits = Table(
     "permits", metadata,
     pk("permit_id"),
     Column("registration_no", String(40), nullable=False),
-    Column("permit_type_code", String(20), nullable=False),
+    Column("permit_type_code", String(20), nullable=False, info={"references": "dim_permit_type.permit_type_code"}),
     Column("kelurahan_code", String(13)),
     Column("kecamatan_code", String(8)),
     Column("stage", String(30), nullable=False),               # pendaftaran ... penetapan | selesai
@@ -37,7 +37,7 @@ permits = Table(
 permit_stages = Table(
     "permit_stages", metadata,
     pk("stage_event_id"),
-    Column("permit_id", BigInteger, nullable=False),
+    Column("permit_id", BigInteger, nullable=False, info={"references": "permits.permit_id"}),
     Column("stage", String(30), nullable=False),
     Column("started_at", DateTime, nullable=False),
     Column("finished_at", DateTime),

@@ -1,0 +1,24 @@
+"""The screens' words for what the store cannot say (metrics/quality.py): a KPI "not available
+from this source", and the rows a figure could not place."""
+from __future__ import annotations
+
+from components.i18n import fmt_int, t
+from metrics import quality
+from metrics.base import Store
+
+
+def na_reason(store: Store, table: str, *fields: str) -> str | None:
+    """The tooltip of a tile whose figure needs ``fields`` of ``table`` when no enabled source
+    sends them ("not available from this source: LAPOR export has no dispositioned_at"); None
+    when the figure can be computed."""
+    missing = quality.unavailable(store, table, *fields)
+    if missing is None:
+        return None
+    return t("kpi.na_reason", sources=", ".join(missing.sources), fields=", ".join(missing.fields))
+
+
+def unplaced_note(store: Store, table: str) -> str | None:
+    """"960 rows not placed (see /data)" for a tile whose total leaves out rows naming a row the
+    store lacks; None when there are none."""
+    rows = quality.unplaced_rows(store, table)
+    return t("kpi.unplaced", n=fmt_int(rows)) if rows else None
