@@ -299,10 +299,11 @@ def test_bad_reader_config_names_the_key(source_urls, make_config, tmp_path, str
 
 def test_every_config_snippet_in_docs_sources_is_valid(source_urls, make_config, tmp_path):
     (tmp_path / "docs" / "imports" / "lapor").mkdir(parents=True)
+    (tmp_path / "docs" / "imports" / "citydesk").mkdir(parents=True)
     blocks = [yaml.safe_load(b)["streams"] for b in doc_blocks("yaml")]
-    assert len(blocks) == 4   # tbl_aduan, CSV, Open311, stream settings
+    assert len(blocks) == 6   # tbl_aduan, CSV, Open311, stream settings, cursor-less MariaDB, CSV from abroad
     streams = {}
-    for block in blocks:
+    for block in blocks[:4]:
         cfg = make_config(source_urls, name="docs", extra={"streams": block})
         streams.update({s.name: s for s in configured_streams(cfg) if s.name in block})
     city, lapor, open311 = streams["complaints"], streams["complaints_csv"], streams["complaints_open311"]
@@ -316,6 +317,14 @@ def test_every_config_snippet_in_docs_sources_is_valid(source_urls, make_config,
     assert open311.options["since"] == "2025-01-01"
     assert dict(open311.options["constants"]) == {"kind": "pengaduan", "channel": "open311"}
     assert dict(open311.values["opd_code"])["DINAS LINGKUNGAN HIDUP"] == "DLH"
+    # the last two: a cursor-less MariaDB budget schema and a CSV export from a system abroad
+    mariadb = configured_streams(make_config(source_urls, name="docs", extra={"streams": blocks[4]}))
+    kas = {s.name: s for s in mariadb}["budget_cash_plan"]
+    assert (kas.key, kas.cursor, kas.money_scale) == ("id_kas", "tanpa_waktu", 0.01)
+    abroad = {s.name: s for s in configured_streams(
+        make_config(source_urls, name="docs", extra={"streams": blocks[5]}))}["complaints_csv"]
+    assert str(abroad.timezone) == "UTC" and abroad.columns["kelurahan_code"] is None
+    assert dict(abroad.values["opd_code"])["ROADS"] == "DPUPR"
 
 
 def test_parse_dates_reads_indonesian_month_names_and_offsets():
