@@ -8,7 +8,7 @@ DEV_STAMP := $(VENV)/.dev-installed
 
 .PHONY: run test setup setup-test browser dbservers seed etl bench screenshots reset clean
 
-run: $(APP_STAMP) ## set up, create demo data if missing, first ETL pass, serve on :8050
+run: $(APP_STAMP) browser ## set up (incl. Chromium for the briefing charts), demo data if missing, first ETL pass, serve on :8050
 	$(BIN)/python app.py
 
 test: $(DEV_STAMP) browser dbservers ## set up and run unit + integration + real-browser tests

@@ -25,6 +25,14 @@ MODES = ("demo", "production")
 # Top-level keys besides the services' own settings blocks (``<service>:``).
 TOP_LEVEL = ("mode", "store", "sources", "services", "streams", "simulator", "schedule", "etl", "server",
              "sla", "display", "geo")
+# The command center's own features, each a block validated by the pydantic model of the package
+# that owns it (module:Class, imported when a config is loaded): ``Config.features.<name>``.
+FEATURES = {
+    "wall": "wall.settings:WallSettings",
+    "alerts": "alerts.settings:AlertSettings",
+    "briefing": "briefing.settings:BriefingSettings",
+    "demo": "demo.settings:DemoSettings",
+}
 __all__ = ["Config", "ConfigError", "load_config", "Blocks"]
 
 
@@ -111,6 +119,7 @@ class Config:
     display: DisplayConfig = field(default_factory=DisplayConfig)
     boundaries_path: Path | None = None
     etl: EtlConfig = field(default_factory=EtlConfig)
+    features: Blocks = field(default_factory=lambda: Blocks({}))   # wall:, alerts:, briefing:, demo: (FEATURES)
 
     def __hash__(self) -> int:
         return hash((self.path, self.mode, self.store_url, tuple(sorted(self.sources.items())), self.services,
@@ -123,6 +132,13 @@ class Config:
                 return service
         raise KeyError(f"service {name!r} is not enabled in this config; enabled: "
                        f"{', '.join(s.name for s in self.services)}")
+
+    def feature(self, name: str) -> Settings:
+        """The ``wall:`` / ``alerts:`` / ``briefing:`` / ``demo:`` block (its defaults when this
+        Config was built without one, e.g. in a test)."""
+        if name in self.features:
+            return self.features[name]
+        return feature_model(name)()
 
     def has_service(self, name: str) -> bool:
         return any(s.name == name for s in self.services)
@@ -195,10 +211,10 @@ def load_config(path: str | os.PathLike | None = None) -> Config:
 
     services = _services(raw)
     declared = {svc.name for svc in catalogue.package_services()} | {svc.name for svc in services}
-    unknown = set(raw) - set(TOP_LEVEL) - declared
+    unknown = set(raw) - set(TOP_LEVEL) - set(FEATURES) - declared
     if unknown:
         raise ConfigError(f"{sorted(unknown)[0]}: unknown top-level setting (a typo?); the config has "
-                          f"{', '.join(TOP_LEVEL)} and a block per service; fix it in the config file")
+                          f"{', '.join((*TOP_LEVEL, *FEATURES))} and a block per service; fix it in the config file")
     sources = _sources(raw, services, mode, base)
     sla, settings = _blocks(raw, services)
     streams = _streams(raw, services)
@@ -247,6 +263,7 @@ def load_config(path: str | os.PathLike | None = None) -> Config:
             wall_playlist=tuple(str(p) for p in playlist),
         ),
         boundaries_path=boundaries_path,
+        features=_features(raw),
         etl=EtlConfig(
             overlap_seconds=_get(raw, "etl.overlap_seconds", 300, int, minimum=0),
             reconcile_minutes=_get(raw, "etl.reconcile_minutes", 60.0, float, minimum=0),
@@ -259,6 +276,19 @@ def load_config(path: str | os.PathLike | None = None) -> Config:
             in_process_schedule=_get(raw, "etl.in_process_schedule", None, bool),
         ),
     )
+
+
+def feature_model(name: str) -> type[Settings]:
+    """The settings model of a feature block (FEATURES), imported from its package."""
+    module, _, attr = FEATURES[name].partition(":")
+    import importlib
+    return getattr(importlib.import_module(module), attr)
+
+
+def _features(raw: dict) -> Blocks:
+    """``wall:``, ``alerts:``, ``briefing:``, ``demo:``, each read with its package's model
+    (defaults where the config has none; a bad value is one ConfigError naming the key)."""
+    return Blocks({name: read_block(feature_model(name), raw.get(name), name) for name in FEATURES})
 
 
 def _services(raw: dict) -> tuple[Service, ...]:

@@ -1,0 +1,1 @@
+"""The briefing pack: a PDF with a written summary that leaves the meeting."""

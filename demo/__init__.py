@@ -1,0 +1,1 @@
+"""The delegation demo: a landing screen about Binjai Smart City and a guided tour."""
