@@ -26,10 +26,15 @@ from metrics.health import source_freshness, stale_sources, stream_health
 
 def nav_items(cfg) -> list[tuple[str, str, str]]:
     """(path, id suffix, label) of the navigation: the overview, every service of the config's
-    catalogue in its order, the operators' data page."""
+    catalogue in its order, then the command center's own pages: every page registered with
+    ``bcc_nav=<position>`` (``dash.register_page(..., bcc_nav=900)``; its label is the i18n key
+    ``nav.<name>``), e.g. the operators' data page."""
+    import dash
+    own = sorted((entry["bcc_nav"], entry["path"], entry["name"]) for entry in dash.page_registry.values()
+                 if entry.get("bcc_nav") is not None)
     return ([("/", "overview", t("nav.overview"))]
             + [(svc.path, svc.name, t(f"nav.{svc.name}")) for svc in cfg.services]
-            + [("/data", "data", t("nav.data"))])
+            + [(path, name, t(f"nav.{name}")) for _, path, name in own])
 
 
 def is_wall(query: dict) -> bool:

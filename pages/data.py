@@ -15,7 +15,8 @@ from components.layout import cards_row, open_view, page_shell
 from metrics import health as m
 from metrics.base import Store
 
-dash.register_page(__name__, path=PATH, title="Data · Binjai Command Center", name="Data", order=900)
+dash.register_page(__name__, path=PATH, title="Data · Binjai Command Center", name="data", order=900,
+                   bcc_nav=900)
 
 
 def _selected_stream(query: dict, store: Store) -> str | None:
