@@ -2,6 +2,8 @@
 from this source", and the rows a figure could not place."""
 from __future__ import annotations
 
+import pandas as pd
+
 from components.i18n import fmt_int, t
 from metrics import quality
 from metrics.base import Store
@@ -22,3 +24,16 @@ def unplaced_note(store: Store, table: str) -> str | None:
     store lacks; None when there are none."""
     rows = quality.unplaced_rows(store, table)
     return t("kpi.unplaced", n=fmt_int(rows)) if rows else None
+
+
+def opd_names(short: pd.Series, code: pd.Series, known: pd.Series | None = None,
+              none: str | None = None) -> pd.Series:
+    """How an OPD reads in a table: its short name; a code that dim_opd lacks (another
+    system's agency code, flagged as unplaced on /data) as "9.99.99 (OPD tidak dikenal)", never
+    passed off as an OPD; no code at all as ``none`` (e.g. "not yet dispositioned").
+    ``known``: whether dim_opd has the code (default: a short name was found)."""
+    known = short.notna() if known is None else known.fillna(False).astype(bool)
+    unknown = t("kpi.unknown_opd")
+    names = [s if k and isinstance(s, str) else (f"{c} {unknown}" if isinstance(c, str) and c else none)
+             for s, c, k in zip(short, code, known)]
+    return pd.Series(names, index=short.index, dtype=object)

@@ -185,23 +185,19 @@ def run_pass(cfg: Config, engine: Engine, *, streams: list[str] | None = None, f
 def unplaced_rows(cfg: Config, engine: Engine) -> list[dict]:
     """Rows that loaded but name a row the store does not have (store.references): per
     reference and source, {table, column, ref_table, source, rows, examples, message}."""
-    from store.references import orphan_sql, references
+    from store.references import orphans
 
     tables = [t for svc in cfg.services for t in svc.tables]
-    found = []
     with engine.connect() as conn:
-        for ref in references(tables):
-            frame = pd.DataFrame(conn.execute(sa.text(orphan_sql(ref))).all(), columns=["source", "value", "n_rows"])
-            for source, group in frame.groupby("source", sort=False):
-                rows = int(group["n_rows"].sum())
-                examples = [str(v) for v in group["value"].head(5)]
-                found.append(dict(table=ref.table, column=ref.column, ref_table=ref.ref_table, source=source,
-                                  rows=rows, examples=examples, message=(
-                                      f"{rows:,} row(s) of {ref.table} from {source} name a {ref.column} that "
-                                      f"{ref.ref_table} does not have (e.g. {', '.join(examples)}): loaded, but "
-                                      f"not placed where {ref.ref_table} is needed; load the missing rows of "
-                                      f"{ref.ref_table} or fix the mapping")))
-    return found
+        def run(sql: str) -> pd.DataFrame:
+            return pd.DataFrame(conn.execute(sa.text(sql)).all(), columns=["source", "value", "n_rows"])
+        found = orphans(run, tables)
+    return [dict(table=o.ref.table, column=o.ref.column, ref_table=o.ref.ref_table, source=o.source,
+                 rows=o.rows, examples=list(o.examples), message=(
+                     f"{o.rows:,} row(s) of {o.ref.table} from {o.source} name a {o.ref.column} that "
+                     f"{o.ref.ref_table} does not have (e.g. {', '.join(o.examples)}): loaded, but "
+                     f"not placed where {o.ref.ref_table} is needed; load the missing rows of "
+                     f"{o.ref.ref_table} or fix the mapping")) for o in found]
 
 
 def _runs_left_running(engine: Engine) -> bool:

@@ -211,11 +211,13 @@ _PLACE_AND_OPD = ("LEFT JOIN dim_kelurahan k ON k.kelurahan_code = c.kelurahan_c
 def overdue_list(store: Store, f: Filters, now: dt.datetime | None = None,
                  limit: int = URGENT_LIMIT) -> pd.DataFrame:
     """Open complaints past their resolution due date at the snapshot, most overdue first:
-    ticket_no, category, title (masked), kelurahan_name, opd_short (None = not yet
-    dispositioned), status, received_at, resolution_due_date, days_overdue (working days
-    past the due date). No reporter data."""
+    ticket_no, category, title (masked), kelurahan_name, opd_code, opd_short (the code when
+    dim_opd lacks it; None = not yet dispositioned), opd_known (dim_opd has the code), status,
+    received_at, resolution_due_date, days_overdue (working days past the due date). No
+    reporter data."""
     return overdue_rows(CASES, store, f, now, limit=limit, joins=_PLACE_AND_OPD, columns=(
-        "c.ticket_no, c.category, c.title, k.kelurahan_name, COALESCE(o.opd_short, c.opd_code) AS opd_short,"
+        "c.ticket_no, c.category, c.title, k.kelurahan_name, c.opd_code,"
+        " COALESCE(o.opd_short, c.opd_code) AS opd_short, o.opd_code IS NOT NULL AS opd_known,"
         " c.status, c.received_at, c.resolution_due_date"))
 
 

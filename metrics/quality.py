@@ -21,7 +21,7 @@ import pandas as pd
 
 from core.services import stream_infos
 from metrics.base import Store
-from store.references import orphan_sql, references
+from store.references import orphans
 
 UNPLACED_COLUMNS = ["table", "column", "ref_table", "ref_column", "source", "stream", "rows", "examples"]
 
@@ -63,15 +63,9 @@ def unplaced(store: Store) -> pd.DataFrame:
     for s in stream_infos(store.cfg.services, store.cfg.streams):
         if s.enabled:
             by_label.setdefault((s.target, s.source), s.name)
-    rows = []
-    for ref in references(tables):
-        frame = store.frame(orphan_sql(ref))
-        for source, group in frame.groupby("source", sort=False):
-            rows.append(dict(table=ref.table, column=ref.column, ref_table=ref.ref_table,
-                             ref_column=ref.ref_column, source=source,
-                             stream=by_label.get((ref.table, source)),
-                             rows=int(group["n_rows"].sum()),
-                             examples=", ".join(str(v) for v in group["value"].head(5))))
+    rows = [dict(table=o.ref.table, column=o.ref.column, ref_table=o.ref.ref_table, ref_column=o.ref.ref_column,
+                 source=o.source, stream=by_label.get((o.ref.table, o.source)), rows=o.rows,
+                 examples=", ".join(o.examples)) for o in orphans(store.frame, tables)]
     return pd.DataFrame(rows, columns=UNPLACED_COLUMNS)
 
 

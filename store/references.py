@@ -14,10 +14,14 @@ read side (metrics/quality.py) shows the counts on /data and on the affected til
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+import pandas as pd
+
 from store import schema
+
+EXAMPLES = 5   # unknown values named per reference and source
 
 
 @dataclass(frozen=True)
@@ -62,3 +66,25 @@ def orphan_sql(ref: Reference) -> str:
             f"FROM {ref.table} f WHERE f.{ref.column} IS NOT NULL AND NOT EXISTS "
             f"(SELECT 1 FROM {ref.ref_table} d WHERE d.{ref.ref_column} = f.{ref.column}) "
             f"GROUP BY f.source, f.{ref.column} ORDER BY n_rows DESC")
+
+
+@dataclass(frozen=True)
+class Orphans:
+    """The rows of one source that name missing rows through one reference."""
+    ref: Reference
+    source: str                 # the stream's label (the fact table's ``source`` column)
+    rows: int
+    examples: tuple[str, ...]   # up to EXAMPLES unknown values, most rows first
+
+
+def orphans(run: Callable[[str], pd.DataFrame], tables: Iterable[str]) -> list[Orphans]:
+    """Every (reference, source) among ``tables`` with rows naming a missing row. ``run`` executes
+    a SELECT and returns its frame (the ETL's connection, or the read side's cached Store), so
+    the write side's warning and the screens count the same thing the same way."""
+    found = []
+    for ref in references(tables):
+        frame = run(orphan_sql(ref))
+        for source, group in frame.groupby("source", sort=False):
+            found.append(Orphans(ref, str(source), int(group["n_rows"].sum()),
+                                 tuple(str(v) for v in group["value"].head(EXAMPLES))))
+    return found

@@ -7,6 +7,8 @@
 - ``make_config``: factory writing a config.yaml into the test's tmp dir -> Config.
 - ``test_config``: demo-mode Config over ``fresh_sources`` and an empty tmp DuckDB store.
 - ``store_engine``: engine of ``test_config``'s store, initialised, disposed afterwards.
+- ``new_store``: factory ``new_store(cfg) -> engine`` of a fresh, initialised store for a
+  test's own config (disposed afterwards).
 - ``loaded_config`` / ``loaded_store`` (session): a DuckDB store after one ETL pass over
   ``source_urls``; read-only for tests (metrics and pages tests query it).
 """
@@ -201,3 +203,18 @@ def pg_loaded_store(pg_loaded_config):
     engine = _loaded_engine(pg_loaded_config)
     yield engine
     engine.dispose()
+
+
+@pytest.fixture
+def new_store():
+    from store.engine import init_store, make_engine
+    engines = []
+
+    def make(cfg):
+        engine = make_engine(cfg.store_url)
+        init_store(engine)
+        engines.append(engine)
+        return engine
+    yield make
+    for engine in engines:
+        engine.dispose()

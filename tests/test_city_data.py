@@ -21,7 +21,7 @@ from metrics import quality
 from metrics.base import Store
 from core.filters import Filters
 from conftest import SEED_END, sqlite_path
-from test_feeds import FIRST_EXPORT, HEADER, csv_config, new_store, only, write_export  # noqa: F401 (fixture)
+from test_feeds import FIRST_EXPORT, HEADER, csv_config, only, write_export
 
 
 def bad_export(rows: int) -> list[str]:
@@ -132,3 +132,32 @@ def test_a_service_whose_streams_are_all_off_is_neither_stale_nor_reported(fresh
     assert all(r.ok for r in run_pass(cfg, engine))
     body = h.health(Store(engine, cfg))
     assert "permits" not in body["sources"] and body["status"] == "ok"
+
+
+def test_an_agency_code_that_is_no_opd_is_flagged_and_named_unknown_not_passed_off(
+        source_urls, make_config, new_store, tmp_path):
+    # The export's agency code DPUPR is not a dim_opd code, and no values map translates it.
+    cfg = csv_config(make_config, source_urls, "agency")
+    write_export(tmp_path / "agency" / "imports" / "lapor", "lapor.csv", FIRST_EXPORT)
+    engine = new_store(cfg)
+    results = run_pass(cfg, engine, streams=["opd", "complaints_csv"])
+    assert all(r.ok for r in results), [r.error for r in results]
+    store = Store(engine, cfg)
+
+    found = quality.unplaced(store).set_index(["table", "column"])
+    assert found.loc[("complaints", "opd_code"), "source"] == "LAPOR! CSV"
+    assert found.loc[("complaints", "opd_code"), "examples"] == "DPUPR"
+    assert found.loc[("complaints", "opd_code"), "rows"] == 2                 # LPR-1001 and LPR-1003
+
+    from cards.complaints import opd_league, overdue
+    from components.layout import View
+    f = Filters.from_query({"start": "2026-08-01", "end": "2026-11-23"}, today=SEED_END.date())
+    view = View(query={}, f=f, now=SEED_END, shown_at=SEED_END, wall=False, store=store)
+    for lang, unknown, waiting in (("id", "(OPD tidak dikenal)", "(belum didisposisi)"),
+                                   ("en", "(unknown OPD)", "(not yet dispositioned)")):
+        use_lang(lang)
+        league = str(opd_league.card(view))
+        assert f"DPUPR {unknown}" in league
+        assert waiting in league                                   # LPR-1002 has no agency at all
+        assert f"DPUPR {unknown}" in str(overdue.card(view))       # LPR-1003, open past its due date
+    use_lang("id")

@@ -29,7 +29,7 @@ from core.config import ConfigError
 from etl import feeds
 from etl.runner import run_pass
 from etl.streams import FILE_MTIME, configured_streams
-from store.engine import init_store, make_engine, read_frame
+from store.engine import read_frame
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "sources.md"
 
@@ -42,20 +42,6 @@ def doc_blocks(lang: str) -> list[str]:
 def doc_streams(index: int) -> dict:
     """The ``streams:`` block of the index-th YAML snippet (0 tbl_aduan, 1 CSV, 2 Open311)."""
     return yaml.safe_load(doc_blocks("yaml")[index])["streams"]
-
-
-@pytest.fixture
-def new_store():
-    engines = []
-
-    def make(cfg):
-        engine = make_engine(cfg.store_url)
-        init_store(engine)
-        engines.append(engine)
-        return engine
-    yield make
-    for engine in engines:
-        engine.dispose()
 
 
 def only(results, name: str):

@@ -31,7 +31,8 @@ from etl import extract, feeds
 from etl.runner import run_pass
 from etl.streams import DEFAULT_MAX_REJECT_SHARE, default_streams, configured_streams
 from etl.validate import Problems, coerce, shown_value, stream_datetime
-from store.engine import init_store, make_engine, read_frame
+from store.engine import read_frame
+from test_feeds import only
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "sources.md"
 STREAMS = {s.name: s for s in default_streams()}
@@ -68,25 +69,6 @@ def read_all(stream_, url: str, watermark: str | None = None) -> pd.DataFrame:
     finally:
         engine.dispose()
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
-
-
-@pytest.fixture
-def new_store():
-    engines = []
-
-    def make(cfg):
-        engine = make_engine(cfg.store_url)
-        init_store(engine)
-        engines.append(engine)
-        return engine
-    yield make
-    for engine in engines:
-        engine.dispose()
-
-
-def only(results, name: str):
-    [result] = [r for r in results if r.stream == name]
-    return result
 
 
 SP2D = ("CREATE TABLE sp2d (id INTEGER PRIMARY KEY, nomor TEXT, anggaran INTEGER, tanggal TEXT, "

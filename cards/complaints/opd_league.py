@@ -8,6 +8,7 @@ from cards.complaints import PAGE
 from components.cards import Col, table_card
 from components.i18n import fmt_int, fmt_num, fmt_pct, t
 from components.layout import View
+from components.quality import opd_names
 from metrics import complaints as m
 
 NAME = "opd-league"
@@ -23,7 +24,7 @@ def card(view: View, page_size: int = 12) -> dbc.Card:
     league = m.opd_league(view.store, f.without("opd"), view.now)   # the table that selects shows every OPD
     ranked = league["opd_code"].notna()
     league = league.assign(rank=[str(i + 1) if r else "–" for i, r in enumerate(ranked)],
-                           opd=league["opd_short"].fillna(league["opd_code"]).fillna(t("complaints.no_opd")))
+                           opd=opd_names(league["opd_short"], league["opd_code"], none=t("complaints.no_opd")))
     columns = [
         Col("rank", t("complaints.col.rank")),
         Col("opd", t("complaints.col.opd")),

@@ -8,6 +8,7 @@ from cards.complaints import PAGE
 from components.cards import Col, table_card
 from components.i18n import fmt_date, fmt_int, t
 from components.layout import View
+from components.quality import opd_names
 from metrics import complaints as m
 
 NAME = "overdue"
@@ -29,7 +30,8 @@ def _status(status: str) -> str:
 def card(view: View, page_size: int = 12) -> dbc.Card:
     overdue = m.overdue_list(view.store, view.f, view.now)
     # No OPD code yet: the complaint waits for its disposition.
-    overdue = overdue.assign(opd=overdue["opd_short"].fillna(t("complaints.no_opd")))
+    overdue = overdue.assign(opd=opd_names(overdue["opd_short"], overdue["opd_code"], overdue["opd_known"],
+                                           none=t("complaints.no_opd")))
     days = view.store.cfg.sla.complaints.resolution_working_days
     return table_card(PAGE, NAME, t("complaints.urgent"), overdue, [
         Col("ticket_no", t("complaints.col.ticket")),
