@@ -376,14 +376,18 @@ def _streams(raw: dict, services: tuple[Service, ...]) -> Mapping[str, Mapping]:
     block = _get(raw, "streams", {}, dict)
     names = catalogue.all_stream_names(services)
     every = catalogue.all_stream_names(catalogue.package_services()) | names
+    problems = []   # every problem of the block at once, one line each
     unknown = set(block) - set(every)
     if unknown:
-        raise ConfigError(f"streams: unknown stream(s) {sorted(unknown)}; known: {', '.join(sorted(every))}")
+        problems.append(f"streams: unknown stream(s) {sorted(unknown)}; known: {', '.join(sorted(every))}")
     for name, settings in block.items():
         if not isinstance(settings, dict):
-            raise ConfigError(f"streams.{name}: expected a mapping of settings, got {settings!r}")
+            problems.append(f"streams.{name}: expected a mapping of settings, got {settings!r}")
+            continue
         if "enabled" in settings and not isinstance(settings["enabled"], bool):
-            raise ConfigError(f"streams.{name}.enabled: expected true or false, got {settings['enabled']!r}")
+            problems.append(f"streams.{name}.enabled: expected true or false, got {settings['enabled']!r}")
         if "label" in settings and (not isinstance(settings["label"], str) or not settings["label"].strip()):
-            raise ConfigError(f"streams.{name}.label: expected a non-empty string, got {settings['label']!r}")
+            problems.append(f"streams.{name}.label: expected a non-empty string, got {settings['label']!r}")
+    if problems:
+        raise ConfigError("\n".join(problems))
     return MappingProxyType({k: MappingProxyType(dict(v)) for k, v in block.items() if k in names})

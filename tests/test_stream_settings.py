@@ -526,3 +526,17 @@ def test_the_docs_example_is_valid_and_means_what_it_says(source_urls, make_conf
     assert (typed["amount_rp"].iat[0], typed["updated_at"].iat[0]) == (797918030, pd.Timestamp("2026-11-23 08:30"))
     for setting in ("timezone", "money_scale", "money_round", "max_reject_share"):
         assert f"| `{setting}` |" in section
+
+
+def test_the_config_reports_every_streams_problem_in_one_message(source_urls, make_config):
+    with pytest.raises(ConfigError) as caught:
+        make_config(source_urls, name="allatonce", extra={"streams": {
+            "complaint": {"enabled": True},                       # a typo of complaints
+            "complaints": {"enabled": "ja", "label": " "},
+            "permits": ["not", "a", "mapping"]}})
+    lines = str(caught.value).splitlines()
+    assert len(lines) == 4
+    assert lines[0].startswith("streams: unknown stream(s) ['complaint']; known: ")
+    assert lines[1:] == ["streams.complaints.enabled: expected true or false, got 'ja'",
+                         "streams.complaints.label: expected a non-empty string, got ' '",
+                         "streams.permits: expected a mapping of settings, got ['not', 'a', 'mapping']"]
