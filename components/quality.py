@@ -37,3 +37,14 @@ def opd_names(short: pd.Series, code: pd.Series, known: pd.Series | None = None,
     names = [s if k and isinstance(s, str) else (f"{c} {unknown}" if isinstance(c, str) and c else none)
              for s, c, k in zip(short, code, known)]
     return pd.Series(names, index=short.index, dtype=object)
+
+
+def source_label(cfg, name: str) -> str:
+    """The source(s) a service's page reads, as its subtitle names them: the labels of the
+    enabled streams feeding its main table ("e-Masyarakat + LAPOR! CSV", or only "CityDesk" when
+    a city's export replaces the app), else the service's own label."""
+    from core.services import stream_infos
+    service = cfg.service(name)
+    labels = list(dict.fromkeys(s.label for s in stream_infos([service], cfg.streams)
+                                if s.enabled and s.target == service.main_table))
+    return " + ".join(labels) or service.label

@@ -12,6 +12,7 @@ import dash
 
 from cards.budget import PAGE, activities, kpis, laggards, monthly, opd, opd_table, s_curve, spending_type
 from components.i18n import fmt_date, t
+from components.quality import source_label
 from components.layout import View, cards_row, open_view, page_shell
 from metrics import budget as m
 from services.budget import SERVICE
@@ -46,7 +47,7 @@ def _wall(view: View) -> list:
 
 def layout(**query):
     view = open_view(query)
-    subtitle = t("budget.subtitle", app=view.store.cfg.service("budget").label, year=m.fiscal_year(view.f),
+    subtitle = t("budget.subtitle", app=source_label(view.store.cfg, "budget"), year=m.fiscal_year(view.f),
                  date=fmt_date(view.f.end))
     children = (_wall if view.wall else _briefing)(view)
     return page_shell(PAGE, SERVICE.path, t("budget.title"), subtitle, query, view.store, view.f, children)

@@ -12,6 +12,7 @@ import dash
 from cards.cleanliness import (PAGE, category, duration, hotspots, kelurahan, kelurahan_map, kpis, overdue,
                                reports, trend)
 from components.i18n import t
+from components.quality import source_label
 from components.layout import View, cards_row, open_view, page_shell
 from components.sla import sla_text
 from services.cleanliness import SERVICE
@@ -42,7 +43,7 @@ def wall(view: View) -> list:
 def layout(**query):
     view = open_view(query)
     cfg = view.store.cfg
-    subtitle = f"{cfg.service(SERVICE.name).label} · {sla_text(SERVICE.name, cfg.sla)}"
+    subtitle = f"{source_label(cfg, SERVICE.name)} · {sla_text(SERVICE.name, cfg.sla)}"
     return page_shell(PAGE, SERVICE.path, t("cleanliness.title"), subtitle, query, view.store, view.f,
                       (wall if view.wall else briefing)(view))
 

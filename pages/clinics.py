@@ -12,6 +12,7 @@ from cards.clinics import (PAGE, facilities, hour_weekday, kpis, live_counts, li
                            mix, poli, trend, urgent, visits_list, visits_map, wait_dist)
 from components.cards import section
 from components.i18n import fmt_datetime, t
+from components.quality import source_label
 from components.layout import View, cards_row, open_view, page_shell
 from components.sla import sla_text
 from metrics import clinics as m
@@ -64,6 +65,6 @@ def _wall(view: View) -> list:
 def layout(**query):
     view = open_view(query)
     cfg = view.store.cfg
-    subtitle = t("clinics.subtitle", app=cfg.service("clinics").label) + " · " + sla_text("clinics", cfg.sla)
+    subtitle = t("clinics.subtitle", app=source_label(cfg, "clinics")) + " · " + sla_text("clinics", cfg.sla)
     children = (_wall if view.wall else _briefing)(view)
     return page_shell(PAGE, SERVICE.path, t("clinics.title"), subtitle, query, view.store, view.f, children)

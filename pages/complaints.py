@@ -9,6 +9,7 @@ import dash
 
 from cards.complaints import PAGE, age, category, kelurahan_map, kpis, opd_league, overdue, sources, trend
 from components.i18n import t
+from components.quality import source_label
 from components.layout import View, cards_row, open_view, page_shell
 from components.sla import sla_text
 from services.complaints import SERVICE
@@ -38,7 +39,7 @@ def wall(view: View) -> list:
 def layout(**query):
     view = open_view(query)
     cfg = view.store.cfg
-    subtitle = f"{cfg.service(SERVICE.name).label} · {sla_text(SERVICE.name, cfg.sla)}"
+    subtitle = f"{source_label(cfg, SERVICE.name)} · {sla_text(SERVICE.name, cfg.sla)}"
     return page_shell(PAGE, SERVICE.path, t("complaints.title"), subtitle, query, view.store, view.f,
                       (wall if view.wall else briefing)(view))
 

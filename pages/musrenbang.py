@@ -22,6 +22,7 @@ from cards.musrenbang import (
     sectors,
 )
 from components.i18n import t
+from components.quality import source_label
 from components.layout import View, cards_row, open_view, page_shell
 from services.musrenbang import SERVICE
 
@@ -53,7 +54,7 @@ def wall(view: View) -> list:
 
 def layout(**query):
     view = open_view(query)
-    subtitle = t("musrenbang.subtitle", app=view.store.cfg.service(SERVICE.name).label)
+    subtitle = t("musrenbang.subtitle", app=source_label(view.store.cfg, SERVICE.name))
     return page_shell(PAGE, SERVICE.path, t("musrenbang.title"), subtitle, query, view.store, view.f,
                       (wall if view.wall else briefing)(view))
 

@@ -12,6 +12,7 @@ import dash
 
 from cards.pbb import PAGE, arrears, collection_map, kelurahan, kpis, largest, s_curve
 from components.i18n import fmt_date, t
+from components.quality import source_label
 from components.layout import View, cards_row, open_view, page_shell
 from metrics import pbb as m
 from services.pbb import SERVICE
@@ -48,7 +49,7 @@ def wall(view: View) -> list:
 def layout(**query):
     view = open_view(query)
     year = m.tax_year(view.f)
-    subtitle = t("pbb.subtitle", app=view.store.cfg.service("pbb").label if view.store.cfg.has_service("pbb")
+    subtitle = t("pbb.subtitle", app=source_label(view.store.cfg, "pbb") if view.store.cfg.has_service("pbb")
                  else SERVICE.label, year=year, due=fmt_date(m.settings(view.store).due_date(year)))
     children = wall(view) if view.wall else briefing(view)
     return page_shell(PAGE, SERVICE.path, t("pbb.title"), subtitle, query, view.store, view.f, children)

@@ -11,6 +11,7 @@ import dash
 from cards.permits import (PAGE, applications, funnel, kecamatan, kelurahan_map, kpis, processing, stage,
                            trend, type_chart, type_table, urgent)
 from components.i18n import t
+from components.quality import source_label
 from components.layout import View, cards_row, open_view, page_shell
 from components.sla import sla_text
 from metrics.permits import type_slas
@@ -43,8 +44,8 @@ def wall(view: View) -> list:
 def layout(**query):
     view = open_view(query)
     cfg = view.store.cfg
-    sla = sla_text(SERVICE.name, cfg.sla, permit_types=type_slas(view.store), label=cfg.service(SERVICE.name).label)
-    subtitle = f"{cfg.service(SERVICE.name).label} · {sla}"
+    sla = sla_text(SERVICE.name, cfg.sla, permit_types=type_slas(view.store), label=source_label(cfg, SERVICE.name))
+    subtitle = f"{source_label(cfg, SERVICE.name)} · {sla}"
     return page_shell(PAGE, SERVICE.path, t("permits.title"), subtitle, query, view.store, view.f,
                       (wall if view.wall else briefing)(view))
 

@@ -12,7 +12,7 @@ import sqlite3
 import pytest
 
 from components.i18n import use_lang
-from components.quality import na_reason, unplaced_note
+from components.quality import na_reason, source_label, unplaced_note
 from etl.__main__ import main as etl_main
 from etl.runner import run_pass, unplaced_rows
 from metrics import complaints as mc
@@ -123,6 +123,11 @@ def test_a_kpi_no_source_can_give_is_not_available_not_zero(source_urls, make_co
     use_lang("id")
     assert na_reason(store, "complaints", "rating").startswith("Tidak tersedia dari sumber ini")
     assert na_reason(store, "complaints", "resolved_at") is None
+    # the page names the source it reads, not the app it replaced
+    assert source_label(cfg, "complaints") == "LAPOR! CSV"
+    both = csv_config(make_config, source_urls, "both")
+    assert source_label(both, "complaints") == "e-Masyarakat + LAPOR! CSV"
+    assert source_label(both, "permits") == "e-Perizinan"
 
 
 def test_a_service_whose_streams_are_all_off_is_neither_stale_nor_reported(fresh_sources, make_config, new_store):
