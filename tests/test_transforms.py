@@ -39,6 +39,12 @@ def series(*values, dtype=None) -> pd.Series:
     ("NIK 127501.450190.0003", "NIK [NIK]"),
     ("surat ke budi.s@gmail.com ya", "surat ke [EMAIL] ya"),
     ("NIK 1275014501900003 hp 081234567890", "NIK [NIK] hp [TELEPON]"),
+    # written with slashes or dots, split by invisible characters, in full-width digits
+    ("NIK 1275/0145/0190/0003", "NIK [NIK]"),
+    ("hp 0812/7788/9900 atau 0812.7788.9900", "hp [TELEPON] atau [TELEPON]"),
+    ("NIK 1275\u200b0145\u200c0190\u20600003!", "NIK [NIK]!"),
+    ("wa 08\u200d12\ufeff7788\u00ad9900", "wa [TELEPON]"),
+    ("NIK \uff11\uff12\uff17\uff15\uff10\uff11\uff14\uff15\uff10\uff11\uff19\uff10\uff10\uff10\uff10\uff13", "NIK [NIK]"),
 ])
 def test_identifiers_in_free_text_are_masked(text, expected):
     assert pii.mask_text(series(text)).iloc[0] == expected
@@ -50,6 +56,7 @@ def test_identifiers_in_free_text_are_masked(text, expected):
     "Tagihan Rp 1.500.000 dan Rp 10.050.000.000 belum dibayar",
     "Tiket EM-2026-000123, RT 05 / RW 03, Jl. Gatot Subroto No. 123",
     "Tahun 2026 ada 37 kelurahan",
+    "Rapat 12/11/2026 jam 10.00, surat no. 050/123/2026",
 ])
 def test_ordinary_numbers_are_not_masked(text):
     assert pii.mask_text(series(text)).iloc[0] == text
@@ -308,3 +315,10 @@ def test_a_closing_status_without_its_timestamp_closes_at_the_rows_last_update()
     got = closed_at(batch, "resolved_at", ("selesai",))
     assert got.tolist()[:2] == [pd.Timestamp("2026-11-02 10:00"), pd.Timestamp("2026-11-05 14:00")]
     assert pd.isna(got.iloc[2])            # still open: no close time invented
+
+
+def test_bidi_overrides_and_invisible_characters_never_reach_the_store_or_a_screen():
+    # a right-to-left override would make "gnp.exe" read "exe.png"; zero-width spaces hide text
+    text = "Foto \u202egnp.exe\u202c dan \u200bjalan\u2066 rusak\u2069"
+    assert pii.clean_text(series(text)).iloc[0] == "Foto gnp.exe dan jalan rusak"
+    assert pii.mask_value(text) == "Foto gnp.exe dan jalan rusak"
