@@ -174,7 +174,38 @@ def _resolve_url(url: str, base: Path, key: str) -> str:
     return url
 
 
-def _get(raw: dict, dotted: str, default: Any, kind: type, *, minimum: float | None = None):
+# The keys of each plain block (the services' and features' blocks are pydantic models, which
+# refuse unknown keys themselves). A key not listed is a typo that would change nothing.
+BLOCK_KEYS = {
+    "store": ("url",),
+    "simulator": tuple(f.name for f in dataclasses.fields(SimulatorConfig)),
+    "schedule": ("etl_minutes",),
+    "etl": tuple(f.name for f in dataclasses.fields(EtlConfig)),
+    "server": ("host", "port"),
+    "display": ("stale_after_minutes", "refresh_seconds", "wall_rotate_seconds", "wall_playlist"),
+    "geo": ("boundaries",),
+}
+
+
+def _unknown_keys(raw: dict) -> None:
+    """Every unknown key of the plain blocks at once, each with the keys its block has."""
+    problems = []
+    for block, keys in BLOCK_KEYS.items():
+        value = raw.get(block)
+        if value is None:
+            continue
+        if not isinstance(value, dict):
+            problems.append(f"{block}: expected a mapping of settings, got {value!r}; fix it in the config file")
+            continue
+        for key in sorted(set(value) - set(keys), key=str):
+            problems.append(f"{block}.{key}: unknown setting (a typo?); {block} has {', '.join(keys)}; "
+                            f"fix it in the config file")
+    if problems:
+        raise ConfigError("\n".join(problems))
+
+
+def _get(raw: dict, dotted: str, default: Any, kind: type, *, minimum: float | None = None,
+         maximum: float | None = None):
     node: Any = raw
     for part in dotted.split("."):
         if not isinstance(node, dict) or part not in node or node[part] is None:
@@ -186,6 +217,8 @@ def _get(raw: dict, dotted: str, default: Any, kind: type, *, minimum: float | N
         raise ConfigError(f"{dotted}: expected {kind.__name__}, got {node!r}; fix it in the config file")
     if minimum is not None and node < minimum:
         raise ConfigError(f"{dotted}: must be at least {minimum}, got {node}; fix it in the config file")
+    if maximum is not None and node > maximum:
+        raise ConfigError(f"{dotted}: must be at most {maximum}, got {node}; fix it in the config file")
     return node
 
 
@@ -209,6 +242,7 @@ def load_config(path: str | os.PathLike | None = None) -> Config:
     store_url = os.environ.get("BCC_STORE_URL") or _get(raw, "store.url", "duckdb:///data/analytics.duckdb", str)
     store_url = _resolve_url(store_url, base if not os.environ.get("BCC_STORE_URL") else Path.cwd(), "store.url")
 
+    _unknown_keys(raw)
     services = _services(raw)
     declared = {svc.name for svc in catalogue.package_services()} | {svc.name for svc in services}
     unknown = set(raw) - set(TOP_LEVEL) - set(FEATURES) - declared
@@ -251,7 +285,7 @@ def load_config(path: str | os.PathLike | None = None) -> Config:
         ),
         etl_minutes=_get(raw, "schedule.etl_minutes", 2.0, float, minimum=0.05),
         host=_get(raw, "server.host", "127.0.0.1", str),
-        port=_get(raw, "server.port", 8050, int, minimum=1),
+        port=_get(raw, "server.port", 8050, int, minimum=1, maximum=65535),
         services=services,
         sla=sla,
         settings=settings,

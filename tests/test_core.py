@@ -64,10 +64,22 @@ def test_config_path_from_environment(tmp_path, monkeypatch):
     (f"sources:\n{SOURCES}\nbudget:\n  s_curve_band:\n    1: [5, 1]\n", "budget.s_curve_band: month 1"),
     (f"sources:\n{SOURCES}\ngeo:\n  boundaries: nowhere.geojson\n", "geo.boundaries"),
     ("sources: [unclosed\n", "not valid YAML"),
+    (f"sources:\n{SOURCES}\nserver:\n  port: 99999\n", "server.port: must be at most 65535, got 99999"),
+    (f"sources:\n{SOURCES}\netl:\n  batch_row: 100\n", "etl.batch_row: unknown setting"),
+    (f"sources:\n{SOURCES}\ndisplay:\n  stale_after_minute: 5\n", "display.stale_after_minute: unknown setting"),
+    (f"sources:\n{SOURCES}\nserver: 8050\n", "server: expected a mapping of settings"),
 ])
 def test_broken_config_names_the_key(tmp_path, text, names):
     with pytest.raises(ConfigError, match=names.replace(".", r"\.").replace("[", r"\[")):
         load_config(write(tmp_path, text))
+
+
+def test_every_unknown_key_of_the_plain_blocks_is_named_at_once(tmp_path):
+    with pytest.raises(ConfigError) as caught:
+        load_config(write(tmp_path, f"sources:\n{SOURCES}\nserver:\n  hots: 0.0.0.0\n  prot: 80\n"
+                                    f"simulator:\n  sede: 1\n"))
+    assert [line.split(":")[0] for line in str(caught.value).splitlines()] == \
+        ["simulator.sede", "server.hots", "server.prot"]
 
 
 def test_missing_config_file_says_how_to_fix(tmp_path):
