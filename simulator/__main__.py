@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from core.config import ConfigError, load_config
 from core.services import package_services
 from simulator.generate import seed_databases, sources_exist
-from simulator.live import SourcesMissing, tick
+from simulator.live import TickFailed, tick
 from simulator.sqlio import database_error
 
 URL_HELP = ("service database(s) instead of config.yaml's sources: one SQLAlchemy URL for all of them "
@@ -98,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         config = load_config(args.config)
         return _seed(args, config) if args.command == "seed" else _tick(args, config)
-    except (ConfigError, SourcesMissing) as exc:
+    except (ConfigError, TickFailed) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except sa.exc.DBAPIError as exc:   # server unreachable, access denied, ...

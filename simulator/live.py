@@ -29,7 +29,11 @@ _ENGINES: dict[str, Engine] = {}
 _ENGINES_LOCK = threading.Lock()
 
 
-class SourcesMissing(RuntimeError):
+class TickFailed(RuntimeError):
+    """Some services could not advance; the others did (the message names each and why)."""
+
+
+class SourcesMissing(TickFailed):
     """A service database has no simulator tables yet."""
 
 
@@ -50,6 +54,7 @@ def tick(urls: dict[str, str], now: dt.datetime | None = None, *, seed: int | No
     now64 = to_datetime64(history_end(now))
     catchup_from = now64 - np.timedelta64(int(ref.LIVE_MAX_CATCHUP_DAYS * 86_400), "s")
     counts: dict[str, int] = {}
+    failed: list[tuple[str, Exception]] = []
     for svc in simulated(urls, services):
         service, module = svc.name, svc.load("simulator")
         number = service_number(service)
@@ -62,15 +67,36 @@ def tick(urls: dict[str, str], now: dt.datetime | None = None, *, seed: int | No
                 if not _is_behind(conn, metadata.tables[module.MAIN_TABLE], now64):
                     continue        # already simulated past `now`: never move records backwards
                 module.advance(conn, dict(metadata.tables), live)
-        except sa.exc.DBAPIError as exc:   # SQLite: OperationalError; MariaDB, PostgreSQL: ProgrammingError
-            if any(text in str(exc) for text in ("no such table", "doesn't exist", "does not exist",
-                                                 "Unknown database")):
-                raise SourcesMissing(f"the {service} database at {shown_url(urls[service])} does not exist "
-                                     f"or has no tables; "
-                                     f"create it with `python -m simulator seed`") from None
-            raise
+        except Exception as exc:   # noqa: BLE001 - one service's bad row must not freeze the others
+            failed.append((service, _missing(service, urls[service], exc) or exc))
+            continue
         counts.update(live.counts)
+    if failed:
+        missing = [exc for _, exc in failed if isinstance(exc, SourcesMissing)]
+        if len(missing) == len(failed) == 1:
+            raise missing[0]
+        names = {n for n, _ in failed}
+        advanced = [s.name for s in simulated(urls, services) if s.name not in names]
+        error = (SourcesMissing if len(missing) == len(failed) else TickFailed)(
+            "; ".join(f"{name}: {_one_line(exc)}" for name, exc in failed)
+            + (f" (advanced: {', '.join(advanced)})" if advanced else ""))
+        error.counts = counts
+        raise error
     return counts
+
+
+def _missing(service: str, url: str, exc: Exception) -> SourcesMissing | None:
+    """The error for a database that is not there (or has no tables), naming the fix."""
+    if isinstance(exc, sa.exc.DBAPIError) and any(
+            text in str(exc) for text in ("no such table", "doesn't exist", "does not exist", "Unknown database")):
+        return SourcesMissing(f"the {service} database at {shown_url(url)} does not exist or has no tables; "
+                              f"create it with `python -m simulator seed`")
+    return None
+
+
+def _one_line(exc: Exception) -> str:
+    text = " ".join(str(exc).split())
+    return text if isinstance(exc, SourcesMissing) else f"{type(exc).__name__}: {text[:300]}"
 
 
 def _is_behind(conn, table: sa.Table, now: np.datetime64) -> bool:

@@ -16,7 +16,7 @@ from core.geo import KELURAHAN_BY_CODE
 from simulator import reference as ref
 from simulator.__main__ import main as cli
 from simulator.generate import seed_databases, seed_service, sources_exist
-from simulator.live import tick
+from simulator.live import TickFailed, tick
 from tests.helpers import DATABASES
 from simulator.services import clinics
 
@@ -286,6 +286,21 @@ def test_tick_adds_rows_bumps_updated_at_and_keeps_invariants(fresh):
     assert_invariants(fresh, now)
     assert tick(fresh, now, seed=1, scale=SCALE) == {}          # nothing new at the same instant
     assert tick(fresh, END, seed=1, scale=SCALE) == {}          # an earlier clock moves nothing back
+
+
+def test_one_broken_service_database_does_not_freeze_the_others(fresh):
+    # e-Masyarakat's table lost a column the simulator writes: its tick fails, the others advance
+    with sa.create_engine(fresh["complaints"]).begin() as conn:
+        conn.execute(sa.text("ALTER TABLE pengaduan RENAME COLUMN judul TO judul_lama"))
+    now = END + dt.timedelta(hours=1)
+    with pytest.raises(TickFailed, match=r"^complaints: OperationalError: .*judul.* \(advanced: permits, clinics, "
+                                         r"budget, cleanliness") as caught:
+        tick(fresh, now, seed=1, scale=SCALE)
+    assert caught.value.counts["pendaftaran_inserted"] > 0
+    visits = _read(fresh["clinics"], "pendaftaran")
+    assert (visits.updated_at == pd.Timestamp(now)).sum() > 0
+    complaints = _read(fresh["complaints"], "pengaduan")
+    assert (complaints.updated_at == pd.Timestamp(now)).sum() == 0      # rolled back, nothing half-written
 
 
 def test_ticks_of_any_size_add_the_same_arrivals(fresh, tmp_path):
