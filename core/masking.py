@@ -75,3 +75,22 @@ def mask_value(value):
     value = NIK_RE.sub(NIK_MASK, value)
     value = PHONE_RE.sub(PHONE_MASK, value)
     return BPJS_RE.sub(BPJS_MASK, value)
+
+
+# --- internals in error texts -------------------------------------------------------------------
+# An error shown beyond the operators' /data (/health, the stale badge on every page, the wall)
+# names the source, never where it lives: a URL's password, a file's folders.
+_URL_PASSWORD = re.compile(r"(\b[a-z][\w+.-]*://[^\s:/@'\"]*:)[^\s@/'\"]+@", re.I)
+_FILE_URL = re.compile(r"(\b(?:sqlite|duckdb)[\w+]*:///)/?(?:[^\s'\"]*/)?([^\s'\"/]+)", re.I)
+_ABS_PATH = re.compile(r"(?:(?<=^)|(?<=[\s'\"(=,]))/(?:[^\s'\"/]+/)+([^\s'\"/]*)")
+
+
+def redact_internals(text):
+    """``text`` without passwords in URLs (user:***@host) and with file paths cut to the file's
+    name (.../emasyarakat.sqlite), for screens and endpoints that are not the operators'. Other
+    values pass through."""
+    if not isinstance(text, str):
+        return text
+    text = _URL_PASSWORD.sub(r"\1***@", text)
+    text = _FILE_URL.sub(lambda m: f"{m.group(1)}.../{m.group(2)}", text)
+    return _ABS_PATH.sub(lambda m: f".../{m.group(1)}", text)

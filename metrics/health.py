@@ -23,7 +23,7 @@ import pandas as pd
 
 from core.calendar import now_wib
 from core.config import Config
-from core.masking import mask_value
+from core.masking import mask_value, redact_internals
 from core.services import StreamInfo, stream_infos
 from metrics.base import Store
 
@@ -315,7 +315,8 @@ def _with_labels(store: Store, frame: pd.DataFrame) -> pd.DataFrame:
 def source_freshness(store: Store, health_frame: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per service: stream (its main table), label, last_success (naive WIB: the
     oldest last success among the service's streams), rows in the main table, minutes_since,
-    stale (any of its streams stale), error (of a failing stream, masked), failing,
+    stale (any of its streams stale), error (of a failing stream, masked, without paths or
+    passwords: it reaches /health and every page's stale badge), failing,
     failing_since, unreachable."""
     h = stream_health(store) if health_frame is None else health_frame
     now = _now()
@@ -336,7 +337,7 @@ def source_freshness(store: Store, health_frame: pd.DataFrame | None = None) -> 
             last_success=last, rows=count,
             minutes_since=None if last is None else (now - last).total_seconds() / 60,
             stale=bool(mine["stale"].any()) if len(mine) else last is None,
-            error=error, failing=bool(len(failing)),
+            error=redact_internals(error), failing=bool(len(failing)),
             failing_since=failing["failing_since"].min() if len(failing) else None,
             unreachable=bool(failing["unreachable"].any()) if len(failing) else False,
             labels=", ".join(dict.fromkeys(mine.loc[mine["target"] == table, "label"])) or svc.label,

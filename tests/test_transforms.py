@@ -322,3 +322,17 @@ def test_bidi_overrides_and_invisible_characters_never_reach_the_store_or_a_scre
     text = "Foto \u202egnp.exe\u202c dan \u200bjalan\u2066 rusak\u2069"
     assert pii.clean_text(series(text)).iloc[0] == "Foto gnp.exe dan jalan rusak"
     assert pii.mask_value(text) == "Foto gnp.exe dan jalan rusak"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("source database file /work/data/sources/edokter.sqlite does not exist",
+     "source database file .../edokter.sqlite does not exist"),
+    ("could not open sqlite:////srv/bcc/data/emasyarakat.sqlite", "could not open sqlite:///.../emasyarakat.sqlite"),
+    ("connection to postgresql+psycopg://bcc:s3cr3t@db.kota:5432/emas refused",
+     "connection to postgresql+psycopg://bcc:***@db.kota:5432/emas refused"),
+    ("no file matches /srv/imports/lapor/*.csv; put the export there", "no file matches .../*.csv; put the export there"),
+    ("timed out after 30 s (see https://mariadb.com/kb/en/a/b)", "timed out after 30 s (see https://mariadb.com/kb/en/a/b)"),
+])
+def test_errors_shown_beyond_the_operators_name_no_folder_and_no_password(text, expected):
+    from core.masking import redact_internals
+    assert redact_internals(text) == expected
