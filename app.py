@@ -37,6 +37,7 @@ ROOT = Path(__file__).resolve().parent
 BOOTSTRAP_DIR = Path(xstatic_bootstrap.BASE_DIR)
 log = logging.getLogger("bcc.app")
 EMPTY_TOPOLOGY = {"type": "Topology", "objects": {}, "arcs": [], "bbox": [-180, -90, 180, 90]}
+WEB_THREADS = 8       # waitress worker threads of the embedded default
 WALL_TICK_MS = 2500   # how often a wall page checks whether its turn in the rotation is over
 
 
@@ -270,9 +271,14 @@ def serve(cfg: Config) -> None:
     else:  # PostgreSQL: the scheduler is a process of its own
         log.info("no scheduler in this process: run `python -m etl schedule` beside it")
     _stop_on_signals()
+    _warn_if_exposed(cfg)
     log.info("serving on http://%s:%s/  (Ctrl-C stops)", cfg.host, cfg.port)
     try:
-        app.run(host=cfg.host, port=cfg.port, debug=False, threaded=True)
+        # waitress: a production WSGI server with threads in this one process (DuckDB: one
+        # process per file); with PostgreSQL, gunicorn workers serve wsgi.py instead.
+        import waitress
+        waitress.serve(app.server, host=cfg.host, port=cfg.port, threads=WEB_THREADS, ident="bcc",
+                       channel_timeout=120, clear_untrusted_proxy_headers=True)
     finally:
         if scheduler is not None:
             scheduler.shutdown(wait=True)
@@ -288,6 +294,18 @@ def _shown_state(store: Store) -> str:
     except Exception:  # noqa: BLE001 - the marker must never break the page
         stale = "?"
     return f"{store.data_version()}:{stale}"
+
+
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+def _warn_if_exposed(cfg: Config) -> None:
+    """Beyond loopback the dashboards are on the city network: say loudly that nothing here
+    encrypts or asks for a login (put it behind a TLS proxy with access control)."""
+    if cfg.host not in LOOPBACK:
+        log.warning("server.host is %s: the dashboards are reachable from other machines over plain HTTP "
+                    "and without a login; serve them behind a TLS reverse proxy with access control, "
+                    "or set server.host: 127.0.0.1", cfg.host)
 
 
 def _open_store(cfg: Config):
@@ -321,6 +339,7 @@ def _stop_on_signals() -> None:
 def main() -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)   # "Task queue depth" on every busy wall
     try:
         serve(load_config())
     except (ConfigError, StoreError) as exc:
