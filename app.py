@@ -102,6 +102,8 @@ def _guarded(name: str, layout):
 
 def _register_routes(app: dash.Dash) -> None:
     server = app.server
+    from access import guard
+    guard.install(server)   # body size, malformed callbacks, overlong URLs: 413/400/414, never a traceback
 
     @server.route("/vendor/bootstrap/<path:filename>")
     def bootstrap_files(filename):  # served by the app: the room must work offline

@@ -106,3 +106,37 @@ def test_previous_period_of_a_window_ending_now_stops_at_the_same_time_of_day():
     assert previous.end_ts == dt.datetime(2026, 10, 25, 9, 30)
     past = Filters.from_query({"end": "2026-11-20"}, today=now.date(), now=now)
     assert past.until is None and past.end_ts == dt.datetime(2026, 11, 21)
+
+
+def test_malformed_oversized_and_overlong_requests_get_4xx_never_a_traceback(loaded, test_config):
+    from access.guard import MAX_BODY_BYTES, MAX_URL_CHARS
+    from app import create_app
+
+    client = create_app(test_config, loaded).server.test_client()
+    post = lambda data, **kw: client.post("/_dash-update-component", data=data,  # noqa: E731
+                                          content_type="application/json", **kw)
+    for body, status in [(b"{not json", 400), (b"[1, 2]", 400), (b'{"output": 1}', 400),
+                         (b'"just a string"', 400), (b"\xff\xfe", 400),
+                         (b'{"output": "x.y", "inputs": []' + b" " * MAX_BODY_BYTES + b"}", 413)]:
+        response = post(body)
+        assert response.status_code == status, (body[:30], response.status_code)
+        assert set(response.json) == {"error"} and "Traceback" not in response.get_data(as_text=True)
+
+    # a routing callback whose URL carries a 100 KB value: refused, not echoed into every link
+    client.get("/")
+    [dependency] = [d for d in client.get("/_dash-dependencies").json if "_pages_content" in d["output"]]
+    routing = {"output": dependency["output"],
+               "outputs": [{"id": "_pages_content", "property": "children"},
+                           {"id": "_pages_store", "property": "data"}],
+               "inputs": [{"id": "_pages_location", "property": "pathname", "value": "/complaints"},
+                          {"id": "_pages_location", "property": "search", "value": "?lang=" + "x" * 100_000},
+                          {"id": "bcc-version", "property": "data", "value": "1:"}],
+               "changedPropIds": ["_pages_location.search"]}
+    response = client.post("/_dash-update-component", json=routing)
+    assert response.status_code == 414 and len(response.get_data()) < 500
+    assert client.get("/complaints?lang=" + "x" * (MAX_URL_CHARS + 10)).status_code == 414
+
+    # an ordinary routing callback still renders
+    routing["inputs"][1]["value"] = "?lang=en"
+    response = client.post("/_dash-update-component", json=routing)
+    assert response.status_code == 200 and "Complaints" in response.get_data(as_text=True)
