@@ -104,6 +104,9 @@ def _register_routes(app: dash.Dash) -> None:
     server = app.server
     from access import guard
     guard.install(server)   # body size, malformed callbacks, overlong URLs: 413/400/414, never a traceback
+    from access import headers
+    cfg = get_store().cfg
+    headers.install(app, frame_ancestors=cfg.frame_ancestors, proxies=cfg.proxies)   # CSP, nosniff, HSTS ...
 
     @server.route("/vendor/bootstrap/<path:filename>")
     def bootstrap_files(filename):  # served by the app: the room must work offline

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -111,6 +112,8 @@ class Config:
     etl_minutes: float = 2
     host: str = "127.0.0.1"
     port: int = 8050
+    frame_ancestors: tuple[str, ...] = ("'self'",)   # who may frame the pages (CSP frame-ancestors)
+    proxies: int = 0                                   # reverse proxies in front whose X-Forwarded-* count
     sla: Blocks = field(default_factory=lambda: Blocks({}))        # sla.<service>, by service
     settings: Blocks = field(default_factory=lambda: Blocks({}))   # <service>: blocks, by service
     # streams.<name>: overrides of the ETL's stream definitions (validated in full by etl.streams;
@@ -181,7 +184,7 @@ BLOCK_KEYS = {
     "simulator": tuple(f.name for f in dataclasses.fields(SimulatorConfig)),
     "schedule": ("etl_minutes",),
     "etl": tuple(f.name for f in dataclasses.fields(EtlConfig)),
-    "server": ("host", "port"),
+    "server": ("host", "port", "frame_ancestors", "proxies"),
     "display": ("stale_after_minutes", "refresh_seconds", "wall_rotate_seconds", "wall_playlist"),
     "geo": ("boundaries",),
 }
@@ -286,6 +289,8 @@ def load_config(path: str | os.PathLike | None = None) -> Config:
         etl_minutes=_get(raw, "schedule.etl_minutes", 2.0, float, minimum=0.05),
         host=_get(raw, "server.host", "127.0.0.1", str),
         port=_get(raw, "server.port", 8050, int, minimum=1, maximum=65535),
+        frame_ancestors=_frame_ancestors(raw),
+        proxies=_get(raw, "server.proxies", 0, int, minimum=0, maximum=5),
         services=services,
         sla=sla,
         settings=settings,
@@ -310,6 +315,17 @@ def load_config(path: str | os.PathLike | None = None) -> Config:
             in_process_schedule=_get(raw, "etl.in_process_schedule", None, bool),
         ),
     )
+
+
+def _frame_ancestors(raw: dict) -> tuple[str, ...]:
+    """server.frame_ancestors: origins that may show the pages in a frame (e.g. the city's
+    portal embedding a wall screen), 'self' by default; [] forbids every frame."""
+    value = _get(raw, "server.frame_ancestors", ["'self'"], list)
+    for entry in value:
+        if not isinstance(entry, str) or not re.fullmatch(r"'self'|https?://[\w.-]+(:\d+)?|https://\*\.[\w.-]+", entry):
+            raise ConfigError(f"server.frame_ancestors: {entry!r} is not an origin; write e.g. "
+                              f"https://portal.binjaikota.go.id or 'self'; fix it in the config file")
+    return tuple(value)
 
 
 def feature_model(name: str) -> type[Settings]:

@@ -140,3 +140,26 @@ def test_malformed_oversized_and_overlong_requests_get_4xx_never_a_traceback(loa
     routing["inputs"][1]["value"] = "?lang=en"
     response = client.post("/_dash-update-component", json=routing)
     assert response.status_code == 200 and "Complaints" in response.get_data(as_text=True)
+
+
+def test_every_response_carries_the_security_headers(loaded, test_config, make_config, source_urls):
+    from app import create_app
+
+    client = create_app(test_config, loaded).server.test_client()
+    for path in ("/", "/health", "/vendor/bootstrap/css/bootstrap.min.css", "/_dash-layout"):
+        headers = client.get(path).headers
+        csp = dict(part.strip().split(" ", 1) for part in headers["Content-Security-Policy"].split(";"))
+        assert csp["default-src"] == "'self'" and csp["object-src"] == "'none'"
+        assert csp["frame-ancestors"] == "'self'" and "unsafe-eval" not in csp["script-src"]
+        assert "'unsafe-inline'" not in csp["script-src"] and csp["script-src"].count("'sha256-") >= 2
+        assert headers["X-Content-Type-Options"] == "nosniff" and headers["Referrer-Policy"] == "same-origin"
+        assert "Strict-Transport-Security" not in headers          # plain HTTP: no HSTS
+    # behind one TLS proxy (server.proxies: 1), a portal allowed to frame the wall
+    cfg = make_config(source_urls, name="proxied", extra={"server": {
+        "proxies": 1, "frame_ancestors": ["'self'", "https://portal.binjaikota.go.id"]}})
+    proxied = create_app(cfg, Store(loaded.engine, cfg)).server.test_client()
+    headers = proxied.get("/health", headers={"X-Forwarded-Proto": "https"}).headers
+    assert headers["Strict-Transport-Security"].startswith("max-age=31536000")
+    assert "frame-ancestors 'self' https://portal.binjaikota.go.id" in headers["Content-Security-Policy"]
+    with pytest.raises(Exception, match="server.frame_ancestors: 'javascript:alert' is not an origin"):
+        make_config(source_urls, name="badframe", extra={"server": {"frame_ancestors": ["javascript:alert"]}})
