@@ -244,20 +244,21 @@ def overdue_list(store: Store, f: Filters, now: dt.datetime | None = None,
 # --- for the cross-service screens (metrics/kpis.py) ----------------------------------------
 
 def urgent_hotspots(store: Store, f: Filters, now: dt.datetime | None = None,
-                     limit: int = URGENT_CANDIDATES) -> pd.DataFrame:
+                     limit: int = URGENT_CANDIDATES, overdue_since: dt.date | None = None) -> pd.DataFrame:
     """Location cells (~100 m) with an open cleanliness report past its clean-up due date at
     the snapshot (OVERDUE_AT), most overdue first: location_cell, report_id and
     category of the cell's most overdue report (earliest due date, then earliest report,
     then lowest id), kelurahan_code, kelurahan_name, reported_at, due_date, overdue (overdue
     reports in the cell), reports_in_window (the cell's reports made in the window) and
-    days_overdue (working days, of that report)."""
-    params = window_params(f, now)
+    days_overdue (working days, of that report). `overdue_since`: only reports due on or after it."""
+    params = {**window_params(f, now), "overdue_since": overdue_since}
     sql = f"""
         WITH o AS (SELECT report_id, location_cell, category, kelurahan_code, reported_at, due_date,
                           ROW_NUMBER() OVER (PARTITION BY location_cell
                                              ORDER BY due_date, reported_at, report_id) AS rn,
                           COUNT(*) OVER (PARTITION BY location_cell) AS overdue
-                   FROM cleanliness_reports WHERE {OVERDUE_AT} AND {KEC_FILTER}),
+                   FROM cleanliness_reports WHERE {OVERDUE_AT} AND {KEC_FILTER}
+                   AND (CAST(:overdue_since AS DATE) IS NULL OR due_date >= :overdue_since)),
              w AS (SELECT location_cell, COUNT(*) AS reports_in_window FROM cleanliness_reports
                    WHERE {REPORTED} AND {KEC_FILTER} GROUP BY location_cell)
         SELECT o.location_cell, o.report_id, o.category, o.kelurahan_code, k.kelurahan_name,
@@ -271,11 +272,13 @@ def urgent_hotspots(store: Store, f: Filters, now: dt.datetime | None = None,
     return frame.assign(days_overdue=days_past(frame["due_date"], params["at"]))
 
 
-def urgent(store: Store, f: Filters, now: dt.datetime | None = None) -> pd.DataFrame:
+def urgent(store: Store, f: Filters, now: dt.datetime | None = None,
+           overdue_since: dt.date | None = None) -> pd.DataFrame:
     """The most overdue spots (one item per ~100 m cell) as urgent items: working days past the
-    clean-up due date over the clean-up SLA; detail: the spot's reports in the window."""
+    clean-up due date over the clean-up SLA; detail: the spot's reports in the window
+    (`overdue_since`: only reports due on or after that date)."""
     now = now if now is not None else query_now()
-    k = urgent_hotspots(store, f, now)
+    k = urgent_hotspots(store, f, now, overdue_since=overdue_since)
     days = float(store.cfg.sla.cleanliness.cleanup_working_days)
     return urgent_frame(
         "cleanliness", key=k["location_cell"], what=k["category"], where=k["kelurahan_name"],

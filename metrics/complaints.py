@@ -259,21 +259,24 @@ def complaints_by_source(store: Store, f: Filters, now: dt.datetime | None = Non
 # --- for the cross-service screens (metrics/kpis.py) ----------------------------------------
 
 def urgent_overdue(store: Store, f: Filters, now: dt.datetime | None = None,
-                       limit: int = URGENT_CANDIDATES) -> pd.DataFrame:
+                       limit: int = URGENT_CANDIDATES, overdue_since: dt.date | None = None) -> pd.DataFrame:
     """Open complaints past their resolution due date at the snapshot, most overdue first
     (OVERDUE_AT and the page's filters): ticket_no, category, kelurahan_code,
     kelurahan_name, opd_code, opd_short, received_at, resolution_due_date, days_overdue
-    (working days). No reporter data."""
-    return overdue_rows(CASES, store, f, now, limit=limit, joins=_PLACE_AND_OPD, columns=(
+    (working days); `overdue_since`: only those due on or after that date. No reporter data."""
+    return overdue_rows(CASES, store, f, now, limit=limit, joins=_PLACE_AND_OPD, overdue_since=overdue_since,
+                        columns=(
         "c.ticket_no, c.category, c.kelurahan_code, k.kelurahan_name, c.opd_code,"
         " COALESCE(o.opd_short, c.opd_code) AS opd_short, c.received_at, c.resolution_due_date"))
 
 
-def urgent(store: Store, f: Filters, now: dt.datetime | None = None) -> pd.DataFrame:
+def urgent(store: Store, f: Filters, now: dt.datetime | None = None,
+           overdue_since: dt.date | None = None) -> pd.DataFrame:
     """The most overdue open complaints as urgent items (metrics/overview.py): lateness in
-    working days past the due date over the resolution SLA."""
+    working days past the due date over the resolution SLA (`overdue_since`: only those due
+    on or after that date)."""
     now = now if now is not None else query_now()
-    c = urgent_overdue(store, f, now)
+    c = urgent_overdue(store, f, now, overdue_since=overdue_since)
     days = float(store.cfg.sla.complaints.resolution_working_days)
     return urgent_frame(
         "complaints", key=c["ticket_no"], what=c["category"], where=c["kelurahan_name"],

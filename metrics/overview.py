@@ -21,6 +21,17 @@ snapshot moment (`snapshot_at(f, now)`), each measured against ITS OWN standard,
 - budget OPD (below the S-curve band's lower edge on the period's end date):
   (lower edge - realized %) / lower edge, i.e. the share of the expected realization missing.
 
+This week's breaches and the backlog (`urgent_this_week`, `long_open`). Ranked over every
+open item, the list would be the same years-old items every day (a complaint 667 working days
+late outranks anything new), and nobody acts on a list that never changes. So the overview
+ranks *this week's* breaches: items that became overdue in the last URGENT_RECENT_DAYS days
+(due date on or after the snapshot's date minus 7 days; a service's urgent() takes
+``overdue_since`` for that), plus the live and state items that have no due date (a clinic
+queue now, a budget OPD below the band, a kelurahan lagging the PBB rate); items of a service
+whose urgent() has no ``overdue_since`` count when they are at most that many working days
+late. The long-stale backlog is its own line: per service with SLA cases (its metrics'
+``CASES``), the items open and overdue for more than LONG_OPEN_DAYS (365) days.
+
 So 1.0 means "a whole SLA late" (a complaint 8 working days past due, a queue wait of 120
 minutes against 60, an OPD with nothing paid where the band expects something); 0 means
 just past it. The list is the URGENT_TOP items of highest severity across services, at most
@@ -45,18 +56,25 @@ from dataclasses import dataclass, replace
 
 import pandas as pd
 
+import inspect
+
+from core.calendar import working_days_elapsed
 from core.filters import Filters
-from metrics.base import URGENT_CANDIDATES, URGENT_COLUMNS, Store, query_now, urgent_frame
+from metrics.base import (URGENT_CANDIDATES, URGENT_COLUMNS, Store, query_now, snapshot_at, urgent_frame,
+                          window_params)
 from metrics.kpis import Kpi, headline_kpis, kpis_of
 
 URGENT_TOP = 5
 URGENT_PER_SERVICE = 2
+URGENT_RECENT_DAYS = 7           # "this week's" breaches: overdue since at most this many days
+LONG_OPEN_DAYS = 365             # the backlog line: overdue for more than a year
 CANDIDATES = URGENT_CANDIDATES   # worst items taken from each service before ranking
 WEEK_DAYS = 7
 MOVES_MAX = 6                    # biggest moves shown
 MOVES_MIN = 3                    # ... at least this many when there are
 MOVE_MIN_PCT = 1.0               # a move below 1 % is not a move (unless needed for MOVES_MIN)
-__all__ = ["URGENT_COLUMNS", "summarise", "urgent_items", "week_changes", "week_flow"]
+__all__ = ["URGENT_COLUMNS", "summarise", "urgent_items", "urgent_this_week", "long_open", "week_changes",
+           "week_flow"]
 
 
 # --- the service tiles ------------------------------------------------------------------------
@@ -111,13 +129,29 @@ def summarise(store: Store, f: Filters, now: dt.datetime | None = None) -> list[
 
 # --- the ranked list ------------------------------------------------------------------------
 
-def urgent_candidates(store: Store, f: Filters, now: dt.datetime | None = None) -> pd.DataFrame:
+def _offer(offer, store: Store, f: Filters, now: dt.datetime, recent_days: int | None) -> pd.DataFrame:
+    """One service's candidates; with `recent_days`, only those that became overdue lately."""
+    if recent_days is None:
+        return offer(store, f, now)
+    at = snapshot_at(f, now)
+    since = at.date() - dt.timedelta(days=recent_days)
+    if "overdue_since" in inspect.signature(offer).parameters:
+        return offer(store, f, now, overdue_since=since)
+    part = offer(store, f, now)
+    limit = int(working_days_elapsed(pd.Timestamp(since).to_datetime64().astype("datetime64[D]"),
+                                     pd.Timestamp(at.date()).to_datetime64().astype("datetime64[D]")))
+    return part[(part["unit"] != "wd") | (part["late"] <= limit)]
+
+
+def urgent_candidates(store: Store, f: Filters, now: dt.datetime | None = None,
+                      recent_days: int | None = None) -> pd.DataFrame:
     """Every service's worst items (up to CANDIDATES each, from its metrics module's urgent())
-    in one frame with the columns URGENT_COLUMNS (metrics.base). Not sorted."""
+    in one frame with the columns URGENT_COLUMNS (metrics.base). Not sorted. `recent_days`:
+    only items that became overdue in that many days, and undated ones (module docstring)."""
     now = now if now is not None else query_now()
     parts = [part for svc in store.cfg.services
              if (offer := getattr(svc.load("metrics"), "urgent", None)) is not None
-             and len(part := offer(store, f, now))]
+             and len(part := _offer(offer, store, f, now, recent_days))]
     if not parts:
         return urgent_frame("")
     return pd.concat(parts, ignore_index=True).astype({"late": "float64", "standard": "float64",
@@ -148,11 +182,38 @@ def rank_urgent(candidates: pd.DataFrame, top: int = URGENT_TOP, per_service: in
     return chosen.drop(columns=["_since", "_svc", "_key"]).reset_index(drop=True)
 
 
-def urgent_items(store: Store, f: Filters, now: dt.datetime | None = None) -> pd.DataFrame:
+def urgent_items(store: Store, f: Filters, now: dt.datetime | None = None,
+                 recent_days: int | None = None) -> pd.DataFrame:
     """The URGENT_TOP most urgent items across services (see the module docstring), most
-    severe first, with the columns of `urgent_candidates` and rank (1..)."""
-    ranked = rank_urgent(urgent_candidates(store, f, now), order=[s.name for s in store.cfg.services])
+    severe first, with the columns of `urgent_candidates` and rank (1..). `recent_days`: see
+    `urgent_candidates` (None: every open item, however old)."""
+    ranked = rank_urgent(urgent_candidates(store, f, now, recent_days), order=[s.name for s in store.cfg.services])
     return ranked.assign(rank=range(1, len(ranked) + 1))
+
+
+def urgent_this_week(store: Store, f: Filters, now: dt.datetime | None = None) -> pd.DataFrame:
+    """The overview's list: `urgent_items` of the breaches of the last URGENT_RECENT_DAYS days."""
+    return urgent_items(store, f, now, recent_days=URGENT_RECENT_DAYS)
+
+
+def long_open(store: Store, f: Filters, now: dt.datetime | None = None, days: int = LONG_OPEN_DAYS) -> pd.DataFrame:
+    """The long-stale backlog: per service with SLA cases (its metrics module's CASES), the
+    items open at the snapshot whose due date is more than `days` days before its date:
+    service, items (int). Services with none are left out; catalogue order."""
+    now = now if now is not None else query_now()
+    rows = []
+    for svc in store.cfg.services:
+        cases = getattr(svc.load("metrics"), "CASES", None)
+        if cases is None:
+            continue
+        params = window_params(f, now)
+        params["long_before"] = params["at"].date() - dt.timedelta(days=days)
+        sql = (f"SELECT COUNT(*) FROM {cases.table} WHERE {cases.overdue_at()} AND {cases.area}"
+               f" AND {cases.due} < :long_before")
+        n = int(store.scalar(sql, **params) or 0)
+        if n:
+            rows.append({"service": svc.name, "items": n})
+    return pd.DataFrame(rows, columns=["service", "items"]).astype({"items": "int64"})
 
 
 # --- what changed since last week -----------------------------------------------------------

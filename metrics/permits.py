@@ -371,14 +371,15 @@ def applications(store: Store, f: Filters, now: dt.datetime | None = None,
 
 # --- for the cross-service screens (metrics/kpis.py) ----------------------------------------
 
-def urgent_overdue(store: Store, f: Filters, now: dt.datetime | None = None) -> pd.DataFrame:
+def urgent_overdue(store: Store, f: Filters, now: dt.datetime | None = None,
+                   overdue_since: dt.date | None = None) -> pd.DataFrame:
     """Every application in process and past its due date at the snapshot (OPEN_AT):
     registration_no, permit_type_code, permit_type_name, sla_working_days (the type's SLA the
     due date was derived from), stage (current), kelurahan_code, kelurahan_name, submitted_at,
     due_date, days_overdue (working days) and severity (days_overdue / sla_working_days).
     Most severe first (then earliest submitted). All of them: with per-type SLAs the most overdue is not the most severe."""
     # The city's worst, whatever this page selects: only the kecamatan filter applies.
-    frame = overdue_rows(CASES, store, f, now, area=KEC_FILTER, columns="""
+    frame = overdue_rows(CASES, store, f, now, area=KEC_FILTER, overdue_since=overdue_since, columns="""
         c.registration_no, c.permit_type_code, COALESCE(t.permit_type_name, c.permit_type_code)
             AS permit_type_name, c.sla_working_days, c.stage, c.kelurahan_code, k.kelurahan_name,
         c.submitted_at, c.due_date""", joins="""
@@ -390,11 +391,12 @@ def urgent_overdue(store: Store, f: Filters, now: dt.datetime | None = None) -> 
                              ascending=[False, True, True], kind="mergesort").reset_index(drop=True)
 
 
-def urgent(store: Store, f: Filters, now: dt.datetime | None = None) -> pd.DataFrame:
+def urgent(store: Store, f: Filters, now: dt.datetime | None = None,
+           overdue_since: dt.date | None = None) -> pd.DataFrame:
     """The most severe overdue applications as urgent items: working days past the due date
-    over the type's own SLA."""
+    over the type's own SLA (`overdue_since`: only those due on or after that date)."""
     now = now if now is not None else query_now()
-    p = urgent_overdue(store, f, now).head(URGENT_CANDIDATES)
+    p = urgent_overdue(store, f, now, overdue_since=overdue_since).head(URGENT_CANDIDATES)
     return urgent_frame(
         "permits", key=p["registration_no"], what=p["permit_type_name"], where=p["kelurahan_name"],
         late=p["days_overdue"].astype("float64"), unit="wd",

@@ -145,16 +145,22 @@ def backlog(cases: Cases, store: Store, f, now: dt.datetime | None = None,
 
 
 def overdue_rows(cases: Cases, store: Store, f, now: dt.datetime | None = None, *, columns: str,
-                 joins: str = "", limit: int | None = None, area: str | None = None) -> pd.DataFrame:
+                 joins: str = "", limit: int | None = None, area: str | None = None,
+                 overdue_since: dt.date | None = None) -> pd.DataFrame:
     """The cases overdue at the snapshot, earliest due first (then earliest received, then key),
     with days_overdue (working days past the due date, int). The cases are the subquery ``c``:
     `columns` is the select list over ``c`` and `joins` (e.g. ``LEFT JOIN dim_kelurahan k ON
     ...``); it must select ``c.<due>``. `area`: another filter predicate than the page's
-    (``cases.area``); `limit`: at most that many rows."""
+    (``cases.area``); `limit`: at most that many rows; `overdue_since`: only cases due on or
+    after this date (those that became overdue lately: metrics/overview.py's this week)."""
     params = window_params(f, now)
+    recent = ""
+    if overdue_since is not None:
+        params["overdue_since"] = overdue_since
+        recent = f" AND {cases.due} >= :overdue_since"
     sql = f"""
         SELECT {columns}
-        FROM (SELECT * FROM {cases.table} WHERE {cases.overdue_at()} AND {area or cases.area}) c
+        FROM (SELECT * FROM {cases.table} WHERE {cases.overdue_at()} AND {area or cases.area}{recent}) c
         {joins}
         ORDER BY c.{cases.due}, c.{cases.received}, c.{cases.key}
         {'' if limit is None else f'LIMIT {int(limit)}'}"""

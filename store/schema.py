@@ -24,8 +24,8 @@ from __future__ import annotations
 from sqlalchemy import (BigInteger, Column, DateTime, Double, Index, Integer,
                         MetaData, String, Table, Text)
 
-SCHEMA_VERSION = 3   # 2: etl_state overlap tail, failures/retry, reconciliation; etl_run kind;
-                     # 3: e-Musrenbang and e-PBB tables
+SCHEMA_VERSION = 4   # 2: etl_state overlap tail, failures/retry, reconciliation; etl_run kind;
+                     # 3: e-Musrenbang and e-PBB tables; 4: alerts
 
 metadata = MetaData()
 
@@ -104,6 +104,28 @@ etl_stream_fields = Table(  # what each stream's source can give: written at the
     # no constant): a metric built on one of them is "not available from this source", not 0
     Column("unmapped", Text, nullable=False),
     Column("updated_at", DateTime, nullable=False),
+)
+
+alerts = Table(             # alerts/engine.py: one row per firing of a rule, open until it clears
+    "alerts", metadata,
+    pk("alert_id"),                                   # microseconds since 1970 (+n): unique
+    Column("rule", String(20), nullable=False),       # breach | source_stale | source_failing | spike | budget | clinic_wait
+    Column("key", String(400), nullable=False),       # de-duplication: rule:service:subject (one open row per key)
+    Column("service", String(40), nullable=False),
+    Column("severity", String(10), nullable=False),   # info | warning | critical (the latest evaluation's)
+    Column("opened_at", DateTime, nullable=False),    # WIB
+    Column("last_seen_at", DateTime, nullable=False),  # the last evaluation that found it firing
+    Column("closed_at", DateTime),                    # NULL while open
+    Column("value", Double, nullable=False),          # the number that triggered it (latest)
+    Column("threshold", Double, nullable=False),      # ... and the threshold it crossed
+    Column("peak", Double, nullable=False),           # the largest value while open
+    Column("params", Text, nullable=False),           # JSON: codes and names the text is built from (no personal data)
+    Column("link", Text, nullable=False),             # the filtered view: path + query
+    Column("notified_at", DateTime),                  # opening sent (all channels that were due)
+    Column("closed_notified_at", DateTime),           # closing sent
+    Column("notify_attempts", Integer, nullable=False, default=0),
+    Column("notify_error", Text),                     # the last failure to send (masked, no secrets)
+    Index("ix_alerts_key_closed", "key", "closed_at"),
 )
 
 # --- dimensions ---------------------------------------------------------------------------

@@ -1,5 +1,7 @@
-"""The five most urgent items across services (metrics.overview.urgent_items), each linking to
-its service's page with the cross-filter that shows its records."""
+"""The five most urgent of this week's breaches across services (metrics.overview.
+urgent_this_week), each linking to its service's page with the cross-filter that shows its
+records; below them the long-stale backlog as one line ("112 items open for more than a
+year", per service: metrics.overview.long_open)."""
 from __future__ import annotations
 
 from urllib.parse import urlencode
@@ -91,14 +93,27 @@ def urgent_list(items: pd.DataFrame, query: dict, paths: dict[str, str], standar
     return html.Div(rows, className="urgent-list", id=f"{PAGE}-urgent-list")
 
 
+def backlog_line(backlog: pd.DataFrame) -> html.Div | None:
+    """"112 item terbuka lebih dari setahun · Pengaduan: 80 · Perizinan: 32" (None when none)."""
+    if backlog.empty:
+        return None
+    parts = " · ".join(t("overview.urgent.backlog_service", service=t(f"nav.{r.service}"), n=fmt_int(r.items))
+                       for r in backlog.itertuples())
+    return html.Div([html.Strong(t("overview.urgent.backlog", n=fmt_int(int(backlog["items"].sum())))),
+                     html.Span(" · " + parts)],
+                    className="urgent-backlog small text-body-secondary px-2 pt-2", id=f"{PAGE}-urgent-backlog")
+
+
 def card(view: View) -> dbc.Card:
     cfg = view.store.cfg
-    items = ov.urgent_items(view.store, view.f, view.now)
+    items = ov.urgent_this_week(view.store, view.f, view.now)
+    backlog = ov.long_open(view.store, view.f, view.now)
     minutes = cfg.sla.clinics.max_wait_minutes if "clinics" in cfg.sla else 0
     return dbc.Card([
         dbc.CardHeader([html.Span(t("overview.urgent.title"), className="card-title-text"),
-                        html.Small(t("overview.urgent.about", n=ov.URGENT_PER_SERVICE),
+                        html.Small(t("overview.urgent.this_week") + " · "
+                                   + t("overview.urgent.about", n=ov.URGENT_PER_SERVICE),
                                    className="text-body-secondary d-block urgent-about")]),
-        dbc.CardBody(urgent_list(items, view.query, {s.name: s.path for s in cfg.services}, minutes),
-                     className="p-2"),
+        dbc.CardBody([urgent_list(items, view.query, {s.name: s.path for s in cfg.services}, minutes),
+                      backlog_line(backlog)], className="p-2"),
     ], className="urgent-card h-100", id=f"{PAGE}-{NAME}")
