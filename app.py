@@ -27,6 +27,7 @@ from components.cards import CSV_BUTTON, XF_GRAPH, XF_TABLE
 from core.calendar import now_wib
 from components.layout import service_off
 from core.config import Config, ConfigError, load_config
+from core.masking import redact_internals
 from core.services import package_services
 from core.filters import Filters, parse_selection
 from metrics.base import Store, get_store, set_store
@@ -256,7 +257,12 @@ def serve(cfg: Config) -> None:
     engine = _open_store(cfg)
     if cfg.is_demo:
         from simulator.generate import missing_sources, seed_databases
-        missing = missing_sources(cfg.sources, cfg.services)
+        missing, foreign = demo_seedable(cfg, missing_sources(cfg.sources, cfg.services))
+        for name in foreign:   # a city's own database, or a file outside the demo folder: never written
+            log.error("the %s source (%s) is missing or has no demo tables, and it is not a demo database "
+                      "under %s: it is left alone and its streams will fail until it is there; point "
+                      "sources.%s at it or remove the entry to use the demo database", name,
+                      redact_internals(cfg.sources[name]), DEMO_SOURCES_DIR, name)
         if missing:   # only those: the other demo databases keep their history and live activity
             began = time.monotonic()
             log.info("creating the demo service database(s) %s (%s days of history)...", ", ".join(missing),
@@ -302,6 +308,21 @@ def _shown_state(store: Store) -> str:
 
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
+DEMO_SOURCES_DIR = Path("data") / "sources"   # next to the config: the only place demo mode writes sources
+
+
+def demo_seedable(cfg: Config, missing: list[str]) -> tuple[list[str], list[str]]:
+    """Split the services whose demo database is missing into those demo mode may (re)create -
+    SQLite files inside the config's data/sources/ folder - and the others (a server database,
+    a file elsewhere), which it never writes: a demo config pointed at a city's system must not
+    create simulator tables in it."""
+    folder = (cfg.path.parent / DEMO_SOURCES_DIR).resolve()
+    ours, foreign = [], []
+    for name in missing:
+        url = cfg.sources.get(name, "")
+        path = Path(url.removeprefix("sqlite:///")).resolve() if url.startswith("sqlite:///") else None
+        (ours if path is not None and path.is_relative_to(folder) else foreign).append(name)
+    return ours, foreign
 
 
 def _warn_if_exposed(cfg: Config) -> None:

@@ -21,12 +21,17 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_python_app_py_serves_with_waitress_and_stops_cleanly_on_sigterm(tmp_path):
+    """Also: demo mode creates the missing demo databases under data/sources/ and never a source
+    elsewhere (here the cleanliness source points at a city's folder where no file is yet)."""
     port = free_port()
+    elsewhere = tmp_path / "kota" / "esaberling.sqlite"
+    elsewhere.parent.mkdir()
     config = tmp_path / "config.yaml"
     config.write_text(yaml.safe_dump({
         "mode": "demo", "store": {"url": "duckdb:///store.duckdb"},
-        "sources": {name: f"sqlite:///sources/{name}.sqlite"
-                    for name in ("complaints", "permits", "clinics", "budget", "cleanliness")},
+        "sources": {**{name: f"sqlite:///data/sources/{name}.sqlite"
+                       for name in ("complaints", "permits", "clinics", "budget")},
+                    "cleanliness": f"sqlite:///{elsewhere}"},
         "services": {"musrenbang": {"enabled": False}, "pbb": {"enabled": False}},
         "simulator": {"seed": 3, "history_days": 20, "scale": 0.03, "tick_seconds": 3600},
         "server": {"host": "127.0.0.1", "port": port}}), encoding="utf-8")
@@ -45,7 +50,11 @@ def test_python_app_py_serves_with_waitress_and_stops_cleanly_on_sigterm(tmp_pat
                 assert time.monotonic() < deadline, "the app did not answer within 5 minutes"
                 time.sleep(1)
         assert server == "bcc"                         # waitress (ident), not Werkzeug's dev server
-        assert '"status":"ok"' in body.replace(" ", "")
+        assert '"status":"degraded"' in body.replace(" ", "")     # the cleanliness source is not there
+        assert sorted(p.name for p in (tmp_path / "data" / "sources").iterdir()
+                      if p.suffix == ".sqlite") == ["budget.sqlite", "clinics.sqlite", "complaints.sqlite",
+                                                    "permits.sqlite"]
+        assert not elsewhere.exists()
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/complaints", timeout=30) as response:
             assert response.status == 200 and b"_dash-renderer" in response.read()
     finally:
@@ -54,6 +63,8 @@ def test_python_app_py_serves_with_waitress_and_stops_cleanly_on_sigterm(tmp_pat
     assert proc.returncode == 0, out
     assert "stopped cleanly" in out and "Traceback" not in out
     assert "reachable from other machines" not in out
+    assert "the cleanliness source (sqlite:///.../esaberling.sqlite) is missing or has no demo tables, and " \
+           "it is not a demo database" in out
 
 
 def test_binding_beyond_loopback_warns_that_nothing_encrypts_or_asks_for_a_login(caplog, make_config, source_urls):
