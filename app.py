@@ -103,6 +103,8 @@ def _guarded(name: str, layout):
 
 def _register_routes(app: dash.Dash) -> None:
     server = app.server
+    from briefing import web as briefing_web
+    briefing_web.register(server)   # /briefings/file, /briefings/make
     from access import guard
     guard.install(server)   # body size, malformed callbacks, overlong URLs: 413/400/414, never a traceback
     from access import headers

@@ -31,6 +31,7 @@ log = logging.getLogger("bcc.etl.scheduler")
 ETL_JOB_ID = "etl-pass"
 RETRY_JOB_ID = "etl-retry"
 TICK_JOB_ID = "simulator-tick"
+BRIEFING_JOB_ID = "briefing-weekly"
 
 
 def etl_job(cfg: Config, engine: Engine, *, retry_only: bool = False) -> None:
@@ -48,6 +49,17 @@ def etl_job(cfg: Config, engine: Engine, *, retry_only: bool = False) -> None:
             log.warning("stream %s failed: %s", result.stream, result.error)
         elif retry_only:
             log.warning("stream %s recovered: loaded %d row(s)", result.stream, result.rows_loaded)
+    if results or not retry_only:
+        evaluate_alerts(cfg, engine)
+
+
+def evaluate_alerts(cfg: Config, engine: Engine) -> None:
+    """The alert rules after a pass (alerts/engine.py); a failure is logged, never raised."""
+    try:
+        from alerts.engine import evaluate_safely
+        evaluate_safely(cfg, engine)
+    except Exception:  # even an import error must not stop the ETL
+        log.exception("alert evaluation failed")
 
 
 def tick_job(cfg: Config) -> None:
@@ -56,6 +68,15 @@ def tick_job(cfg: Config) -> None:
         live.tick(cfg.sources, scale=cfg.simulator.scale, services=cfg.services)
     except Exception:
         log.exception("simulator tick failed")
+
+
+def briefing_job(cfg: Config, engine: Engine) -> None:
+    """Last week's briefing pack (config.yaml ``briefing:``); never raises."""
+    try:
+        from briefing.library import weekly_job  # lazily: the read side is the briefing's business
+        weekly_job(cfg, engine)
+    except Exception:
+        log.exception("weekly briefing pack failed")
 
 
 def start_scheduler(cfg: Config, engine: Engine, *, run_now: bool = True) -> BackgroundScheduler:
@@ -75,6 +96,11 @@ def start_scheduler(cfg: Config, engine: Engine, *, run_now: bool = True) -> Bac
         scheduler.add_job(tick_job, "interval", seconds=cfg.simulator.tick_seconds, args=(cfg,),
                           id=TICK_JOB_ID, name="simulator tick",
                           misfire_grace_time=cfg.simulator.tick_seconds)
+    briefing = cfg.feature("briefing")
+    if briefing.enabled:   # weekly, day and time WIB (the scheduler's timezone)
+        scheduler.add_job(briefing_job, "cron", day_of_week=briefing.day, hour=briefing.hour,
+                          minute=briefing.minute, args=(cfg, engine), id=BRIEFING_JOB_ID,
+                          name="weekly briefing pack", misfire_grace_time=3600)
     scheduler.start()
     log.info("scheduler started: ETL every %.1f min, failed streams retried from %d s%s", cfg.etl_minutes,
              retry, f", simulator tick every {cfg.simulator.tick_seconds} s" if cfg.is_demo else "")
