@@ -10,6 +10,7 @@ their data, else the service's TREND); overdue complaints per OPD; OPDs below th
 from __future__ import annotations
 
 import asyncio
+import threading
 import base64
 import datetime as dt
 import html
@@ -138,7 +139,24 @@ def draw(charts: list[Chart]) -> None:
             for chart in charts:
                 chart.png = await k.calc_fig(chart.figure, opts={"format": "png", "width": chart.width,
                                                                  "height": chart.height, "scale": CHART_SCALE})
-    asyncio.run(run())
+    _run_in_own_loop(run)
+
+
+def _run_in_own_loop(coroutine_fn) -> None:
+    """asyncio.run(coroutine_fn()) in a thread of its own: the caller may already run an event
+    loop (a Playwright session, an async server), where asyncio.run() refuses to start."""
+    failure: list[BaseException] = []
+
+    def target():
+        try:
+            asyncio.run(coroutine_fn())
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the caller's thread
+            failure.append(exc)
+    worker = threading.Thread(target=target, name="briefing-charts", daemon=True)
+    worker.start()
+    worker.join()
+    if failure:
+        raise failure[0]
 
 
 def _img(chart: Chart) -> str:
