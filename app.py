@@ -121,6 +121,17 @@ def _register_routes(app: dash.Dash) -> None:
         draw only the kelurahan polygons of geo.boundaries (components/maps.py)."""
         return jsonify(EMPTY_TOPOLOGY)
 
+    @server.route("/wall/status.json")
+    def wall_status_route():
+        """The wall's chrome: ticker, "data as of", store reachable (cards/wall/chrome.py)."""
+        from components.i18n import use_lang
+        from wall.status import wall_status
+        from flask import request
+        use_lang(request.args.get("lang"))
+        response = jsonify(wall_status(get_store()))
+        response.headers["Cache-Control"] = "no-store"
+        return response
+
     @server.route("/health")
     def health_route():
         try:
@@ -188,7 +199,8 @@ def _register_callbacks(app: dash.Dash) -> None:
         """
         function(pathname, search) {
             const q = new URLSearchParams(search || "");
-            const dark = q.get("theme") === "dark" || (q.get("mode") === "wall" && q.get("theme") !== "light");
+            const wall = q.get("mode") === "wall" || (pathname || "").startsWith("/wall");
+            const dark = q.get("theme") === "dark" || (wall && q.get("theme") !== "light");
             document.documentElement.setAttribute("data-bs-theme", dark ? "dark" : "light");
             document.documentElement.setAttribute("lang", q.get("lang") === "en" ? "en" : "id");
             return window.dash_clientside.no_update;
@@ -203,7 +215,9 @@ def _register_callbacks(app: dash.Dash) -> None:
             // Wall rotation: after `rotate` seconds (URL, else config) go to the next page of the
             // playlist with a full page load, so a wall browser left on for days does not leak.
             const q = new URLSearchParams(window.location.search);
-            if (q.get("mode") !== "wall" || !cfg || !cfg.playlist.length) {
+            // (a /wall playlist rotates by assets/wall.js: its screens carry `playlist`)
+            if (q.get("mode") !== "wall" || q.get("playlist") || window.location.pathname.startsWith("/wall")
+                    || !cfg || !cfg.playlist.length) {
                 return window.dash_clientside.no_update;
             }
             window.bccShownAt = window.bccShownAt || Date.now();

@@ -70,7 +70,8 @@ def add_strings(strings: dict[str, dict[str, str] | str]) -> None:
 
 
 def has(key: str) -> bool:
-    return key in _STRINGS["id"] or key in _STRINGS[lang()]
+    """Whether `key` has a text: in the locales, or declared by the service catalogue."""
+    return key in _STRINGS["id"] or key in _STRINGS[lang()] or _declared(key) is not None
 
 
 def t(key: str, **fmt) -> str:

@@ -196,15 +196,33 @@ def page_shell(page: str, path: str, title: str, subtitle: str, query: dict, sto
                  + (f" · {KECAMATAN[f.kecamatan]}" if f.kecamatan else ""),
                  className="small text-body-secondary") if (f and wall) else None,
     ], className="page-header mb-3")
+    chrome = _wall_chrome(query) if wall and query.get("playlist") else None
+    stale = _stale_service(store, page) if wall else None
     return html.Div([
         None if wall else navbar(path, query, store.cfg),
+        chrome.header(t("wall.title")) if chrome else None,
         dbc.Container([
             header,
+            html.Div(stale, className="wall-stale-note wall-page-stale", id="stale-service-note") if stale else None,
             None if (wall or f is None) else html.Div(filter_bar(f), className="mb-3"),
             None if f is None else selection_chips(path, query, f, store, selection_labels),
             *children,
         ], fluid=True, className="pb-4"),
-    ], className=f"bcc-page page-{page}" + (" wall" if wall else ""), id=f"{page}-page")
+        chrome.footer() if chrome else None,
+    ], className=f"bcc-page page-{page}" + (" wall" if wall else "") + (" wall-playing" if chrome else "")
+       + (" service-stale" if stale else ""), id=f"{page}-page")
+
+
+def _wall_chrome(query: dict):
+    """A page shown in a /wall playlist gets the wall's clock, countdown and ticker."""
+    from cards.wall.chrome import Chrome   # cards import this module
+    return Chrome(open_view(query))
+
+
+def _stale_service(store: Store, page: str) -> str | None:
+    """On the wall, a page of a stale service says so on its (greyed) tiles."""
+    from wall.status import stale_by_service
+    return stale_by_service(store).get(page)
 
 
 @dataclass(frozen=True)

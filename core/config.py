@@ -268,14 +268,15 @@ def load_config(path: str | os.PathLike | None = None) -> Config:
         except BoundaryError as exc:
             raise ConfigError(str(exc)) from None
 
-    # The wall shows the overview and then every service's page, unless config says otherwise.
+    # `?mode=wall` on a briefing page rotates through these pages (the wall's own screens and
+    # playlists are config.yaml wall:, wall/playlist.py): the overview, then every service's page.
     playlist = _get(raw, "display.wall_playlist", ["/", *(svc.path for svc in services)], list)
     shown = {"/", "/data", *(svc.path for svc in services)}
     for entry in playlist:
         if not isinstance(entry, str) or entry.split("?", 1)[0] not in shown:
             raise ConfigError(f"display.wall_playlist: {entry!r} is not a page of this config; pages: "
                               f"{', '.join(sorted(shown))} (a switched-off service has none)")
-    return Config(
+    cfg = Config(
         path=path,
         mode=mode,
         store_url=store_url,
@@ -315,6 +316,9 @@ def load_config(path: str | os.PathLike | None = None) -> Config:
             in_process_schedule=_get(raw, "etl.in_process_schedule", None, bool),
         ),
     )
+    from wall.playlist import check as check_wall_playlists   # wall.playlists needs the catalogue
+    check_wall_playlists(cfg)
+    return cfg
 
 
 def _frame_ancestors(raw: dict) -> tuple[str, ...]:

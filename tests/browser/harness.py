@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
-from werkzeug.serving import make_server
+from werkzeug.serving import WSGIRequestHandler, make_server
 
 from core.config import load_config
 from core.services import package_services
@@ -68,6 +68,19 @@ class RunningApp:
     cfg: object
     engine: object
     server: object
+    wsgi: object = None     # the Flask app: a test may stop the server and serve it again
+    handler: object = None  # the request handler class (one connection per request for restarts)
+
+    def stop(self) -> None:
+        """Stop answering (the port is closed), as a restarting server does."""
+        self.server.shutdown()
+        self.server.server_close()
+
+    def restart(self) -> None:
+        """Serve the same app on the same port again."""
+        port = int(self.base_url.rsplit(":", 1)[1])
+        self.server = make_server("127.0.0.1", port, self.wsgi, threaded=True, request_handler=self.handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
 
 def free_port() -> int:
@@ -77,7 +90,8 @@ def free_port() -> int:
 
 
 def write_config(folder: Path, *, scale: float = 0.15, history_days: int = 60, seed: int = 11,
-                 boundaries: str | None = None) -> Path:
+                 boundaries: str | None = None, extra: dict | None = None) -> Path:
+    """A demo config over `folder`; `extra` adds or replaces top-level blocks (e.g. ``wall``)."""
     folder.mkdir(parents=True, exist_ok=True)
     raw = {
         "mode": "demo",
@@ -89,12 +103,19 @@ def write_config(folder: Path, *, scale: float = 0.15, history_days: int = 60, s
     # SLA, budget band and display settings come from the project's own config.yaml.
     merged = yaml.safe_load((Path(__file__).resolve().parents[2] / "config.yaml").read_text())
     merged.update(raw)
+    merged.update(extra or {})
     path = folder / "config.yaml"
     path.write_text(yaml.safe_dump(merged), encoding="utf-8")
     return path
 
 
-def start_app(folder: Path, **config_args) -> RunningApp:
+class OneRequestPerConnection(WSGIRequestHandler):
+    """HTTP/1.0: no keep-alive connection outlives a stopped server, so a test's restart is
+    one as the browser sees it (refused until the server is back)."""
+    protocol_version = "HTTP/1.0"
+
+
+def start_app(folder: Path, restartable: bool = False, **config_args) -> RunningApp:
     from app import create_app
     from etl.runner import run_pass
     from metrics.base import Store
@@ -109,9 +130,10 @@ def start_app(folder: Path, **config_args) -> RunningApp:
     run_pass(cfg, engine)
     app = create_app(cfg, Store(engine, cfg))
     port = free_port()
-    server = make_server("127.0.0.1", port, app.server, threaded=True)
+    handler = OneRequestPerConnection if restartable else None
+    server = make_server("127.0.0.1", port, app.server, threaded=True, request_handler=handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    return RunningApp(f"http://127.0.0.1:{port}", cfg, engine, server)
+    return RunningApp(f"http://127.0.0.1:{port}", cfg, engine, server, app.server, handler)
 
 
 def launch_browser(playwright):
