@@ -144,6 +144,11 @@ def _register_routes(app: dash.Dash) -> None:
 
 
 def _register_callbacks(app: dash.Dash) -> None:
+    # The navbar's toggler on a phone: open and close the links in the browser, no round trip.
+    app.clientside_callback("function(n, open) { return n ? !open : open; }",
+                            Output("nav-collapse", "is_open"), Input("nav-toggler", "n_clicks"),
+                            State("nav-collapse", "is_open"), prevent_initial_call=True)
+
     @app.callback(Output("_pages_location", "search", allow_duplicate=True),
                   Input("filter-dates", "start_date"), Input("filter-dates", "end_date"),
                   Input("filter-kec", "value"), State("_pages_location", "search"),

@@ -113,8 +113,13 @@ def navbar(active: str, query: dict, cfg) -> dbc.Navbar:
     return dbc.Navbar(dbc.Container([
         dbc.NavbarBrand([html.Span("BCC", className="brand-mark"), t("app.name")],
                         href="/" + suffix, className="fw-semibold"),
-        dbc.Nav(links, navbar=True, className="ms-auto flex-wrap"),
-    ], fluid=True), className="bcc-navbar mb-3 border-bottom bg-body-tertiary", color=None, dark=False)
+        # a phone gets the links behind a toggler (app.py opens and closes it in the browser)
+        dbc.NavbarToggler([html.Span(className="navbar-toggler-icon"), html.Span(t("nav.menu"), className="visually-hidden")],
+                          id="nav-toggler", n_clicks=0),
+        dbc.Collapse(dbc.Nav(links, navbar=True, className="ms-auto flex-wrap"), id="nav-collapse",
+                     navbar=True, is_open=False),
+    ], fluid=True), className="bcc-navbar mb-3 border-bottom bg-body-tertiary", color=None, dark=False,
+        expand="xl")
 
 
 def filter_bar(f: Filters) -> dbc.Row:

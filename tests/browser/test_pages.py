@@ -468,3 +468,25 @@ def test_clicking_a_permit_type_row_drills_into_its_applications(page, running_a
     page.wait_for_url(lambda url: "ptype=" not in url, timeout=15_000)
     _wait_for_kpi(page, "permits", "submitted", city)
     assert page.console_errors == []
+
+
+def test_a_phone_gets_the_navigation_behind_a_toggler(browser, running_app):
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    errors = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    try:
+        page.goto(f"{running_app.base_url}/complaints", wait_until="networkidle")
+        page.wait_for_selector("#nav-toggler")
+        assert not page.is_visible("#nav-permits"), "eleven links fill a phone's first screen"
+        header = page.locator(".bcc-navbar").bounding_box()
+        assert header["height"] < 120
+        page.click("#nav-toggler")
+        page.wait_for_selector("#nav-permits", state="visible")
+        page.click("#nav-permits")
+        page.wait_for_url("**/permits**")
+        page.wait_for_selector("#permits-page")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 391
+        assert not errors, errors
+    finally:
+        context.close()
