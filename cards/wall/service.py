@@ -56,8 +56,11 @@ def urgent_list(view: View, service, rows: int) -> html.Div:
         html.Div([html.Div(plain(r["what"]) or plain(r["key"]), className="wall-item-what"),
                   html.Div(" · ".join(x for x in (plain(r["where"]), late_text(r)) if x), className="wall-item-late")],
                  className="wall-item") for _, r in items.iterrows()]
-    return html.Div([html.Div(t("wall.service.urgent"), className="wall-section"),
-                     *(lines or [html.Div(t("wall.service.urgent_none"), className="wall-item-late")])],
+    if not lines:    # good news, said as plainly as the bad: not an empty list
+        return html.Div([html.Div(t("wall.service.urgent"), className="wall-section"),
+                         html.Div(["✓", html.Div(t("wall.service.urgent_none"))], className="wall-clear-text")],
+                        className="wall-panel wall-urgent wall-clear")
+    return html.Div([html.Div(t("wall.service.urgent"), className="wall-section"), *lines],
                     className="wall-panel wall-urgent")
 
 
