@@ -24,7 +24,7 @@ def trend_figure(view: View, service, colour: str, height_share: float = 0.54, s
     if series.empty or not series["value"].sum():
         no_data(fig)
     else:
-        fig.add_trace(go.Scatter(x=series["bucket"], y=series["value"], mode="lines", line=dict(color=colour, width=4),
+        fig.add_trace(go.Scatter(x=series["bucket"], y=series["value"], mode="lines", line=dict(color=colour, width=max(3, room(view).px(0.0035))),
                                  fill="tozeroy", fillcolor=colour + "33", hoverinfo="skip"))
         if pd.api.types.is_integer_dtype(series["bucket"]):      # months of the budget year
             months = sorted(int(m) for m in series["bucket"])

@@ -4,7 +4,8 @@
 [--query kel=12.75.01.1003] [--boundaries ../shared/data/geo/binjai_kelurahan.geojson] [--history-days 400]`
 With no --url it starts its own app over fresh small demo data (--boundaries: kelurahan
 polygons on the maps; --history-days: enough history for "vs last year"). Each page is saved at
-1920x1080 (briefing, full page) and 3840x2160 (wall mode), ready to open and look at.
+1920x1080 (briefing, full page) and 3840x2160 (wall mode), and every /wall screen at both sizes,
+ready to open and look at.
 """
 from __future__ import annotations
 
@@ -12,9 +13,10 @@ import argparse
 import tempfile
 from pathlib import Path
 
-from tests.browser.harness import PAGES, launch_browser, open_and_settle, start_app
+from tests.browser.harness import PAGES, SERVICES, launch_browser, open_and_settle, start_app
 
 SIZES = [((1920, 1080), "", True), ((3840, 2160), "mode=wall", False)]
+WALL_SCREENS = ["overview", *SERVICES, "map", "queue"]
 
 
 def capture(base_url: str, out: Path, lang: str | None = None, pages=PAGES, extra: str = "") -> list[Path]:
@@ -33,6 +35,16 @@ def capture(base_url: str, out: Path, lang: str | None = None, pages=PAGES, extr
                 open_and_settle(page, f"{base_url}{path}{'?' + query if query else ''}")
                 name = f"{path.strip('/') or 'overview'}-{width}{'-' + lang if lang else ''}.png"
                 page.screenshot(path=str(out / name), full_page=full)
+                saved.append(out / name)
+            for screen in WALL_SCREENS:     # the wall's own screens, laid out for this viewport
+                query = "&".join(q for q in (f"lang={lang}" if lang else "", extra) if q)
+                page.goto(f"{base_url}/wall/{screen}{'?' + query if query else ''}")
+                page.wait_for_url(f"**vh={height}**")
+                page.wait_for_selector(f".wall-screen-{screen}")
+                page.wait_for_load_state("networkidle")
+                page.wait_for_timeout(500)
+                name = f"wall-{screen}-{width}{'-' + lang if lang else ''}.png"
+                page.screenshot(path=str(out / name))
                 saved.append(out / name)
             context.close()
             if errors:
