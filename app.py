@@ -11,6 +11,7 @@ seeding) beside one `python -m etl schedule` process.
 from __future__ import annotations
 
 import importlib
+import json
 import logging
 import signal
 import sys
@@ -131,6 +132,38 @@ def _register_routes(app: dash.Dash) -> None:
         response = jsonify(wall_status(get_store()))
         response.headers["Cache-Control"] = "no-store"
         return response
+
+    @server.route("/publik/data/<name>.<ext>")
+    def public_data_route(name: str, ext: str):
+        """Open data of the public view (components/opendata.py): a table as CSV or JSON, or the
+        data dictionary; `year` and `lang` as on /publik. Aggregates only, small counts suppressed."""
+        from flask import Response, abort, request
+
+        from components import opendata
+        from components.i18n import use_lang
+        from metrics import public
+        from metrics.base import query_now
+        use_lang(request.args.get("lang"))
+        store = get_store()
+        now = query_now()
+        try:
+            year = int(request.args.get("year") or now.year)
+        except ValueError:
+            abort(400, "year: expected a year such as 2026")
+        year = min(max(year, now.year - 5), now.year)
+        f = public.year_window(year, now)
+        period = (f.start.isoformat(), f.end.isoformat())
+        tables = public.tables(store, f, now)
+        if name == "dictionary" and ext == "json":
+            return Response(json.dumps(opendata.dictionary(tables, period), ensure_ascii=False, indent=1),
+                            mimetype="application/json")
+        found = next((p for p in tables if p.name == name), None)
+        if found is None or ext not in ("csv", "json"):
+            abort(404)
+        if ext == "csv":
+            return Response(opendata.to_csv(found), mimetype="text/csv", headers={
+                "Content-Disposition": f'attachment; filename="binjai-{found.name}_{period[0]}_{period[1]}.csv"'})
+        return Response(opendata.to_json(found, period), mimetype="application/json")
 
     @server.route("/health")
     def health_route():

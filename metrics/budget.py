@@ -36,6 +36,7 @@ from services.budget import DEFAULT_BAND
 from core.filters import Filters
 from metrics.base import URGENT_CANDIDATES, Store, sel_filter, urgent_frame
 from metrics.kpis import Flow, Kpi, Trend
+from metrics.public import Column, PublicTable
 
 SPENDING_TYPES = ("pegawai", "barang_jasa", "modal", "hibah", "bansos", "tidak_terduga")
 
@@ -436,3 +437,11 @@ KPIS = (
 )
 TREND = Trend(_realized_trend, "value", kind="pct")
 FLOW = Flow(lambda s, w: paid_in(s, w), kind="rp")
+
+
+# The public transparency view (metrics/public.py): realization per OPD (money, no people).
+PUBLIC = (
+    PublicTable("by_opd", lambda s, f, now: by_opd(s, f).sort_values(["opd_name"]), (
+        Column("opd_name", "text"), Column("pagu_rp", "rp"), Column("realized_rp", "rp"),
+        Column("realized_pct", "pct"))),
+)

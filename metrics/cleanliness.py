@@ -28,6 +28,7 @@ from metrics import sla_cases
 from metrics.base import (KEC_FILTER, URGENT_CANDIDATES, Store, days_past, fill_trend, query_now, sel_filter,
                           share_status, traffic_light, trend_grain, urgent_frame, window_params)
 from metrics.kpis import Flow, Kpi, Trend
+from metrics.public import Column, PublicTable
 from metrics.sla_cases import Cases, overdue_rows, with_sla_pct
 
 # Traffic-light bands (percent cleaned within SLA; share of open reports overdue), the
@@ -306,3 +307,11 @@ KPIS = (
 )
 TREND = Trend(_reports_per_bucket, "total")
 FLOW = Flow(reports_count, backlog)
+
+
+# The public transparency view (metrics/public.py): reports and their cleanup per kelurahan.
+PUBLIC = (
+    PublicTable("by_kelurahan", lambda s, f, now: sla_cases.by_kelurahan_sla(CASES, s, f, now), (
+        Column("kelurahan_name", "text"), Column("kecamatan_name", "text"), Column("received"),
+        Column("done"), Column("sla_pct", "pct", base="sla_due"))),
+)

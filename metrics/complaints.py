@@ -29,6 +29,7 @@ from metrics import sla_cases
 from metrics.base import (KEC_FILTER, URGENT_CANDIDATES, Store, fill_trend, query_now, sel_filter,
                           share_status, traffic_light, trend_grain, urgent_frame, window_params)
 from metrics.kpis import Flow, Kpi, Trend
+from metrics.public import Column, PublicTable
 from metrics.quality import unavailable
 from metrics.sla_cases import Cases, overdue_rows, with_sla_pct
 
@@ -304,3 +305,14 @@ KPIS = (
 )
 TREND = Trend(trend, "received")
 FLOW = Flow(received_count, backlog)
+
+
+# The public transparency view (metrics/public.py): aggregates only, small counts suppressed.
+PUBLIC = (
+    PublicTable("by_opd", lambda s, f, now: opd_league(s, f, now), (
+        Column("opd_name", "text"), Column("received"), Column("sla_pct", "pct", base="sla_due"),
+        Column("open"), Column("overdue"))),
+    PublicTable("by_kelurahan", lambda s, f, now: sla_cases.by_kelurahan_sla(CASES, s, f, now), (
+        Column("kelurahan_name", "text"), Column("kecamatan_name", "text"), Column("received"),
+        Column("done"), Column("sla_pct", "pct", base="sla_due"))),
+)

@@ -28,6 +28,7 @@ from metrics import sla_cases
 from metrics.base import (KEC_FILTER, URGENT_CANDIDATES, Store, fill_trend, pct, query_now,
                           sel_filter, share_status, traffic_light, trend_grain, urgent_frame, window_params)
 from metrics.kpis import Flow, Kpi, Trend
+from metrics.public import Column, PublicTable
 from metrics.sla_cases import Cases, overdue_rows, with_sla_pct
 
 # Traffic-light bands (percent decided within the type's SLA; share of the in-process
@@ -420,3 +421,12 @@ KPIS = (
 )
 TREND = Trend(trend, "submitted")
 FLOW = Flow(applications_count, in_process)
+
+
+# The public transparency view (metrics/public.py): processing times per type against its SLA.
+PUBLIC = (
+    PublicTable("by_type", lambda s, f, now: by_type(s, f, now), (
+        Column("permit_type_name", "text"), Column("sla_working_days", "days"), Column("submitted"),
+        Column("issued"), Column("median_days", "days", base="submitted"),
+        Column("sla_pct", "pct", base="sla_due"))),
+)

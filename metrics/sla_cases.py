@@ -130,6 +130,27 @@ def median_days(cases: Cases, store: Store, f) -> float | None:
     return None if value is None or pd.isna(value) else float(value)
 
 
+def by_kelurahan_sla(cases: Cases, store: Store, f, now: dt.datetime | None = None) -> pd.DataFrame:
+    """Per kelurahan of the filtered area (all of them, 0 where none): kelurahan_code,
+    kelurahan_name, kecamatan_name, received (in the window), done (in the window) and
+    sla_due / sla_met / sla_pct over those received."""
+    sql = f"""
+        SELECT k.kelurahan_code, k.kelurahan_name, k.kecamatan_name,
+               COALESCE(c.received, 0) AS received, COALESCE(c.done, 0) AS done,
+               COALESCE(c.sla_due, 0) AS sla_due, COALESCE(c.sla_met, 0) AS sla_met
+        FROM (SELECT * FROM dim_kelurahan WHERE (CAST(:kec AS VARCHAR) IS NULL OR kecamatan_code = :kec)) k
+        LEFT JOIN (SELECT kelurahan_code,
+                          COUNT(*) FILTER (WHERE {cases.received_in_window}) AS received,
+                          COUNT(*) FILTER (WHERE {cases.closed_in_window}) AS done,
+                          COUNT(*) FILTER (WHERE {cases.received_in_window} AND {cases.sla_due}) AS sla_due,
+                          COUNT(*) FILTER (WHERE {cases.received_in_window} AND {cases.sla_due}
+                                           AND {cases.sla_met}) AS sla_met
+                   FROM {cases.table} WHERE {cases.area} GROUP BY kelurahan_code) c
+               ON c.kelurahan_code = k.kelurahan_code
+        ORDER BY k.kecamatan_name, k.kelurahan_name"""
+    return with_sla_pct(store.frame(sql, **window_params(f, now)))
+
+
 def backlog(cases: Cases, store: Store, f, now: dt.datetime | None = None,
             counts: Mapping[str, str] | None = None, **params) -> dict:
     """Cases open at the snapshot: {"open": count, "overdue": count past their due date, then a
