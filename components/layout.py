@@ -210,6 +210,9 @@ def page_shell(page: str, path: str, title: str, subtitle: str, query: dict, sto
             header,
             html.Div(stale, className="wall-stale-note wall-page-stale", id="stale-service-note") if stale else None,
             None if (wall or f is None) else html.Div(filter_bar(f), className="mb-3"),
+            dbc.Alert(t("filter.narrowed", asked=fmt_date(f.narrowed_from), start=fmt_date(f.start),
+                        days=store.cfg.display.max_window_days), color="warning", className="py-2 small",
+                      id="filter-narrowed") if (f is not None and f.narrowed_from) else None,
             None if f is None else selection_chips(path, query, f, store, selection_labels),
             *children,
         ], fluid=True, className="pb-4"),
@@ -249,10 +252,11 @@ def open_view(query: dict) -> View:
     use_theme("dark" if query.get("theme") == "dark" or (wall and query.get("theme") != "light") else "light")
     shown_at = now_wib().replace(tzinfo=None, second=0, microsecond=0)
     now = query_now()
-    f = Filters.from_query(query, today=shown_at.date(), now=now)
+    store = get_store()
+    f = Filters.from_query(query, today=shown_at.date(), now=now, max_days=store.cfg.display.max_window_days)
     set_export_suffix("_" + "_".join([f.start.isoformat(), f.end.isoformat(), *([f.kecamatan] if f.kecamatan else []),
                                       *(f"{d}-{v}" for d, v in f.selections)]))
-    return View(query, f, now, shown_at, wall, get_store())
+    return View(query, f, now, shown_at, wall, store)
 
 
 def service_off(name: str, query: dict) -> html.Div:

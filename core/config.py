@@ -83,6 +83,9 @@ class DisplayConfig:
     refresh_seconds: int = 60
     wall_rotate_seconds: int = 45
     wall_playlist: tuple[str, ...] = ("/",)   # default from the config: "/" and every service page
+    # The longest date window a page may ask for: a longer one is narrowed to its last this many
+    # days and the page says so (a URL with start=1900-01-01 must not scan every row ever kept).
+    max_window_days: int = 1096
 
 
 @dataclass(frozen=True)
@@ -185,7 +188,8 @@ BLOCK_KEYS = {
     "schedule": ("etl_minutes",),
     "etl": tuple(f.name for f in dataclasses.fields(EtlConfig)),
     "server": ("host", "port", "frame_ancestors", "proxies"),
-    "display": ("stale_after_minutes", "refresh_seconds", "wall_rotate_seconds", "wall_playlist"),
+    "display": ("stale_after_minutes", "refresh_seconds", "wall_rotate_seconds", "wall_playlist",
+                "max_window_days"),
     "geo": ("boundaries",),
 }
 
@@ -300,6 +304,7 @@ def load_config(path: str | os.PathLike | None = None) -> Config:
             stale_after_minutes=_get(raw, "display.stale_after_minutes", 30, int, minimum=1),
             refresh_seconds=_get(raw, "display.refresh_seconds", 60, int, minimum=5),
             wall_rotate_seconds=_get(raw, "display.wall_rotate_seconds", 45, int, minimum=5),
+            max_window_days=_get(raw, "display.max_window_days", 1096, int, minimum=7),
             wall_playlist=tuple(str(p) for p in playlist),
         ),
         boundaries_path=boundaries_path,

@@ -75,21 +75,27 @@ class Filters:
     until: dt.datetime | None = None
     # Cross-filter selections as ((dim, value), ...) in SELECT_DIMS order; see selected().
     selections: tuple[tuple[str, str], ...] = ()
+    # The first day the URL asked for, when its window was longer than display.max_window_days
+    # and was narrowed to that many days ending at `end` (the page says so); else None.
+    narrowed_from: dt.date | None = None
 
     @classmethod
     def from_query(cls, query: dict, today: dt.date, default_days: int = DEFAULT_DAYS,
-                   now: dt.datetime | None = None) -> "Filters":
+                   now: dt.datetime | None = None, max_days: int | None = None) -> "Filters":
         end = _parse_date(_first(query.get("end")), today) or today
         start = _parse_date(_first(query.get("start")), today) or max(
             end - dt.timedelta(days=default_days - 1), EARLIEST)
         if start > end:
             start, end = end, start
+        narrowed_from = None
+        if max_days is not None and (end - start).days + 1 > max_days:
+            narrowed_from, start = start, end - dt.timedelta(days=max_days - 1)
         kec = _first(query.get("kec"))
         until = now if now is not None and end >= today and now.date() == today else None
         selections = tuple((dim, value) for dim in SELECT_DIMS
                            if (value := parse_selection(dim, query.get(dim))) is not None)
         return cls(start=start, end=end, kecamatan=kec if kec in KECAMATAN else None, until=until,
-                   selections=selections)
+                   selections=selections, narrowed_from=narrowed_from)
 
     @property
     def days(self) -> int:

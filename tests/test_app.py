@@ -163,3 +163,11 @@ def test_every_response_carries_the_security_headers(loaded, test_config, make_c
     assert "frame-ancestors 'self' https://portal.binjaikota.go.id" in headers["Content-Security-Policy"]
     with pytest.raises(Exception, match="server.frame_ancestors: 'javascript:alert' is not an origin"):
         make_config(source_urls, name="badframe", extra={"server": {"frame_ancestors": ["javascript:alert"]}})
+
+
+def test_a_page_asked_for_decades_shows_the_narrowed_window_and_says_so(dash_pages, store):
+    from components.i18n import use_lang
+    use_lang("id")
+    shown = str(dash_pages("complaints").layout(start="1900-01-01"))
+    assert "filter-narrowed" in shown and "lebih panjang dari 1096 hari" in shown
+    assert "filter-narrowed" not in str(dash_pages("complaints").layout(start="2026-11-01"))

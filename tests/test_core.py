@@ -87,6 +87,15 @@ def test_missing_config_file_says_how_to_fix(tmp_path):
         load_config(tmp_path / "absent.yaml")
 
 
+def test_a_window_longer_than_the_maximum_is_narrowed_to_its_last_days():
+    today = dt.date(2026, 11, 24)
+    f = Filters.from_query({"start": "1900-01-01", "end": "2026-11-24"}, today, max_days=1096)
+    assert (f.start, f.end, f.narrowed_from) == (dt.date(2023, 11, 25), today, dt.date(2000, 1, 1))
+    assert f.days == 1096
+    g = Filters.from_query({"start": "2026-01-01"}, today, max_days=1096)
+    assert g.narrowed_from is None and g.start == dt.date(2026, 1, 1)
+
+
 def test_filters_from_query_fall_back_on_hostile_values():
     today = dt.date(2026, 11, 24)
     f = Filters.from_query({"start": "<script>", "end": "2026-13-45", "kec": "'; DROP TABLE x"}, today)
