@@ -270,49 +270,49 @@ def service_page(pack: Pack, part, charts: list[Chart]) -> str:
 </section>"""
 
 
+def table_page(section: str, about: str, headers: tuple[str, ...], rows: list[str], more: str = "") -> str:
+    """A page of one table: its title and about line (locale keys briefing.<section>.*), a header
+    row (the first column text, the others numbers) and rendered <tr> rows, or its "none" line."""
+    head = "".join(f'<th class="{"" if i == 0 else "num"}">{e(t(f"briefing.{section}.{k}"))}</th>'
+                   for i, k in enumerate(headers))
+    body = (f'<table class="grid"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>{more}'
+            if rows else f'<p class="none">{e(t(f"briefing.{section}.none"))}</p>')
+    return f"""<section class="page table-page" id="{section}">
+  <h2>{e(t(f"briefing.{section}.title"))}</h2>
+  <div class="about">{e(about)}</div>
+  {body}
+</section>"""
+
+
+def _opd_cell(short, name) -> str:
+    return f'<td><b>{e(short)}</b> <span class="muted">{e(name)}</span></td>'
+
+
 def overdue_page(pack: Pack) -> str:
     frame = pack.overdue_opd
-    cols = ("briefing.overdue.opd", "briefing.overdue.overdue", "briefing.overdue.open",
-            "briefing.overdue.received", "briefing.overdue.sla", "briefing.overdue.median")
-    head = "".join(f'<th class="{"" if i == 0 else "num"}">{e(t(k))}</th>' for i, k in enumerate(cols))
     rows = []
     for _, r in frame.head(OVERDUE_ROWS).iterrows():
         name = r["opd_name"] if isinstance(r["opd_name"], str) and r["opd_name"] else r["opd_short"]
-        rows.append(f'<tr><td><b>{e(r["opd_short"] or r["opd_code"])}</b> <span class="muted">{e(name)}</span></td>'
+        rows.append(f'<tr>{_opd_cell(r["opd_short"] or r["opd_code"], name)}'
                     f'<td class="num strong">{e(fmt_int(r["overdue"]))}</td><td class="num">{e(fmt_int(r["open"]))}</td>'
                     f'<td class="num">{e(fmt_int(r["received"]))}</td><td class="num">{e(fmt_pct(r["sla_pct"]))}</td>'
                     f'<td class="num">{e(fmt_kind("days", r["median_days"]))}</td></tr>')
     rest = frame.iloc[OVERDUE_ROWS:]
     more = (f'<div class="more">{e(t("briefing.overdue.more", n=fmt_int(len(rest)), k=fmt_int(rest["overdue"].sum())))}</div>'
             if len(rest) else "")
-    body = (f'<table class="grid"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>{more}'
-            if len(frame) else f'<p class="none">{e(t("briefing.overdue.none"))}</p>')
-    return f"""<section class="page table-page" id="overdue">
-  <h2>{e(t("briefing.overdue.title"))}</h2>
-  <div class="about">{e(t("briefing.overdue.about", at=fmt_datetime(pack.now)))}</div>
-  {body}
-</section>"""
+    return table_page("overdue", t("briefing.overdue.about", at=fmt_datetime(pack.now)),
+                      ("opd", "overdue", "open", "received", "sla", "median"), rows, more)
 
 
 def laggards_page(pack: Pack) -> str:
-    frame = pack.laggards
-    cols = ("briefing.laggards.opd", "briefing.laggards.pagu", "briefing.laggards.realized",
-            "briefing.laggards.lower", "briefing.laggards.gap", "briefing.laggards.gap_rp")
-    head = "".join(f'<th class="{"" if i == 0 else "num"}">{e(t(k))}</th>' for i, k in enumerate(cols))
-    rows = []
-    for _, r in frame.head(LAGGARD_ROWS).iterrows():
-        rows.append(f'<tr><td><b>{e(r["opd_short"])}</b> <span class="muted">{e(r.get("opd_name", ""))}</span></td>'
-                    f'<td class="num">{e(fmt_rp(r["pagu_rp"]))}</td><td class="num">{e(fmt_pct(r["realized_pct"]))}</td>'
-                    f'<td class="num">{e(fmt_pct(r["band_lower_pct"], 0))}</td>'
-                    f'<td class="num strong bad">{e(t("unit.pp", x=fmt_num(r["gap_pp"], 1)))}</td>'
-                    f'<td class="num">{e(fmt_rp(r["gap_rp"]))}</td></tr>')
-    body = (f'<table class="grid"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
-            if len(frame) else f'<p class="none">{e(t("briefing.laggards.none"))}</p>')
-    return f"""<section class="page table-page" id="laggards">
-  <h2>{e(t("briefing.laggards.title"))}</h2>
-  <div class="about">{e(t("briefing.laggards.about", at=fmt_date(pack.end), lower=fmt_pct(pack.band_lower, 0)))}</div>
-  {body}
-</section>"""
+    rows = [f'<tr>{_opd_cell(r["opd_short"], r.get("opd_name", ""))}'
+            f'<td class="num">{e(fmt_rp(r["pagu_rp"]))}</td><td class="num">{e(fmt_pct(r["realized_pct"]))}</td>'
+            f'<td class="num">{e(fmt_pct(r["band_lower_pct"], 0))}</td>'
+            f'<td class="num strong bad">{e(t("unit.pp", x=fmt_num(r["gap_pp"], 1)))}</td>'
+            f'<td class="num">{e(fmt_rp(r["gap_rp"]))}</td></tr>'
+            for _, r in pack.laggards.head(LAGGARD_ROWS).iterrows()]
+    return table_page("laggards", t("briefing.laggards.about", at=fmt_date(pack.end), lower=fmt_pct(pack.band_lower, 0)),
+                      ("opd", "pagu", "realized", "lower", "gap", "gap_rp"), rows)
 
 
 CSS = """
