@@ -323,6 +323,8 @@ def load_config(path: str | os.PathLike | None = None) -> Config:
     )
     from wall.playlist import check as check_wall_playlists   # wall.playlists needs the catalogue
     check_wall_playlists(cfg)
+    from demo.tour import check as check_demo_steps        # so does demo.steps
+    check_demo_steps(cfg)
     return cfg
 
 
