@@ -186,7 +186,9 @@ def test_an_open_alert_runs_in_the_wall_ticker(browser, wall_app):
     context, page = _tab(browser)
     try:
         page.goto(f"{wall_app.base_url}/wall/map")
-        page.wait_for_selector("#wall-ticker .wall-tick")
+        page.wait_for_url("**vh=1080**")                 # laid out again for this viewport
+        page.wait_for_selector(".wall-screen-map #wall-ticker .wall-tick")
+        page.wait_for_load_state("networkidle")
         ticker = page.locator("#wall-ticker .wall-tick").all_inner_texts()
         assert any(any(text in tick for text in texts) for tick in ticker), (ticker, texts)
         assert not page.errors, page.errors
@@ -208,7 +210,7 @@ def test_a_stale_source_greys_its_tiles_and_says_what_is_known(browser, wall_app
         con.execute(sa.update(store_meta).where(store_meta.c.key == "data_version").values(value=str(version + 1)))
     context, page = _tab(browser)
     try:
-        page.goto(f"{wall_app.base_url}/wall/overview")
+        page.goto(f"{wall_app.base_url}/wall/overview?vh=1080&vw=1920")
         page.wait_for_selector("#wall-tile-clinics")
         tile = page.locator("#wall-tile-clinics")
         assert "wall-tile-stale" in tile.get_attribute("class")
@@ -218,7 +220,7 @@ def test_a_stale_source_greys_its_tiles_and_says_what_is_known(browser, wall_app
         assert tile.evaluate("n => getComputedStyle(n).filter") == "grayscale(1)"
         assert "wall-tile-stale" not in page.locator("#wall-tile-complaints").get_attribute("class")
         assert "e-Dokter" in " ".join(page.locator("#wall-ticker .wall-tick").all_inner_texts())
-        page.goto(f"{wall_app.base_url}/wall/clinics")                    # the service's own screen too
+        page.goto(f"{wall_app.base_url}/wall/clinics?vh=1080&vw=1920")    # the service's own screen too
         page.wait_for_selector(".wall-screen-clinics .wall-tile-stale")
         assert last in page.inner_text(".wall-screen-clinics .wall-stale-note >> nth=0")
     finally:
