@@ -78,6 +78,10 @@ def create_app(cfg: Config | None = None, store: Store | None = None) -> dash.Da
     ])
     _register_routes(app)
     _register_callbacks(app)
+    # Who may reach what (access/auth.py): login, roles, wall tokens; anonymous users get /publik
+    # and /login only. Production refuses a default session secret or a store without an admin.
+    from access import auth
+    auth.install(app.server, store, cfg)
     return app
 
 
@@ -381,11 +385,14 @@ def demo_seedable(cfg: Config, missing: list[str]) -> tuple[list[str], list[str]
 
 def _warn_if_exposed(cfg: Config) -> None:
     """Beyond loopback the dashboards are on the city network: say loudly that nothing here
-    encrypts or asks for a login (put it behind a TLS proxy with access control)."""
+    encrypts (put it behind a TLS proxy, docs/deploy.md), and that demo mode asks for no login."""
     if cfg.host not in LOOPBACK:
-        log.warning("server.host is %s: the dashboards are reachable from other machines over plain HTTP "
-                    "and without a login; serve them behind a TLS reverse proxy with access control, "
-                    "or set server.host: 127.0.0.1", cfg.host)
+        from access.auth import demo_auto_login_enabled
+        login = (" and without a login (demo mode signs every visitor in as the demo executive)"
+                 if demo_auto_login_enabled(cfg) else "")
+        log.warning("server.host is %s: the dashboards are reachable from other machines over plain HTTP%s; "
+                    "serve them behind a TLS reverse proxy (docs/deploy.md), or set server.host: 127.0.0.1",
+                    cfg.host, login)
 
 
 def _open_store(cfg: Config):

@@ -1,1 +1,1 @@
-"""Who may reach what, and what a request may be: request limits now; login and roles later."""
+"""Who may reach what, and what a request may be: request limits now; login, roles and wall tokens (auth.py)."""

@@ -52,9 +52,13 @@ def register(server) -> None:
         path = library.find(get_store().cfg, name)
         if path is None:
             abort(404)
+        from access.auth import audit_request
+        audit_request("briefing_download", path.name)
         return send_file(path, mimetype="application/pdf", as_attachment=True, download_name=path.name)
 
     @server.route("/briefings/make", methods=["POST"])
     def briefing_make():
         started = start(request.args.get("lang", "id"))
+        from access.auth import audit_request
+        audit_request("briefing_make", request.args.get("lang", "id"), started=started)
         return jsonify({"started": started, **state()}), 202 if started else 409

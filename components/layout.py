@@ -116,10 +116,24 @@ def navbar(active: str, query: dict, cfg) -> dbc.Navbar:
         # a phone gets the links behind a toggler (app.py opens and closes it in the browser)
         dbc.NavbarToggler([html.Span(className="navbar-toggler-icon"), html.Span(t("nav.menu"), className="visually-hidden")],
                           id="nav-toggler", n_clicks=0),
-        dbc.Collapse(dbc.Nav(links, navbar=True, className="ms-auto flex-wrap"), id="nav-collapse",
+        dbc.Collapse([dbc.Nav(links, navbar=True, className="ms-auto flex-wrap"), who_am_i()], id="nav-collapse",
                      navbar=True, is_open=False),
     ], fluid=True), className="bcc-navbar mb-3 border-bottom bg-body-tertiary", color=None, dark=False,
         expand="xl")
+
+
+def who_am_i() -> html.Div | None:
+    """The signed-in user (or the demo note) and the sign-out link, at the navbar's end."""
+    from access.auth import current_identity
+    who = current_identity()
+    if not who.authenticated:
+        return None
+    name = t("access.demo_badge") if who.demo else (who.display_name or who.username)
+    return html.Div([html.Span(name, className="text-body-secondary", id="nav-user",
+                               title=t("access.demo_note") if who.demo else None),
+                     None if who.demo else html.A(t("access.logout"), href="/logout", className="ms-2",
+                                                  id="nav-logout")],
+                    className="small ms-xl-3 py-2 py-xl-0 nav-user")
 
 
 def filter_bar(f: Filters) -> dbc.Row:

@@ -33,6 +33,7 @@ FEATURES = {
     "alerts": "alerts.settings:AlertSettings",
     "briefing": "briefing.settings:BriefingSettings",
     "demo": "demo.settings:DemoSettings",
+    "access": "access.settings:AccessSettings",
 }
 __all__ = ["Config", "ConfigError", "load_config", "Blocks"]
 
@@ -125,7 +126,7 @@ class Config:
     display: DisplayConfig = field(default_factory=DisplayConfig)
     boundaries_path: Path | None = None
     etl: EtlConfig = field(default_factory=EtlConfig)
-    features: Blocks = field(default_factory=lambda: Blocks({}))   # wall:, alerts:, briefing:, demo: (FEATURES)
+    features: Blocks = field(default_factory=lambda: Blocks({}))   # wall:, alerts:, briefing:, demo:, access: (FEATURES)
 
     def __hash__(self) -> int:
         return hash((self.path, self.mode, self.store_url, tuple(sorted(self.sources.items())), self.services,

@@ -21,11 +21,11 @@ store must be re-synced (``python -m etl run --full``).
 """
 from __future__ import annotations
 
-from sqlalchemy import (BigInteger, Column, DateTime, Double, Index, Integer,
+from sqlalchemy import (BigInteger, Boolean, Column, DateTime, Double, Index, Integer,
                         MetaData, String, Table, Text)
 
-SCHEMA_VERSION = 4   # 2: etl_state overlap tail, failures/retry, reconciliation; etl_run kind;
-                     # 3: e-Musrenbang and e-PBB tables; 4: alerts
+SCHEMA_VERSION = 5   # 2: etl_state overlap tail, failures/retry, reconciliation; etl_run kind;
+                     # 3: e-Musrenbang and e-PBB tables; 4: alerts; 5: users, wall_tokens, audit_log
 
 metadata = MetaData()
 
@@ -126,6 +126,47 @@ alerts = Table(             # alerts/engine.py: one row per firing of a rule, op
     Column("notify_attempts", Integer, nullable=False, default=0),
     Column("notify_error", Text),                     # the last failure to send (masked, no secrets)
     Index("ix_alerts_key_closed", "key", "closed_at"),
+)
+
+# --- access (access/): accounts, wall tokens, audit ----------------------------------------
+# No personal data beyond what an admin types: a username, a display name, the role and the OPD.
+users = Table(
+    "users", metadata,
+    Column("username", String(60), primary_key=True),   # lower case: [a-z0-9._-]
+    Column("display_name", String(120), nullable=False),
+    Column("role", String(12), nullable=False),          # admin | executive | operator | opd
+    Column("opd_code", String(40)),                      # the OPD of an ``opd`` user (row scoping)
+    Column("password_hash", String(200)),                # argon2id; NULL for a user of LDAP/OIDC
+    Column("provider", String(12), nullable=False, default="store"),   # store | ldap | oidc
+    Column("active", Boolean, nullable=False, default=True),
+    Column("session_key", String(64), nullable=False),   # rotated on passwd/role/disable: ends sessions
+    Column("created_at", DateTime, nullable=False),      # WIB
+    Column("updated_at", DateTime, nullable=False),
+    Column("last_login_at", DateTime),
+)
+
+wall_tokens = Table(        # a wall screen's URL credential: only its sha256 is kept
+    "wall_tokens", metadata,
+    Column("token_id", String(16), primary_key=True),    # public short id (list, revoke)
+    Column("token_hash", String(64), nullable=False),    # sha256 hex of the secret in the URL
+    Column("playlist", String(40), nullable=False),
+    Column("label", String(120)),
+    Column("created_at", DateTime, nullable=False),
+    Column("created_by", String(60)),
+    Column("revoked_at", DateTime),                      # NULL while valid
+    Index("ix_wall_tokens_hash", "token_hash"),
+)
+
+audit_log = Table(          # logins, logouts, exports, briefing downloads, ETL triggers, user changes
+    "audit_log", metadata,
+    pk("event_id"),                                      # microseconds since 1970 * 1000 + n: unique
+    Column("occurred_at", DateTime, nullable=False),     # WIB
+    Column("event", String(24), nullable=False),         # login | login_failed | logout | export | ...
+    Column("username", String(60)),                      # who (NULL: anonymous; cli:<os user> for the CLI)
+    Column("subject", String(200)),                      # what: the user changed, the file, the stream
+    Column("client_addr", String(64)),                   # shown to admins only
+    Column("detail", Text),                              # JSON, no secrets
+    Index("ix_audit_log_occurred_at", "occurred_at"),
 )
 
 # --- dimensions ---------------------------------------------------------------------------

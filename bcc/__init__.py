@@ -1,0 +1,1 @@
+"""``python -m bcc``: accounts and wall tokens of the command center (see bcc/__main__.py)."""
