@@ -13,8 +13,7 @@ pytestmark = pytest.mark.browser
 def running_app(tmp_path_factory):
     app = start_app(tmp_path_factory.mktemp("browser-app"))
     yield app
-    app.server.shutdown()
-    app.engine.dispose()
+    app.close()
 
 
 @pytest.fixture(scope="session")

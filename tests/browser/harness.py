@@ -70,6 +70,16 @@ class RunningApp:
     server: object
     wsgi: object = None     # the Flask app: a test may stop the server and serve it again
     handler: object = None  # the request handler class (one connection per request for restarts)
+    previous: object = None  # the store pages read before this app was created (metrics.base)
+
+    def close(self) -> None:
+        """Stop serving and give the pages back the store they read before: the page modules
+        read one store per process (metrics.base.get_store), the last created app's."""
+        from metrics.base import set_store
+        self.server.shutdown()
+        self.engine.dispose()
+        if self.previous is not None:
+            set_store(self.previous)
 
     def stop(self) -> None:
         """Stop answering (the port is closed), as a restarting server does."""
@@ -128,12 +138,14 @@ def start_app(folder: Path, restartable: bool = False, **config_args) -> Running
     engine = make_engine(cfg.store_url)
     init_store(engine)
     run_pass(cfg, engine)
+    import metrics.base
+    previous = metrics.base._current
     app = create_app(cfg, Store(engine, cfg))
     port = free_port()
     handler = OneRequestPerConnection if restartable else None
     server = make_server("127.0.0.1", port, app.server, threaded=True, request_handler=handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    return RunningApp(f"http://127.0.0.1:{port}", cfg, engine, server, app.server, handler)
+    return RunningApp(f"http://127.0.0.1:{port}", cfg, engine, server, app.server, handler, previous)
 
 
 def launch_browser(playwright):

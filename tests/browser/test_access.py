@@ -18,8 +18,7 @@ def locked_app(tmp_path_factory):
     from metrics.base import Store
     add_user(Store(app.engine, app.cfg), "sekda", "correct horse battery", "executive", display_name="Sekda Binjai")
     yield app
-    app.server.shutdown()
-    app.engine.dispose()
+    app.close()
 
 
 def _tab(browser):

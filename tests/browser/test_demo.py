@@ -19,8 +19,7 @@ def feed_app(tmp_path_factory):
     which would put the shared app's ETL watermarks in the future for every later test."""
     app = start_app(tmp_path_factory.mktemp("demo-feed-app"))
     yield app
-    app.server.shutdown()
-    app.engine.dispose()
+    app.close()
 
 
 def _captions(cfg, lang):

@@ -43,8 +43,7 @@ TEXT_SIZES_JS = """() => {
 def wall_app(tmp_path_factory):
     app = start_app(tmp_path_factory.mktemp("wall-app"), restartable=True, extra={"wall": WALL})
     yield app
-    app.server.shutdown()
-    app.engine.dispose()
+    app.close()
 
 
 def _tab(browser, width=1920, height=1080):
