@@ -2,47 +2,32 @@
 stale sources) and whether the store answers. Served as /wall/status.json (app.py) and used
 when a screen is rendered, so both always agree.
 
-Alerts come from the alerts package (metrics.alerts.open_alerts, alerts.texts.describe) when
-it is installed and its table exists; otherwise the ticker shows the stale sources only.
+Alerts come from metrics.alerts.open_alerts in the words of alerts.texts.describe (the same
+the /alerts page and the e-mails use).
 """
 from __future__ import annotations
 
 import logging
 
-import pandas as pd
-
+from alerts.texts import describe
 from components.i18n import fmt_datetime, t
 from components.layout import stale_text
+from metrics.alerts import open_alerts
 from metrics.health import source_freshness, stale_sources, stream_health
 
 log = logging.getLogger("bcc.wall")
-SEVERITY_RANK = {"critical": 0, "bad": 0, "high": 0, "warn": 1, "warning": 1, "medium": 1}
 
 
 def alert_items(store, limit: int) -> list[dict]:
-    """Open alerts as ticker items (severity, text), most severe first; [] without the alerts
-    package or its table."""
+    """Open alerts as ticker items, in /alerts' order (metrics.alerts.open_alerts: most severe
+    first, then newest); critical ones in the bad tone."""
     try:
-        from alerts.texts import describe
-        from metrics.alerts import open_alerts
-    except ImportError:
-        return []
-    try:
-        frame = open_alerts(store)
-        if frame is None or not len(frame):
-            return []
-        rows = list(frame.to_dict("records"))
-        rows.sort(key=lambda r: (SEVERITY_RANK.get(str(r.get("severity", "")).lower(), 2),
-                                 str(r.get("opened_at", ""))))
-        out = []
-        for row in rows[:limit]:
-            severity = str(row.get("severity") or "warn").lower()
-            out.append({"kind": "alert", "tone": "bad" if SEVERITY_RANK.get(severity, 2) == 0 else "warn",
-                        "text": str(describe(pd.Series(row)))})
-        return out
-    except Exception:   # noqa: BLE001 - an alerts table not there yet must not break the wall
+        frame = open_alerts(store, limit)
+    except Exception:   # noqa: BLE001 - the ticker must not take the wall down with it
         log.debug("no alerts for the wall ticker", exc_info=True)
         return []
+    return [{"kind": "alert", "tone": "bad" if row["severity"] == "critical" else "warn", "text": str(describe(row))}
+            for _, row in frame.iterrows()]
 
 
 def wall_status(store) -> dict:

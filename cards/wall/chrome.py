@@ -7,7 +7,6 @@ only moves on (a full page load) once the server answers, so a wall survives a r
 """
 from __future__ import annotations
 
-import json
 from urllib.parse import urlsplit
 
 from dash import html
@@ -87,6 +86,3 @@ def ticker_items(items: list[dict]) -> list:
     return [html.Span(["● ", item["text"]], className=f"wall-tick wall-tick-{item.get('tone', 'warn')}")
             for item in items]
 
-
-def status_json(store) -> str:
-    return json.dumps(wall_status(store))
