@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.harness import launch_browser, start_app
+from tests.browser.harness import launch_browser, new_tab, start_app
 
 pytestmark = pytest.mark.browser
 
@@ -27,10 +27,6 @@ def browser():
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(viewport={"width": 1920, "height": 1080})
-    tab = context.new_page()
-    tab.console_errors = []
-    tab.on("console", lambda msg: tab.console_errors.append(msg.text) if msg.type == "error" else None)
-    tab.on("pageerror", lambda exc: tab.console_errors.append(f"uncaught: {exc}"))
+    context, tab = new_tab(browser)
     yield tab
     context.close()

@@ -148,6 +148,17 @@ def start_app(folder: Path, restartable: bool = False, **config_args) -> Running
     return RunningApp(f"http://127.0.0.1:{port}", cfg, engine, server, app.server, handler, previous)
 
 
+def new_tab(browser, width: int = 1920, height: int = 1080, **options):
+    """(context, page) of a fresh browser context at width x height; ``page.console_errors``
+    collects every console error and uncaught exception. Close the context when done."""
+    context = browser.new_context(viewport={"width": width, "height": height}, **options)
+    page = context.new_page()
+    page.console_errors = []
+    page.on("console", lambda m: page.console_errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda exc: page.console_errors.append(f"uncaught: {exc}"))
+    return context, page
+
+
 def launch_browser(playwright):
     return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.harness import open_and_settle, start_app
+from tests.browser.harness import new_tab, open_and_settle, start_app
 
 pytestmark = pytest.mark.browser
 
@@ -21,17 +21,8 @@ def locked_app(tmp_path_factory):
     app.close()
 
 
-def _tab(browser):
-    context = browser.new_context(viewport={"width": 1920, "height": 1080})
-    page = context.new_page()
-    page.errors = []
-    page.on("console", lambda m: page.errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda exc: page.errors.append(f"uncaught: {exc}"))
-    return context, page
-
-
 def test_an_anonymous_visitor_gets_the_public_view_and_the_login_page_only(browser, locked_app):
-    context, page = _tab(browser)
+    context, page = new_tab(browser)
     try:
         page.goto(f"{locked_app.base_url}/publik", wait_until="networkidle")
         page.wait_for_selector("#publik-page table")
@@ -40,13 +31,13 @@ def test_an_anonymous_visitor_gets_the_public_view_and_the_login_page_only(brows
             page.goto(f"{locked_app.base_url}{path}", wait_until="networkidle")
             assert page.url.split("?")[0].endswith("/login"), (path, page.url)
             assert page.locator("input[name=password]").count() == 1
-        assert not page.errors, page.errors
+        assert not page.console_errors, page.console_errors
     finally:
         context.close()
 
 
 def test_an_executive_signs_in_sees_the_dashboards_and_signs_out(browser, locked_app):
-    context, page = _tab(browser)
+    context, page = new_tab(browser)
     try:
         page.goto(f"{locked_app.base_url}/complaints", wait_until="networkidle")
         page.fill("input[name=username]", "sekda")
@@ -61,6 +52,6 @@ def test_an_executive_signs_in_sees_the_dashboards_and_signs_out(browser, locked
         page.click("button[type=submit]")                  # the sign-out is a POST with its CSRF token
         page.goto(f"{locked_app.base_url}/complaints", wait_until="networkidle")
         assert page.url.split("?")[0].endswith("/login")
-        assert not page.errors, page.errors
+        assert not page.console_errors, page.console_errors
     finally:
         context.close()

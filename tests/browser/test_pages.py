@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from tests.browser.harness import PAGES, grid_cell, grid_cells, grid_column, open_and_settle
+from tests.browser.harness import PAGES, grid_cell, grid_cells, grid_column, new_tab, open_and_settle
 
 SCREENS = Path(__file__).resolve().parents[2] / "artifacts" / "screens"
 MIN_GRAPHS = {"/": 5, "/complaints": 4, "/permits": 4, "/clinics": 5, "/budget": 3, "/cleanliness": 3,
@@ -471,10 +471,7 @@ def test_clicking_a_permit_type_row_drills_into_its_applications(page, running_a
 
 
 def test_a_phone_gets_the_navigation_behind_a_toggler(browser, running_app):
-    context = browser.new_context(viewport={"width": 390, "height": 844})
-    page = context.new_page()
-    errors = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    context, page = new_tab(browser, 390, 844)
     try:
         page.goto(f"{running_app.base_url}/complaints", wait_until="networkidle")
         page.wait_for_selector("#nav-toggler")
@@ -487,6 +484,6 @@ def test_a_phone_gets_the_navigation_behind_a_toggler(browser, running_app):
         page.wait_for_url("**/permits**")
         page.wait_for_selector("#permits-page")
         assert page.evaluate("document.documentElement.scrollWidth") <= 391
-        assert not errors, errors
+        assert not page.console_errors, page.console_errors
     finally:
         context.close()

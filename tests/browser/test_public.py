@@ -6,16 +6,15 @@ import re
 
 import pytest
 
+from tests.browser.harness import new_tab
+
 pytestmark = pytest.mark.browser
 
 
 @pytest.mark.parametrize("lang,title", [("id", "Transparansi layanan publik"), ("en", "Public service transparency")])
 @pytest.mark.parametrize("width,height", [(390, 844), (1920, 1080)])
 def test_the_public_view_reads_on_a_phone_and_shows_no_small_count(browser, running_app, lang, title, width, height):
-    context = browser.new_context(viewport={"width": width, "height": height})
-    page = context.new_page()
-    errors = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    context, page = new_tab(browser, width, height)
     try:
         page.goto(f"{running_app.base_url}/publik?lang={lang}", wait_until="networkidle")
         page.wait_for_selector("#publik-page table")
@@ -30,6 +29,6 @@ def test_the_public_view_reads_on_a_phone_and_shows_no_small_count(browser, runn
         assert hrefs and all(h.startswith("/publik") for h in hrefs), hrefs
         assert page.evaluate("document.documentElement.scrollWidth") <= width + 1, "wider than the screen"
         assert page.locator("nav.navbar").count() == 0
-        assert not errors, errors
+        assert not page.console_errors, page.console_errors
     finally:
         context.close()

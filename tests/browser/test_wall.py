@@ -11,7 +11,7 @@ import time
 import pytest
 import sqlalchemy as sa
 
-from tests.browser.harness import start_app
+from tests.browser.harness import new_tab, start_app
 
 pytestmark = pytest.mark.browser
 
@@ -46,15 +46,6 @@ def wall_app(tmp_path_factory):
     app.close()
 
 
-def _tab(browser, width=1920, height=1080):
-    context = browser.new_context(viewport={"width": width, "height": height})
-    page = context.new_page()
-    page.errors = []
-    page.on("console", lambda m: page.errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda exc: page.errors.append(f"uncaught: {exc}"))
-    return context, page
-
-
 def _screen_index(page) -> str | None:
     from urllib.parse import parse_qs, urlsplit
     return (parse_qs(urlsplit(page.url).query).get("screen") or [None])[0]
@@ -77,7 +68,7 @@ def _wait_for_screen(page, index: int, timeout_s: float) -> float:
 
 
 def test_a_playlist_rotates_through_its_screens_with_their_own_durations(browser, wall_app):
-    context, page = _tab(browser)
+    context, page = new_tab(browser)
     try:
         page.goto(f"{wall_app.base_url}/wall?playlist=lobby")
         shown = [_wait_for_screen(page, 0, 30)]
@@ -97,13 +88,13 @@ def test_a_playlist_rotates_through_its_screens_with_their_own_durations(browser
         assert on_screen[1] > on_screen[0] + 2, f"screen 1 has its own, longer duration: {on_screen}"
         assert page.url.split("?")[0].endswith("/wall/overview")
         assert "vh=1080" in page.url and "vw=1920" in page.url     # laid out for this browser's viewport
-        assert not page.errors, page.errors
+        assert not page.console_errors, page.console_errors
     finally:
         context.close()
 
 
 def test_the_wall_keeps_its_screen_while_the_server_is_down_and_goes_on_once_it_is_back(browser, wall_app):
-    context, page = _tab(browser)
+    context, page = new_tab(browser)
     try:
         page.goto(f"{wall_app.base_url}/wall/overview?mode=wall&playlist=lobby&screen=0&vh=1080&vw=1920")
         page.wait_for_load_state("networkidle")
@@ -130,7 +121,7 @@ SCREENS = ["overview", "complaints", "permits", "clinics", "budget", "cleanlines
 
 @pytest.mark.parametrize("width,height", SIZES)
 def test_every_wall_text_is_readable_from_the_back_of_the_room(browser, wall_app, width, height):
-    context, page = _tab(browser, width, height)
+    context, page = new_tab(browser, width, height)
     try:
         for name in SCREENS:
             page.goto(f"{wall_app.base_url}/wall/{name}")
@@ -148,7 +139,7 @@ def test_every_wall_text_is_readable_from_the_back_of_the_room(browser, wall_app
                 assert headlines and min(headlines) >= 0.06 * height - 0.01, (name, headlines)
             assert page.evaluate("document.documentElement.scrollHeight") <= height + 1, f"/wall/{name} scrolls"
             assert page.evaluate("document.documentElement.scrollWidth") <= width + 1, f"/wall/{name} is too wide"
-        assert not page.errors, page.errors
+        assert not page.console_errors, page.console_errors
     finally:
         context.close()
 
@@ -156,7 +147,7 @@ def test_every_wall_text_is_readable_from_the_back_of_the_room(browser, wall_app
 def test_a_4k_screen_shows_more_rows_not_only_bigger_ones(browser, wall_app):
     rows = {}
     for width, height in SIZES:
-        context, page = _tab(browser, width, height)
+        context, page = new_tab(browser, width, height)
         try:
             page.goto(f"{wall_app.base_url}/wall/complaints")
             page.wait_for_url(f"**vh={height}**", timeout=20_000)
@@ -182,7 +173,7 @@ def test_an_open_alert_runs_in_the_wall_ticker(browser, wall_app):
     assert len(alerts) > 0
     use_lang("id")
     texts = {str(describe(pd.Series(row))) for row in alerts.to_dict("records")}
-    context, page = _tab(browser)
+    context, page = new_tab(browser)
     try:
         page.goto(f"{wall_app.base_url}/wall/map")
         page.wait_for_url("**vh=1080**")                 # laid out again for this viewport
@@ -190,7 +181,7 @@ def test_an_open_alert_runs_in_the_wall_ticker(browser, wall_app):
         page.wait_for_load_state("networkidle")
         ticker = page.locator("#wall-ticker .wall-tick").all_inner_texts()
         assert any(any(text in tick for text in texts) for tick in ticker), (ticker, texts)
-        assert not page.errors, page.errors
+        assert not page.console_errors, page.console_errors
     finally:
         context.close()
 
@@ -207,7 +198,7 @@ def test_a_stale_source_greys_its_tiles_and_says_what_is_known(browser, wall_app
             last_error="connection refused (e-Dokter database unreachable)"))
         version = int(con.execute(sa.select(store_meta.c.value).where(store_meta.c.key == "data_version")).scalar())
         con.execute(sa.update(store_meta).where(store_meta.c.key == "data_version").values(value=str(version + 1)))
-    context, page = _tab(browser)
+    context, page = new_tab(browser)
     try:
         page.goto(f"{wall_app.base_url}/wall/overview?vh=1080&vw=1920")
         page.wait_for_selector("#wall-tile-clinics")
